@@ -1,0 +1,22 @@
+"""Plain-text files: one document per file, its id the file's stem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from armsledger.ingest import ReadFailure, ReadResult, register
+from armsledger.ingest.decode import DecodeProblem, decode_text
+from armsledger.model import Document
+
+
+@register(".txt", ".text")
+def read_text_file(path: Path) -> Iterator[ReadResult]:
+    """Read one .txt file as one document."""
+    try:
+        text = decode_text(path.read_bytes())
+    except DecodeProblem as exc:
+        yield ReadFailure(str(path), str(exc))
+        return
+    title = next((line.strip() for line in text.splitlines() if line.strip()), None)
+    yield Document(id=path.stem, text=text, title=title, source=str(path))
