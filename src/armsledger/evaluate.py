@@ -172,11 +172,16 @@ def _matches(reference: _Item, other: _Item) -> bool:
     return _same_system(reference.system, other.system) and reference.status == other.status
 
 
+def _check_level(level: str) -> None:
+    """Refuse a level name that is not one of LEVELS."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+
+
 def _items(claims: list[dict[str, Any]], level: str) -> list[_Item]:
     """Key claims for a level (``pair``, ``triple``, ``claim``, or one of them with ``-core``)."""
+    _check_level(level)
     base, _, core = level.partition("-")
-    if base not in BASE_LEVELS or core not in ("", "core"):
-        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
     items = []
     for claim in claims:
         if core and _status(claim) not in CORE_STATUSES:
@@ -271,6 +276,7 @@ class DocDiagnosis:
 
 def diagnose(gold: Claims, pred: Claims, level: str = "claim") -> dict[str, DocDiagnosis]:
     """List, per document, the claims matched, predicted wrongly and missed at one level."""
+    _check_level(level)
     out: dict[str, DocDiagnosis] = {}
     for doc in sorted(set(gold) | set(pred)):
         a = _align(gold.get(doc, []), pred.get(doc, []), level)
