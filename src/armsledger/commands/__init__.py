@@ -1,0 +1,1 @@
+"""Command-line commands, one module each; cli.py lists them."""

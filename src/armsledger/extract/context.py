@@ -1,0 +1,78 @@
+"""What a whole document is about: the systems it names, by maker and kind.
+
+Reporting names a system once ("Bayraktar TB2") and then says "the drones"; the
+document's context resolves such generic words to the system the document is about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from armsledger.extract.items import Item
+from armsledger.knowledge import Knowledge
+
+_DRONE = re.compile(r"drone|uav|ucav|uas|unmanned|u\.a\.v|loitering", re.I)
+_HELICOPTER = re.compile(r"helicopter", re.I)
+
+
+def kind_of(text: str | None) -> str:
+    """A coarse kind for aircraft words and descriptions: drone, helicopter or plane."""
+    if not text:
+        return ""
+    if _DRONE.search(text):
+        return "drone"
+    if _HELICOPTER.search(text):
+        return "helicopter"
+    return "plane"
+
+
+@dataclass(slots=True)
+class DocumentContext:
+    """Counts of the catalog systems a document names."""
+
+    by_maker: dict[tuple[str, str, str], Counter[str]] = field(default_factory=dict)
+    by_kind: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    makers: dict[str, str] = field(default_factory=dict)  # designation -> maker state
+    total: Counter[str] = field(default_factory=Counter)
+
+    def add(self, item: Item, kb: Knowledge) -> None:
+        """Count one named system."""
+        if not item.system or item.pattern:
+            return
+        system = kb.systems.get(item.system)
+        state = system.state if system else item.catalog_state
+        if not state:
+            return
+        kind = kind_of(system.description if system else item.noun) if item.category == "aircraft" else ""
+        self.by_maker.setdefault((state, item.category, kind), Counter())[item.system] += 1
+        self.by_kind.setdefault((item.category, kind), Counter())[item.system] += 1
+        self.makers[item.system] = state
+        self.total[item.system] += 1
+
+    def resolve(self, category: str, noun: str | None, supplier: str | None) -> tuple[str | None, str | None]:
+        """The document's system for a generic item, and its maker: (designation, state) or (None, None)."""
+        kind = kind_of(noun) if category == "aircraft" else ""
+        if supplier:
+            counts = self.by_maker.get((supplier, category, kind))
+            if counts:
+                return counts.most_common(1)[0][0], supplier
+            return None, None
+        counts = self.by_kind.get((category, kind))
+        if not counts:
+            return None, None
+        makers = {self.makers[name] for name in counts}
+        if len(makers) != 1:
+            return None, None  # two suppliers' systems of this kind: do not guess
+        name = counts.most_common(1)[0][0]
+        return name, self.makers[name]
+
+    def focus(self) -> tuple[str, str] | None:
+        """The system the document is mostly about, and its maker, when one stands out."""
+        if not self.total:
+            return None
+        (name, count), *rest = self.total.most_common(2)
+        if rest and rest[0][1] == count:
+            return None
+        return name, self.makers[name]

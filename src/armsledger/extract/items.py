@@ -1,0 +1,124 @@
+"""Items: the equipment a sentence talks about, with its origin and its count.
+
+An item is a named system ("Rafale fighter jets") or a kind of equipment ("armed
+drones"), with the state whose make it is ("Turkish drones", "US-made F-16s",
+"Baykar's TB2") and the quantity before it ("24 more").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from armsledger.extract.quantities import Quantity, quantity_before
+from armsledger.model import Mention
+
+# Nouns after an equipment word that make it describe something else ("drone maker").
+_NOT_AN_ITEM_AFTER = re.compile(
+    r"^[\s-]*(?:maker|makers|manufacturer|manufacturers|industry|industries|company|companies|firm|giant|magnate"
+    r"|program|programme|programs|programmes|diplomacy|strikes?|attacks?|warfare|war|pilots?|market|markets|sector"
+    r"|record|producer|producers|power|technology|capabilit(?:y|ies)|expert|experts|specialist|exporter|exporters"
+    r"|footage|video|images?|operators?|brand|products?|designer|developer|project|race|threat|swarms?|base)\b",
+    re.IGNORECASE,
+)
+_GLUE = re.compile(r"^[\s\"“”'‘’\-–(),]*$")
+_ORIGIN_GAP = re.compile(r"^(?:['’]s)?(?:[\s\"“”‘’-]+(?:[a-z][\w\-]*|[A-Z][\w\-.]*|\d[\w\-]*)){0,4}[\s\"“”‘’-]*$")
+_AFTER_ORIGIN = re.compile(r"^\s*(?:made|built|produced|manufactured|developed|designed)\s+(?:by|in)\s+$")
+
+
+@dataclass(slots=True)
+class Item:
+    """Equipment named in a sentence."""
+
+    start: int  # document offsets of the whole phrase
+    end: int
+    system: str | None
+    category: str
+    noun: str | None  # the equipment word, when there is one ("drones")
+    origin: str | None = None  # the maker's state named beside it
+    quantity: Quantity | None = None
+    catalog_state: str | None = None  # the maker's state from the catalog
+    pattern: bool = False  # designation caught by pattern, not from the catalog
+    origin_at: int | None = None  # start of the mention that gave the origin
+
+
+def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> list[Item]:
+    """Group system and equipment mentions into items with their origins and counts."""
+    gear = [m for m in mentions if m.kind in ("system", "equipment")]
+    items: list[Item] = []
+    i = 0
+    while i < len(gear):
+        m = gear[i]
+        after = sentence_text[m.end - offset:]
+        j = i
+        end = m.end
+        system = m.value if m.kind == "system" else None
+        category = m.category or "other"
+        noun = m.text if m.kind == "equipment" else None
+        catalog_state = m.state if m.kind == "system" else None
+        pattern = m.form == "pattern"
+        # Merge "Rafale fighter jets", "S-400 anti-aircraft systems", "drone Bayraktar TB2".
+        while j + 1 < len(gear):
+            nxt = gear[j + 1]
+            gap = sentence_text[end - offset: nxt.start - offset]
+            if not (_GLUE.match(gap) and len(gap) <= 3) and not re.fullmatch(r"\s+[a-z\-]+\s+", gap):
+                break
+            if nxt.kind == "system" and system is not None:
+                break
+            if nxt.kind == "equipment" and noun is not None and system is None:
+                break
+            if nxt.kind == "system":
+                system, category, catalog_state = nxt.value, nxt.category or category, nxt.state
+                pattern = nxt.form == "pattern"
+            else:
+                noun = nxt.text
+                if system is None:
+                    category = nxt.category or category
+            end = nxt.end
+            j += 1
+        after = sentence_text[end - offset:]
+        if noun is not None and system is None and _NOT_AN_ITEM_AFTER.match(after):
+            i = j + 1
+            continue
+        items.append(Item(m.start, end, system, category, noun, catalog_state=catalog_state, pattern=pattern))
+        i = j + 1
+    _attach_origins(sentence_text, offset, mentions, items)
+    _attach_quantities(sentence_text, offset, items)
+    return items
+
+
+def _attach_origins(text: str, offset: int, mentions: list[Mention], items: list[Item]) -> None:
+    makers = [m for m in mentions if m.kind in ("state", "company") and (m.state or m.value)]
+    for item in items:
+        for m in reversed([m for m in makers if m.end <= item.start]):
+            gap = text[m.end - offset: item.start - offset]
+            if "," in gap or len(gap) > 45 or not _ORIGIN_GAP.match(gap):
+                continue
+            if m.kind == "state" and m.form not in ("demonym", "made", "name", "alias", "capital"):
+                continue
+            # A bare state name before an item is an origin only as a possessive or
+            # compound ("Turkey's drones", "Ankara's newest drone").
+            if m.kind == "state" and m.form in ("name", "alias", "capital") and not re.match(r"^['’]s\b", gap):
+                continue
+            item.origin = m.state if m.kind == "company" else m.value
+            item.origin_at = m.start
+            break
+        if item.origin is None:
+            # "drones made by Baykar", "engines built in Ukraine"
+            for m in makers:
+                if m.start >= item.end:
+                    gap = text[item.end - offset: m.start - offset]
+                    if _AFTER_ORIGIN.match(gap):
+                        item.origin = m.state if m.kind == "company" else m.value
+                        item.origin_at = m.start
+                    break
+
+
+def _attach_quantities(text: str, offset: int, items: list[Item]) -> None:
+    floor = 0
+    for item in items:
+        quantity = quantity_before(text, item.start - offset, floor)
+        if quantity is not None:
+            item.quantity = Quantity(quantity.value, quantity.start + offset, quantity.end + offset,
+                                     quantity.incremental, quantity.vague)
+        floor = item.end - offset

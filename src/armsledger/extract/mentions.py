@@ -1,0 +1,125 @@
+"""Finding what a sentence names: states, companies, weapon systems and kinds of equipment.
+
+A gazetteer lookup over word n-grams, longest first and left to right, plus a pattern
+for designations the catalog lacks ("a new X-200 drone"), typed by the noun beside them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from armsledger.knowledge import Entry, Knowledge
+from armsledger.model import Mention
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+# A designation-shaped word: letters then digits ("X-200", "TB3", "Su-57E", "AN/TPQ-53").
+_DESIGNATION = re.compile(r"^(?:[A-Z]{1,4}/)?[A-Z][A-Za-z]{0,6}[- ]?\d{1,4}[A-Za-z]{0,3}(?:[-/]\d{1,3}[A-Z]?)?$")
+_NOT_DESIGNATION = re.compile(r"^(?:COVID|G|Covid|Article|Section|Room|Flight|Route|Highway|Chapter|Phase)\b")
+
+
+def _tokens(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _entry_mention(entry: Entry, start: int, end: int, text: str) -> Mention:
+    if entry.kind == "group":
+        return Mention("group", start, end, text, entry.members, form="group")
+    if entry.kind == "company":
+        return Mention("company", start, end, text, entry.value, state=entry.state, form="company")
+    if entry.kind == "system":
+        return Mention("system", start, end, text, entry.value, category=entry.category, state=entry.state)
+    if entry.kind == "equipment":
+        return Mention("equipment", start, end, text, entry.category, category=entry.category)
+    return Mention("state", start, end, text, entry.value, form=entry.form)
+
+
+def find_mentions(text: str, kb: Knowledge, offset: int = 0) -> list[Mention]:
+    """Gazetteer mentions in ``text``; offsets are shifted by ``offset`` into the document."""
+    tokens = _tokens(text)
+    found: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        hit = _longest_at(text, tokens, i, kb)
+        if hit is None:
+            i += 1
+            continue
+        entry, end_char, used = hit
+        start_char = tokens[i][0]
+        found.append(_entry_mention(entry, start_char + offset, end_char + offset, text[start_char:end_char]))
+        i += used
+    found = _drop_person_names(text, found, offset)
+    return _add_unknown_designations(text, tokens, found, offset)
+
+
+def _longest_at(text: str, tokens: list[tuple[int, int]], i: int, kb: Knowledge) -> tuple[Entry, int, int] | None:
+    start = tokens[i][0]
+    last = min(len(tokens), i + kb.max_tokens)
+    for j in range(last - 1, i - 1, -1):
+        # Tokens must be joined by at most a few characters of space or punctuation.
+        if j > i and tokens[j][0] - tokens[j - 1][1] > 3:
+            continue
+        end = tokens[j][1]
+        surface = text[start:end]
+        candidates = [surface]
+        if end < len(text) and text[end] == ".":
+            candidates.insert(0, surface + ".")  # "U.S.", "U.K."
+        for candidate in candidates:
+            entry = kb.lookup(candidate)
+            if entry is not None:
+                return entry, start + len(candidate), j - i + 1
+        # Plurals and possessives of designations: "F-16s", "TB2s", "Rafales".
+        if surface.endswith("s") and len(surface) > 3:
+            entry = kb.lookup(surface[:-1])
+            if entry is not None and entry.kind == "system":
+                return entry, end, j - i + 1
+    return None
+
+
+def _drop_person_names(text: str, mentions: list[Mention], offset: int) -> list[Mention]:
+    """Drop a company or state read out of a person's name ("Haluk Bayraktar", "Jordan Peterson")."""
+    kept = []
+    for m in mentions:
+        if m.kind in ("company", "state") and m.form not in ("made", "demonym"):
+            before = text[: m.start - offset].rstrip()
+            prev = re.search(r"(\w+)$", before)
+            prev_word = prev.group(1) if prev else ""
+            is_name_before = (
+                prev_word[:1].isupper()
+                and prev_word.isalpha()
+                and not any(o.end == m.start - (len(text[: m.start - offset]) - len(before)) for o in mentions)
+                and prev_word not in _SENTENCE_WORDS
+            )
+            if is_name_before and m.kind == "company" and len(prev_word) > 2:
+                continue
+        kept.append(m)
+    return kept
+
+
+# Capitalised words that often precede a name without being a first name.
+_SENTENCE_WORDS = frozenset(
+    "The A An And But In On At By For From To With Of As Its Their His Her Our Both Drone Drones Turkish "
+    "President Minister CEO Chief Director Company Firm Maker Manufacturer Group Defense Defence".split()
+)
+
+
+def _add_unknown_designations(
+    text: str, tokens: list[tuple[int, int]], found: list[Mention], offset: int
+) -> list[Mention]:
+    """Catch designation-shaped words the catalog lacks when an equipment noun follows them."""
+    covered = [(m.start - offset, m.end - offset) for m in found]
+    extra: list[Mention] = []
+    for noun in (m for m in found if m.kind == "equipment"):
+        head = text[: noun.start - offset].rstrip()
+        match = re.search(r"((?:[A-Z]{1,4}/)?[A-Z][A-Za-z]{0,6}[- ]?\d{1,4}[A-Za-z]{0,3}(?:[-/]\d{1,3}[A-Z]?)?)$", head)
+        if not match:
+            continue
+        word = match.group(1)
+        start, end = match.start(1), match.end(1)
+        if any(s < end and start < e for s, e in covered) or _NOT_DESIGNATION.match(word):
+            continue
+        if not _DESIGNATION.match(word) or word.isdigit() or re.fullmatch(r"[A-Z]?\d{4}s?", word):
+            continue
+        extra.append(
+            Mention("system", start + offset, end + offset, word, word, category=noun.category, form="pattern")
+        )
+    return sorted(found + extra, key=lambda m: m.start)

@@ -1,0 +1,228 @@
+"""The extraction pipeline: document in, arms-transfer claims out.
+
+sentences -> mentions -> items and cues -> roles -> claims -> one claim per deal stage.
+Each step is a module of its own; this one wires them and adds what needs the whole
+document: the systems it is about, and who the previous sentence was talking about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from armsledger.extract.context import DocumentContext
+from armsledger.extract.cues import Cue, deal_from_cues, find_cues
+from armsledger.extract.items import Item, build_items
+from armsledger.extract.mentions import find_mentions
+from armsledger.extract.roles import PARTNER, RECIPIENT, SUPPLIER, Party, assign_roles, parties_from
+from armsledger.extract.sentences import split_sentences
+from armsledger.extract.years import event_year
+from armsledger.knowledge import Knowledge, default_knowledge
+from armsledger.model import Claim, Document, Mention, Sentence
+
+_STAGE = {"interest": 0, "planned": 1, "ordered": 2, "delivered": 2, "cancelled": 2}
+_MODIFIER_PRIORITY = ("cancelled", "planned", "interest")
+# Cue words that name a transfer with no equipment word in the sentence ("have also ordered").
+_IMPLICIT = re.compile(r"order|customer|client|buyer|candidate|interested|potential|bought|purchas|acquir|operator"
+                       r"|exported|sold", re.I)
+# Only sentences with one of these can hold a claim; checked before any other work.
+_QUICK = re.compile(
+    r"sol[de]|sell|sale|suppl|deliver|export|provid|sen[dt]|ship|transfer|gift|donat|pledg|promis|order|buy|bought"
+    r"|purchas|acqui|procur|receiv|arriv|servic|deploy|operat|equipped|use|fleet|contract|deal|agree|sign|negotiat"
+    r"|talk|pipeline|plan|intend|intent|approv|offer|bid|tender|interest|potential|candidate|consider|want|whether"
+    r"|cancel|suspend|halt|froze|freez|scrap|remov|exclud|allowed|block|embargo|refus|drop|pull|withdr|terminat"
+    r"|stop|reject|customer|client|buyer|joint venture|produc|manufactur|build|aid|assistance|turned to|help|land"
+    r"|reach|appear|complet|finali|won|eye|keen|seek|mull|prepared|willing|could|may|might|tries|tested|proven",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class SentenceAnalysis:
+    """One sentence with what was found in it."""
+
+    sentence: Sentence
+    mentions: list[Mention]
+    items: list[Item]
+    cues: list[Cue]
+
+
+def analyse(sentence: Sentence, kb: Knowledge) -> SentenceAnalysis:
+    """Mentions, items and cues of one sentence."""
+    if not _QUICK.search(sentence.text):
+        mentions = find_mentions(sentence.text, kb, sentence.start)
+        return SentenceAnalysis(sentence, mentions, build_items(sentence.text, sentence.start, mentions), [])
+    mentions = find_mentions(sentence.text, kb, sentence.start)
+    items = build_items(sentence.text, sentence.start, mentions)
+    cues = find_cues(sentence.text, sentence.start)
+    return SentenceAnalysis(sentence, mentions, items, cues)
+
+
+def extract(doc: Document, kb: Knowledge | None = None) -> list[Claim]:
+    """Every arms-transfer claim a document states, one per supplier, recipient, system and stage."""
+    kb = kb or default_knowledge()
+    analyses = [analyse(s, kb) for s in split_sentences(doc.text, doc.skipped)]
+    context = DocumentContext()
+    for analysis in analyses:
+        for item in analysis.items:
+            context.add(item, kb)
+    claims: list[Claim] = []
+    recent: list[tuple[int, Claim]] = []
+    for index, analysis in enumerate(analyses):
+        if not analysis.cues:
+            continue
+        found = _claims_in(analysis, context, [c for i, c in recent if index - i <= 2], doc)
+        for claim in found:
+            recent.append((index, claim))
+        claims.extend(found)
+    return merge_claims(claims)
+
+
+def _claims_in(analysis: SentenceAnalysis, context: DocumentContext, recent: list[Claim], doc: Document) -> list[Claim]:
+    sentence = analysis.sentence
+    items = list(analysis.items)
+    cues = analysis.cues
+    origins = {item.origin_at for item in items if item.origin_at is not None}
+    parties = parties_from(sentence.text, sentence.start, analysis.mentions, origins)
+    assign_roles(sentence.text, sentence.start, parties, cues)
+    if not items:
+        focus = context.focus()
+        if focus is None or not parties or not any(_IMPLICIT.search(c.text) for c in cues):
+            return []
+        name, _ = focus
+        first_cue = cues[0]
+        items = [Item(first_cue.start, first_cue.end, name, _category_of(name, context), None)]
+    statuses = _statuses(cues, items[0])
+    if not statuses:
+        return []
+    deal = deal_from_cues(cues)
+    year = event_year(sentence.text, doc.published)
+    suppliers = [p for p in parties if p.role == SUPPLIER]
+    claims: list[Claim] = []
+    for item in items:
+        supplier, system = _supplier_and_system(item, suppliers, parties, context, recent, len(items))
+        if supplier is None:
+            continue
+        recipients = _recipients(parties, supplier, recent)
+        quantity = item.quantity
+        for recipient in recipients:
+            for status in statuses:
+                claims.append(Claim(
+                    supplier=supplier,
+                    recipient=recipient,
+                    system=system,
+                    category=item.category,
+                    quantity=quantity.value if quantity and not quantity.vague else None,
+                    deal=deal,
+                    status=status,
+                    year=year,
+                    evidence=sentence.text,
+                    start=sentence.start,
+                    end=sentence.end,
+                    doc=doc.id,
+                    incremental=bool(quantity and quantity.incremental),
+                    vague_quantity=bool(quantity and quantity.vague),
+                ))
+    return claims
+
+
+def _category_of(name: str, context: DocumentContext) -> str:
+    for (_, category, _), counts in context.by_maker.items():
+        if name in counts:
+            return category
+    return "other"
+
+
+def _statuses(cues: list[Cue], item: Item) -> list[str]:
+    """The deal stages a sentence states: a modifier ("planned", "cancelled") overrides the event words."""
+    modifiers = [c for c in cues if c.modifier]
+    if modifiers:
+        nearest = min(modifiers, key=lambda c: (abs(c.start - item.start), _MODIFIER_PRIORITY.index(c.status)))
+        return [nearest.status]
+    stages = []
+    for status in ("ordered", "delivered"):
+        if any(c.status == status for c in cues):
+            stages.append(status)
+    return stages
+
+
+def _supplier_and_system(
+    item: Item, suppliers: list[Party], parties: list[Party], context: DocumentContext, recent: list[Claim],
+    item_count: int,
+) -> tuple[str | None, str | None]:
+    supplier: str | None = None
+    if suppliers:
+        if item_count > 1:
+            before = [p for p in suppliers if p.end <= item.start]
+            supplier = (before[-1] if before else suppliers[0]).code
+        else:
+            supplier = suppliers[0].code
+    elif item.origin:
+        supplier = item.origin
+    elif item.system and item.catalog_state:
+        supplier = item.catalog_state
+    system = item.system
+    if system is None:
+        resolved, maker = context.resolve(item.category, item.noun, supplier)
+        if resolved:
+            system = resolved
+            supplier = supplier or maker
+    if supplier is None:
+        partner_codes = {p.code for p in parties if p.role == PARTNER}
+        for claim in reversed(recent):
+            if claim.category == item.category and claim.supplier not in partner_codes | {None}:
+                supplier = claim.supplier
+                break
+        if supplier is None:
+            focus = context.focus()
+            if focus and focus[1] in partner_codes:
+                supplier = focus[1]
+    return supplier, system
+
+
+def _recipients(parties: list[Party], supplier: str, recent: list[Claim]) -> list[str]:
+    def codes(role: str | None) -> list[str]:
+        out: list[str] = []
+        for p in parties:
+            if p.role == role and p.code != supplier and p.code not in out:
+                out.append(p.code)
+        return out
+
+    for role in (RECIPIENT, PARTNER, None):
+        found = codes(role)
+        if found:
+            return found
+    for claim in reversed(recent):
+        if claim.supplier == supplier:
+            return [claim.recipient]
+    return []
+
+
+def merge_claims(claims: list[Claim]) -> list[Claim]:
+    """One claim per supplier, recipient, system and stage; later stages hide earlier ones."""
+    best: dict[tuple[str, str, str, str], Claim] = {}
+    for claim in claims:
+        if claim.supplier == claim.recipient:
+            continue  # a state using its own weapons is not a transfer
+        key = claim.key()
+        kept = best.get(key)
+        if kept is None or _better(claim, kept):
+            best[key] = claim
+    out = []
+    for (supplier, recipient, system, status), claim in best.items():
+        later = [
+            other for (s, r, sy, st), other in best.items()
+            if (s, r, sy) == (supplier, recipient, system) and _STAGE[st] > _STAGE[status]
+            and other.deal == claim.deal
+        ]
+        if not later:
+            out.append(claim)
+    return sorted(out, key=lambda c: (c.start, c.supplier, c.recipient, c.system or "", c.status))
+
+
+def _better(new: Claim, old: Claim) -> bool:
+    """Whether a duplicate claim states the deal more precisely than the one kept."""
+    def rank(c: Claim) -> tuple[int, int, int]:
+        return (c.quantity is not None and not c.incremental, c.quantity is not None, c.year is not None)
+
+    return rank(new) > rank(old)
