@@ -56,6 +56,12 @@ class Document:
     # Stretches of text that are not reporting (reader comments, navigation,
     # captions, biographies); extraction skips them, the web app dims them.
     skipped: list[Span] = field(default_factory=list)
+    site: str | None = None  # the publication's name, when the source states it (HTML, feeds)
+    author: str | None = None
+    # The id of the first document carrying the same story (an exact copy or a wire story
+    # reprinted with small edits); None when no copy is known. Documents with the same
+    # `source_group or id` are one source, not independent confirmations.
+    source_group: str | None = None
 
     @property
     def content_hash(self) -> str:
