@@ -16,11 +16,27 @@ def test_extract_jsonl_has_guideline_shape_and_offsets(tmp_path: Path, capsys) -
     line = json.loads(capsys.readouterr().out)
     assert line["doc"] == "gulf"
     claim = line["transfers"][0]
-    assert set(claim) == {"supplier", "recipient", "system", "category", "quantity", "deal", "status", "year",
-                          "evidence", "start", "end"}
-    assert (claim["supplier"], claim["recipient"], claim["system"], claim["quantity"]) == ("FRA", "QAT", "Rafale", 36)
+    assert set(claim) == {
+        "supplier",
+        "recipient",
+        "system",
+        "category",
+        "quantity",
+        "deal",
+        "status",
+        "year",
+        "evidence",
+        "start",
+        "end",
+    }
+    assert (claim["supplier"], claim["recipient"], claim["system"], claim["quantity"]) == (
+        "FRA",
+        "QAT",
+        "Rafale",
+        36,
+    )
     assert (claim["status"], claim["year"], claim["category"]) == ("ordered", 2015, "aircraft")
-    assert text[claim["start"]:claim["end"]] == claim["evidence"]
+    assert text[claim["start"] : claim["end"]] == claim["evidence"]
 
 
 def test_bad_inputs_are_reported_and_others_still_processed(tmp_path: Path, capsys) -> None:

@@ -7,8 +7,16 @@ from armsledger.extract.quantities import quantity_before, read_number
 
 @pytest.mark.parametrize(
     ("phrase", "value"),
-    [("24", 24), ("1,200", 1200), ("two dozen", 24), ("a dozen", 12), ("forty-eight", 48),
-     ("one hundred and twenty", 120), ("twelve", 12), ("drones", None)],
+    [
+        ("24", 24),
+        ("1,200", 1200),
+        ("two dozen", 24),
+        ("a dozen", 12),
+        ("forty-eight", 48),
+        ("one hundred and twenty", 120),
+        ("twelve", 12),
+        ("drones", None),
+    ],
 )
 def test_read_number(phrase: str, value: int | None) -> None:
     assert read_number(phrase) == value

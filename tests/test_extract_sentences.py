@@ -13,7 +13,7 @@ def test_splits_on_full_stops_and_lines_with_offsets() -> None:
         "New paragraph here.",
     ]
     for s in sentences:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
 
 
 def test_keeps_abbreviations_and_initials_inside_a_sentence() -> None:

@@ -74,7 +74,7 @@ def test_comment_thread_caption_and_bio_are_skipped() -> None:
         "Poland should buy fifty drones.\n"
     )
     spans = find_skipped(text)
-    skipped = [text[s.start:s.end] for s in spans]
+    skipped = [text[s.start : s.end] for s in spans]
     assert "Image: a drone on a runway" in skipped
     assert any(s.startswith("Jane Roe is a senior fellow") for s in skipped)
     assert any(s.startswith("1. Someone says") and "Poland should buy" in s for s in skipped)

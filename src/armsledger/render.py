@@ -15,8 +15,10 @@ def text_table(headers: list[str], rows: list[list[str]], widths: dict[int, int]
     widths = widths or {}
     cells = [[_cut(str(v), widths.get(i, 10_000)) for i, v in enumerate(row)] for row in rows]
     sizes = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(sizes[i]) for i, h in enumerate(headers)).rstrip(),
-             "  ".join("-" * s for s in sizes)]
+    lines = [
+        "  ".join(h.ljust(sizes[i]) for i, h in enumerate(headers)).rstrip(),
+        "  ".join("-" * s for s in sizes),
+    ]
     lines += ["  ".join(v.ljust(sizes[i]) for i, v in enumerate(r)).rstrip() for r in cells]
     return "\n".join(lines) + "\n"
 
@@ -26,10 +28,23 @@ def claims_table(rows: list[tuple[Document, list[Claim]]]) -> str:
     body = []
     for doc, claims in rows:
         for c in claims:
-            body.append([doc.id, c.supplier, c.recipient, c.system or f"({c.category})", c.category,
-                         "" if c.quantity is None else str(c.quantity), c.status, "" if c.year is None else str(c.year),
-                         c.evidence])
+            body.append(
+                [
+                    doc.id,
+                    c.supplier,
+                    c.recipient,
+                    c.system or f"({c.category})",
+                    c.category,
+                    "" if c.quantity is None else str(c.quantity),
+                    c.status,
+                    "" if c.year is None else str(c.year),
+                    c.evidence,
+                ]
+            )
     total = sum(len(c) for _, c in rows)
-    table = text_table(["doc", "supplier", "recipient", "system", "category", "qty", "status", "year", "evidence"],
-                       body, {0: 24, 3: 24, 8: 70})
+    table = text_table(
+        ["doc", "supplier", "recipient", "system", "category", "qty", "status", "year", "evidence"],
+        body,
+        {0: 24, 3: 24, 8: 70},
+    )
     return table + f"{total} claim(s) in {len(rows)} document(s)\n"

@@ -9,20 +9,34 @@ from pathlib import Path
 
 from armsledger.commands.extract import extract_all
 from armsledger.errors import InputError
-from armsledger.evaluate import diagnose, document_counts, format_report, load_claim_file, score, scores_to_json
+from armsledger.evaluate import (
+    diagnose,
+    document_counts,
+    format_report,
+    load_claim_file,
+    score,
+    scores_to_json,
+)
 from armsledger.ingest import ReadFailure
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the command."""
-    p = sub.add_parser("eval", help="score extraction against gold claims",
-                       description="Run extraction on a corpus and print precision, recall and F1 by the "
-                                   "annotation guidelines' rules, with the errors per document.")
+    p = sub.add_parser(
+        "eval",
+        help="score extraction against gold claims",
+        description="Run extraction on a corpus and print precision, recall and F1 by the "
+        "annotation guidelines' rules, with the errors per document.",
+    )
     p.add_argument("corpus", type=Path, help="corpus .jsonl (or .txt files / a folder)")
     p.add_argument("gold", type=Path, help="gold claims .jsonl")
     p.add_argument("--json", action="store_true", help="print the scores as one JSON object")
-    p.add_argument("--errors", action=argparse.BooleanOptionalAction, default=True,
-                   help="list false positives and misses per document (default: yes)")
+    p.add_argument(
+        "--errors",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="list false positives and misses per document (default: yes)",
+    )
     p.add_argument("--pred-out", type=Path, help="also write the predictions here as JSONL")
     p.add_argument("--min-f1", type=float, help="exit 1 when triple F1 is below this")
     p.set_defaults(run=run)

@@ -21,19 +21,32 @@ from armsledger.render import claims_table
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the command."""
-    p = sub.add_parser("extract", help="extract arms-transfer claims from documents",
-                       description="Read .txt files, folders of them, or corpus .jsonl files, and write the "
-                                   "arms-transfer claims each document states.")
+    p = sub.add_parser(
+        "extract",
+        help="extract arms-transfer claims from documents",
+        description="Read .txt files, folders of them, or corpus .jsonl files, and write the "
+        "arms-transfer claims each document states.",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="a .txt or .jsonl file, or a folder")
     p.add_argument("--out", type=Path, help="write here instead of standard output")
-    p.add_argument("--format", choices=("jsonl", "table"), default="jsonl",
-                   help="jsonl: one {doc, transfers} line per document (default); table: for reading")
-    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="show a progress bar on standard error (default: when it is a terminal)")
+    p.add_argument(
+        "--format",
+        choices=("jsonl", "table"),
+        default="jsonl",
+        help="jsonl: one {doc, transfers} line per document (default); table: for reading",
+    )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on standard error (default: when it is a terminal)",
+    )
     p.set_defaults(run=run)
 
 
-def extract_all(paths: list[str], progress: bool | None = None) -> Iterator[tuple[Document, list[Claim]] | ReadFailure]:
+def extract_all(
+    paths: list[str], progress: bool | None = None
+) -> Iterator[tuple[Document, list[Claim]] | ReadFailure]:
     """Documents read from paths with their claims, or the failures, in input order."""
     kb = default_knowledge()
     show = sys.stderr.isatty() if progress is None else progress
@@ -66,8 +79,12 @@ def run(args: argparse.Namespace) -> int:
                 continue
             doc, claims = result
             if args.format == "jsonl":
-                out.write(json.dumps({"doc": doc.id, "transfers": [c.to_json() for c in claims]},
-                                     ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps(
+                        {"doc": doc.id, "transfers": [c.to_json() for c in claims]}, ensure_ascii=False
+                    )
+                    + "\n"
+                )
             else:
                 rows.append((doc, claims))
         if args.format == "table":

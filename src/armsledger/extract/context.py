@@ -18,9 +18,9 @@ _HELICOPTER = re.compile(r"helicopter", re.I)
 
 
 def kind_of(text: str | None) -> str:
-    """A coarse kind for aircraft words and descriptions: drone, helicopter or plane."""
-    if not text:
-        return ""
+    """A coarse kind for aircraft words and descriptions: drone, helicopter, plane, or "" for any."""
+    if not text or text.strip().lower() == "aircraft":
+        return ""  # "six aircraft" may be drones as well as jets
     if _DRONE.search(text):
         return "drone"
     if _HELICOPTER.search(text):
@@ -55,18 +55,32 @@ class DocumentContext:
         """The document's system for a generic item, and its maker: (designation, state) or (None, None)."""
         kind = kind_of(noun) if category == "aircraft" else ""
         if supplier:
-            counts = self.by_maker.get((supplier, category, kind))
+            counts = self._merged(
+                self.by_maker,
+                lambda key: key[0] == supplier and key[1] == category and (not kind or key[2] == kind),
+            )
             if counts:
                 return counts.most_common(1)[0][0], supplier
             return None, None
-        counts = self.by_kind.get((category, kind))
+        counts = self._merged(self.by_kind, lambda key: key[0] == category and (not kind or key[1] == kind))
         if not counts:
             return None, None
+        top = self.focus()
+        if top and top[0] in counts:
+            return top  # the document's own subject, when it is of this kind
         makers = {self.makers[name] for name in counts}
         if len(makers) != 1:
             return None, None  # two suppliers' systems of this kind: do not guess
         name = counts.most_common(1)[0][0]
         return name, self.makers[name]
+
+    @staticmethod
+    def _merged(table: dict, wanted) -> Counter[str]:  # type: ignore[type-arg]
+        merged: Counter[str] = Counter()
+        for key, counts in table.items():
+            if wanted(key):
+                merged.update(counts)
+        return merged
 
     def focus(self) -> tuple[str, str] | None:
         """The system the document is mostly about, and its maker, when one stands out."""

@@ -31,8 +31,9 @@ class Cue:
     strong: bool = False
 
 
-def _cue(pattern: str, status: str, deal: str, direction: Direction, modifier: bool = False,
-         strong: bool = False) -> tuple[re.Pattern[str], str, str, Direction, bool, bool]:
+def _cue(
+    pattern: str, status: str, deal: str, direction: Direction, modifier: bool = False, strong: bool = False
+) -> tuple[re.Pattern[str], str, str, Direction, bool, bool]:
     return re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), status, deal, direction, modifier, strong
 
 
@@ -41,52 +42,123 @@ _CUES = [
     # cancelled
     _cue(r"cancel(?:l?ed|s|l?ing|lation)?", "cancelled", "unknown", "neutral", True),
     _cue(r"suspend(?:ed|s|ing)?|suspension", "cancelled", "unknown", "supply", True),
-    _cue(r"halt(?:ed|s|ing)?|froze|frozen|freez(?:e|es|ing)|scrap(?:ped|s|ping)?|revok(?:ed|es|ing)",
-         "cancelled", "unknown", "supply", True),
-    _cue(r"(?:removed|expelled|excluded|kicked out|dropped|suspended) from|exclusion from|removal from",
-         "cancelled", "unknown", "receive", True),
-    _cue(r"(?:won't|will not|not) be allowed|barred from|blocked|embargo(?:es|ed)?|arms ban|refus(?:al|ed|es|ing) to"
-         r"|backed out|pulled out|no longer interested|withdr(?:ew|awn) from|terminat(?:ed|es|ing)"
-         r"|stopped (?:delivering|exporting|supplying|selling)|decided against|rejected|dropped",
-         "cancelled", "unknown", "receive", True),
+    _cue(
+        r"halt(?:ed|s|ing)?|froze|frozen|freez(?:e|es|ing)|scrap(?:ped|s|ping)?|revok(?:ed|es|ing)",
+        "cancelled",
+        "unknown",
+        "supply",
+        True,
+    ),
+    _cue(
+        r"(?:removed|expelled|excluded|kicked out|dropped|suspended) from|exclusion from|removal from",
+        "cancelled",
+        "unknown",
+        "receive",
+        True,
+    ),
+    _cue(
+        r"(?:won't|will not|not) be allowed|barred from|blocked|embargo(?:es|ed)?|arms ban|refus(?:al|ed|es|ing) to"
+        r"|backed out|pulled out|no longer interested|withdr(?:ew|awn) from|terminat(?:ed|es|ing)"
+        r"|stopped (?:delivering|exporting|supplying|selling)|decided against|rejected|dropped",
+        "cancelled",
+        "unknown",
+        "receive",
+        True,
+    ),
     # interest
-    _cue(r"interested|interest in|potential (?:buyers?|customers?|clients?|candidates?|recipients?)|candidates?"
-         r"|consider(?:s|ed|ing)?|eye(?:s|ing|d)|keen (?:to|on)|wants? to (?:buy|acquire|purchase|get)"
-         r"|want (?:u\.?a\.?v\.?s|drones|them)|seek(?:s|ing)? to (?:buy|acquire)|looking to (?:buy|acquire)"
-         r"|expressed interest|mull(?:s|ed|ing)|prepared to sell|willing(?:ness)? to (?:sell|buy|supply)"
-         r"|whether|could (?:buy|sell|supply|receive|acquire)|may (?:buy|sell|supply|receive|acquire)"
-         r"|might (?:buy|sell|supply|receive)|possible (?:buyers?|customers?)|interest from|tries|trying out|tested",
-         "interest", "sale", "receive", True, True),
+    _cue(
+        r"prepared to (?:sell|supply|export)|willing(?:ness)? to (?:sell|supply|export)|could (?:sell|supply|export)"
+        r"|may (?:sell|supply|export)|might (?:sell|supply|export)|(?:is|are) ready to (?:sell|supply)",
+        "interest",
+        "sale",
+        "supply",
+        True,
+        True,
+    ),
+    _cue(
+        r"interested|interest in|potential (?:buyers?|customers?|clients?|candidates?|recipients?)|candidates?"
+        r"|consider(?:s|ed|ing)?|eye(?:s|ing|d)|keen (?:to|on)|wants? to (?:buy|acquire|purchase|get)"
+        r"|want (?:u\.?a\.?v\.?s|drones|them)|seek(?:s|ing)? to (?:buy|acquire)|looking to (?:buy|acquire)"
+        r"|expressed interest|mull(?:s|ed|ing)|willing(?:ness)? to buy"
+        r"|whether|could (?:buy|receive|acquire)|may (?:buy|receive|acquire)"
+        r"|might (?:buy|receive)|possible (?:buyers?|customers?)|interest from|tries|trying out|tested",
+        "interest",
+        "sale",
+        "receive",
+        True,
+        True,
+    ),
     # planned
-    _cue(r"in the pipeline|negotiat(?:e|es|ed|ing|ions?)|talks|in-principle|in principle|(?:plans?|planning|planned) to"
-         r"|planned|plans? for|intends? to|intention to|intent to|approv(?:ed|es|al)|possible sale|proposed sale"
-         r"|offer(?:ed|s|ing)?|bids?|tender|decided to (?:procure|buy|acquire|purchase|order)"
-         r"|agreed to (?:buy|purchase|acquire|procure)|memorandum|letter of intent|set to (?:sign|buy|purchase)"
-         r"|will (?:buy|sign|acquire|purchase|procure)|preliminary|framework agreement|shortlist(?:ed)?",
-         "planned", "sale", "neutral", True, True),
+    _cue(
+        r"in the pipeline|negotiat(?:e|es|ed|ing|ions?)|talks|in-principle|in principle|(?:plans?|planning|planned) to"
+        r"|planned|plans? for|intends? to|intention to|intent to|approv(?:ed|es|al)|possible sale|proposed sale"
+        r"|offer(?:ed|s|ing)?|bids?|tender|decided to (?:procure|buy|acquire|purchase|order)"
+        r"|agreed to (?:buy|purchase|acquire|procure)|memorandum|letter of intent|set to (?:sign|buy|purchase)"
+        r"|will (?:buy|sign|acquire|purchase|procure)|preliminary|framework agreement|shortlist(?:ed)?",
+        "planned",
+        "sale",
+        "neutral",
+        True,
+        True,
+    ),
     # production (stage decided by other cues; on its own it is an agreed venture)
-    _cue(r"joint venture|co-produc(?:e|es|ed|ing|tion)|co-build|coproduc(?:e|ing|tion)|licen[cs]ed? production"
-         r"|produce under licen[cs]e|local (?:production|assembly|manufacturing)|manufacture[ds]? (?:\w+ )?locally"
-         r"|facilities to (?:manufacture|produce)|production line",
-         "ordered", "production", "neutral", False, True),
+    _cue(
+        r"joint venture|co-produc(?:e|es|ed|ing|tion)|co-build|coproduc(?:e|ing|tion)|licen[cs]ed? production"
+        r"|produce under licen[cs]e|local (?:production|assembly|manufacturing)|manufacture[ds]? (?:\w+ )?locally"
+        r"|facilities to (?:manufacture|produce)|production line",
+        "ordered",
+        "production",
+        "neutral",
+        False,
+        True,
+    ),
     # ordered
-    _cue(r"order(?:ed|s|ing)?|sign(?:ed|s|ing)? (?:a |an |the )?(?:\$?[\w.,-]+ )?(?:deal|contract|agreement)s?"
-         r"|deals?|contracts?|agreements?|bought|buys?|buying|purchas(?:e|es|ed|ing)|acquir(?:e|es|ed|ing)|acquisition"
-         r"|procur(?:e|es|ed|ing|ement)|finali[sz](?:e|es|ed|ing)|won an order|agreed|pledg(?:e|es|ed|ing)"
-         r"|promis(?:e|es|ed|ing)|en route|set to receive|(?:is|are) to receive|expected to receive|will receive",
-         "ordered", "sale", "receive", False, True),
+    _cue(
+        r"sign(?:ed|s|ing)? (?:a |an |the )?(?:\$?[\w.,-]+ )?(?:deal|contract|agreement)s?|deals?|contracts?"
+        r"|agreements?",
+        "ordered",
+        "sale",
+        "neutral",
+        False,
+        True,
+    ),
+    _cue(
+        r"order(?:ed|s|ing)?|bought|buys?|buying|purchas(?:e|es|ed|ing)|acquir(?:e|es|ed|ing)|acquisition"
+        r"|procur(?:e|es|ed|ing|ement)|finali[sz](?:e|es|ed|ing)|won an order|agreed|pledg(?:e|es|ed|ing)"
+        r"|promis(?:e|es|ed|ing)|en route|set to receive|(?:is|are) to receive|expected to receive|will receive",
+        "ordered",
+        "sale",
+        "receive",
+        False,
+        True,
+    ),
     _cue(r"customers?|clients?|buyers?|importers?", "ordered", "sale", "receive", False, True),
     _cue(r"sold|sells?|selling|sales?", "ordered", "sale", "supply", False, True),
     # delivered
-    _cue(r"deliver(?:ed|s|ing|y|ies)|received|receiv(?:es|ing)|arriv(?:ed|es|al)|hand(?:ed)? over|took delivery"
-         r"|taken delivery|in service|entered service|inducted|equipped with|operat(?:es|ed|ing|ors?)"
-         r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|fleet|landed|reached|appeared in"
-         r"|shipments?|shipped|completed|helped|sent to|fielded|battle-proven|combat-proven",
-         "delivered", "unknown", "receive", False, True),
-    _cue(r"supplied|suppl(?:y|ies|ying)|exported|exports?|exporting|provided|provid(?:e|es|ing)|sent|send(?:s|ing)?"
-         r"|transferred|transfer(?:s|ring)?|gave|gifted|gift|donat(?:ed|es|ing|ion)|turned to .{0,20}for",
-         "delivered", "sale", "supply", False, True),
-    _cue(r"(?:military )?aid|assistance|security package|aid package", "ordered", "aid", "supply", False, False),
+    _cue(
+        r"deliver(?:ed|s|ing|y|ies)|received|receiv(?:es|ing)|arriv(?:ed|es|al)|hand(?:ed)? over|took delivery"
+        r"|taken delivery|in service|entered service|inducted|equipped with|operat(?:es|ed|ing|ors?)"
+        r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|fleet|landed|reached|appeared in"
+        r"|shipments?|shipped|completed|helped|sent to|fielded"
+        r"|turn(?:ed|s|ing)? to|rel(?:y|ies|ied) on|relying on|sourc(?:ed|es|ing) from|depend(?:s|ed)? on",
+        "delivered",
+        "unknown",
+        "receive",
+        False,
+        True,
+    ),
+    _cue(
+        r"supplied|suppl(?:y|ies|ying)|exported|exports?|exporting|provided|provid(?:e|es|ing)|sent|send(?:s|ing)?"
+        r"|transferred|transfer(?:s|ring)?|gave|gifted|gift|donat(?:ed|es|ing|ion)",
+        "delivered",
+        "sale",
+        "supply",
+        False,
+        True,
+    ),
+    _cue(
+        r"(?:military )?aid|assistance|security package|aid package", "ordered", "aid", "supply", False, False
+    ),
 ]
 
 
@@ -95,8 +167,18 @@ def find_cues(text: str, offset: int = 0) -> list[Cue]:
     found: list[Cue] = []
     for pattern, status, deal, direction, modifier, strong in _CUES:
         for match in pattern.finditer(text):
-            found.append(Cue(match.start() + offset, match.end() + offset, match.group(), status, deal,
-                             direction, modifier, strong))
+            found.append(
+                Cue(
+                    match.start() + offset,
+                    match.end() + offset,
+                    match.group(),
+                    status,
+                    deal,
+                    direction,
+                    modifier,
+                    strong,
+                )
+            )
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Cue] = []
     for cue in found:
@@ -110,17 +192,34 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
     """Adjust cues whose meaning their neighbours change."""
     out = []
     for cue in cues:
-        after = text[cue.end - offset: cue.end - offset + 40].lower()
-        before = text[max(0, cue.start - offset - 30): cue.start - offset].lower()
+        after = text[cue.end - offset : cue.end - offset + 40].lower()
+        before = text[max(0, cue.start - offset - 30) : cue.start - offset].lower()
         word = cue.text.lower()
-        if cue.status == "ordered" and cue.direction == "supply" and re.match(r"\s[^.;]{0,60}\bsince\b", after):
+        if (
+            cue.status == "ordered"
+            and cue.direction == "supply"
+            and re.match(r"\s[^.;]{0,60}\bsince\b", after)
+        ):
             # "has sold dozens of drones to Ukraine since 2019": deliveries over years.
-            cue = Cue(cue.start, cue.end, cue.text, "delivered", cue.deal, cue.direction, cue.modifier, cue.strong)
+            cue = Cue(
+                cue.start, cue.end, cue.text, "delivered", cue.deal, cue.direction, cue.modifier, cue.strong
+            )
+        if re.search(r"\b(?:not|never|no longer|yet to|n't|without)\s+(?:\w+\s+)?$", before):
+            continue  # "has not yet received": the event did not happen
+        if word.startswith("export") and re.match(
+            r"\s+(?:contracts?|deals?|agreements?|licen[cs]es?|permits?"
+            r"|orders?|control|version|market|success)",
+            after,
+        ):
+            continue  # the noun after names the deal, or is not a transfer at all
         if word.startswith("sale") and re.search(r"\b(?:planned|possible|proposed|potential)\s*$", before):
             continue  # the modifier before it carries the stage
-        if cue.status == "delivered" and re.search(r"\b(?:will|to be|would|expected to|set to|scheduled to)\s*$",
-                                                   before):
-            cue = Cue(cue.start, cue.end, cue.text, "ordered", cue.deal, cue.direction, cue.modifier, cue.strong)
+        if cue.status == "delivered" and re.search(
+            r"\b(?:will|to be|would|expected to|set to|scheduled to)\s*$", before
+        ):
+            cue = Cue(
+                cue.start, cue.end, cue.text, "ordered", cue.deal, cue.direction, cue.modifier, cue.strong
+            )
         out.append(cue)
     return out
 

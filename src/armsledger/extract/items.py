@@ -21,8 +21,16 @@ _NOT_AN_ITEM_AFTER = re.compile(
     r"|footage|video|images?|operators?|brand|products?|designer|developer|project|race|threat|swarms?|base)\b",
     re.IGNORECASE,
 )
-_GLUE = re.compile(r"^[\s\"“”'‘’\-–(),]*$")
-_ORIGIN_GAP = re.compile(r"^(?:['’]s)?(?:[\s\"“”‘’-]+(?:[a-z][\w\-]*|[A-Z][\w\-.]*|\d[\w\-]*)){0,4}[\s\"“”‘’-]*$")
+_GLUE = re.compile(r"^[\s\"“”'‘’\-–()]*$")
+_ORIGIN_GAP = re.compile(
+    r"^(?:['’]s)?(?:[\s\"“”‘’-]+(?:[a-z][\w\-]*|[A-Z][\w\-.]*|\d[\w\-]*)){0,4}[\s\"“”‘’-]*$"
+)
+# Words that, between a state and an item, show the state is not the item's maker.
+_NOT_ORIGIN_WORDS = re.compile(
+    r"\b(?:of|for|to|from|with|by|in|on|at|as|purchase|purchases|order|orders|deal|deals|contract|contracts|sale"
+    r"|sales|acquisition|delivery|deliveries|government|forces|army|navy|ministry|officials?|fleet|operators?)\b",
+    re.I,
+)
 _AFTER_ORIGIN = re.compile(r"^\s*(?:made|built|produced|manufactured|developed|designed)\s+(?:by|in)\s+$")
 
 
@@ -40,6 +48,9 @@ class Item:
     catalog_state: str | None = None  # the maker's state from the catalog
     pattern: bool = False  # designation caught by pattern, not from the catalog
     origin_at: int | None = None  # start of the mention that gave the origin
+    # A state named beside the item that operates it rather than makes it ("Egyptian
+    # Rafales", "Turkey's S-400s"): a recipient.
+    operator: str | None = None
 
 
 def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> list[Item]:
@@ -49,7 +60,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
     i = 0
     while i < len(gear):
         m = gear[i]
-        after = sentence_text[m.end - offset:]
+        after = sentence_text[m.end - offset :]
         j = i
         end = m.end
         system = m.value if m.kind == "system" else None
@@ -60,12 +71,17 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
         # Merge "Rafale fighter jets", "S-400 anti-aircraft systems", "drone Bayraktar TB2".
         while j + 1 < len(gear):
             nxt = gear[j + 1]
-            gap = sentence_text[end - offset: nxt.start - offset]
-            if not (_GLUE.match(gap) and len(gap) <= 3) and not re.fullmatch(r"\s+[a-z\-]+\s+", gap):
+            gap = sentence_text[end - offset : nxt.start - offset]
+            appositive = nxt.kind == "system" and system is None and re.fullmatch(r",\s+(?:the\s+)?", gap)
+            if (
+                not appositive
+                and not (_GLUE.match(gap) and len(gap) <= 3)
+                and not re.fullmatch(r"\s+[a-z\-]+\s+", gap)
+            ):
                 break
             if nxt.kind == "system" and system is not None:
                 break
-            if nxt.kind == "equipment" and noun is not None and system is None:
+            if nxt.kind == "equipment" and noun is not None:
                 break
             if nxt.kind == "system":
                 system, category, catalog_state = nxt.value, nxt.category or category, nxt.state
@@ -76,7 +92,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
                     category = nxt.category or category
             end = nxt.end
             j += 1
-        after = sentence_text[end - offset:]
+        after = sentence_text[end - offset :]
         if noun is not None and system is None and _NOT_AN_ITEM_AFTER.match(after):
             i = j + 1
             continue
@@ -91,23 +107,31 @@ def _attach_origins(text: str, offset: int, mentions: list[Mention], items: list
     makers = [m for m in mentions if m.kind in ("state", "company") and (m.state or m.value)]
     for item in items:
         for m in reversed([m for m in makers if m.end <= item.start]):
-            gap = text[m.end - offset: item.start - offset]
-            if "," in gap or len(gap) > 45 or not _ORIGIN_GAP.match(gap):
+            gap = text[m.end - offset : item.start - offset]
+            if "," in gap or len(gap) > 45 or not _ORIGIN_GAP.match(gap) or _NOT_ORIGIN_WORDS.search(gap):
                 continue
             if m.kind == "state" and m.form not in ("demonym", "made", "name", "alias", "capital"):
                 continue
             # A bare state name before an item is an origin only as a possessive or
             # compound ("Turkey's drones", "Ankara's newest drone").
-            if m.kind == "state" and m.form in ("name", "alias", "capital") and not re.match(r"^['’]s\b", gap):
+            if (
+                m.kind == "state"
+                and m.form in ("name", "alias", "capital")
+                and not re.match(r"^['’]s\b", gap)
+            ):
                 continue
-            item.origin = m.state if m.kind == "company" else m.value
+            origin = m.state if m.kind == "company" else m.value
             item.origin_at = m.start
+            if m.kind == "state" and item.catalog_state and origin != item.catalog_state and not item.pattern:
+                item.operator = origin  # the maker is known; the state named beside it uses it
+            else:
+                item.origin = origin
             break
-        if item.origin is None:
+        if item.origin is None and item.operator is None:
             # "drones made by Baykar", "engines built in Ukraine"
             for m in makers:
                 if m.start >= item.end:
-                    gap = text[item.end - offset: m.start - offset]
+                    gap = text[item.end - offset : m.start - offset]
                     if _AFTER_ORIGIN.match(gap):
                         item.origin = m.state if m.kind == "company" else m.value
                         item.origin_at = m.start
@@ -119,6 +143,11 @@ def _attach_quantities(text: str, offset: int, items: list[Item]) -> None:
     for item in items:
         quantity = quantity_before(text, item.start - offset, floor)
         if quantity is not None:
-            item.quantity = Quantity(quantity.value, quantity.start + offset, quantity.end + offset,
-                                     quantity.incremental, quantity.vague)
+            item.quantity = Quantity(
+                quantity.value,
+                quantity.start + offset,
+                quantity.end + offset,
+                quantity.incremental,
+                quantity.vague,
+            )
         floor = item.end - offset

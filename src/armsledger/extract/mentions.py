@@ -13,7 +13,9 @@ from armsledger.model import Mention
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # A designation-shaped word: letters then digits ("X-200", "TB3", "Su-57E", "AN/TPQ-53").
-_DESIGNATION = re.compile(r"^(?:[A-Z]{1,4}/)?[A-Z][A-Za-z]{0,6}[- ]?\d{1,4}[A-Za-z]{0,3}(?:[-/]\d{1,3}[A-Z]?)?$")
+_DESIGNATION = re.compile(
+    r"^(?:[A-Z]{1,4}/)?[A-Z][A-Za-z]{0,6}[- ]?\d{1,4}[A-Za-z]{0,3}(?:[-/]\d{1,3}[A-Z]?)?$"
+)
 _NOT_DESIGNATION = re.compile(r"^(?:COVID|G|Covid|Article|Section|Room|Flight|Route|Highway|Chapter|Phase)\b")
 
 
@@ -51,7 +53,9 @@ def find_mentions(text: str, kb: Knowledge, offset: int = 0) -> list[Mention]:
     return _add_unknown_designations(text, tokens, found, offset)
 
 
-def _longest_at(text: str, tokens: list[tuple[int, int]], i: int, kb: Knowledge) -> tuple[Entry, int, int] | None:
+def _longest_at(
+    text: str, tokens: list[tuple[int, int]], i: int, kb: Knowledge
+) -> tuple[Entry, int, int] | None:
     start = tokens[i][0]
     last = min(len(tokens), i + kb.max_tokens)
     for j in range(last - 1, i - 1, -1):
@@ -86,7 +90,9 @@ def _drop_person_names(text: str, mentions: list[Mention], offset: int) -> list[
             is_name_before = (
                 prev_word[:1].isupper()
                 and prev_word.isalpha()
-                and not any(o.end == m.start - (len(text[: m.start - offset]) - len(before)) for o in mentions)
+                and not any(
+                    o.end == m.start - (len(text[: m.start - offset]) - len(before)) for o in mentions
+                )
                 and prev_word not in _SENTENCE_WORDS
             )
             if is_name_before and m.kind == "company" and len(prev_word) > 2:
@@ -97,8 +103,44 @@ def _drop_person_names(text: str, mentions: list[Mention], offset: int) -> list[
 
 # Capitalised words that often precede a name without being a first name.
 _SENTENCE_WORDS = frozenset(
-    "The A An And But In On At By For From To With Of As Its Their His Her Our Both Drone Drones Turkish "
-    "President Minister CEO Chief Director Company Firm Maker Manufacturer Group Defense Defence".split()
+    [
+        "The",
+        "A",
+        "An",
+        "And",
+        "But",
+        "In",
+        "On",
+        "At",
+        "By",
+        "For",
+        "From",
+        "To",
+        "With",
+        "Of",
+        "As",
+        "Its",
+        "Their",
+        "His",
+        "Her",
+        "Our",
+        "Both",
+        "Drone",
+        "Drones",
+        "Turkish",
+        "President",
+        "Minister",
+        "CEO",
+        "Chief",
+        "Director",
+        "Company",
+        "Firm",
+        "Maker",
+        "Manufacturer",
+        "Group",
+        "Defense",
+        "Defence",
+    ]
 )
 
 
@@ -110,7 +152,9 @@ def _add_unknown_designations(
     extra: list[Mention] = []
     for noun in (m for m in found if m.kind == "equipment"):
         head = text[: noun.start - offset].rstrip()
-        match = re.search(r"((?:[A-Z]{1,4}/)?[A-Z][A-Za-z]{0,6}[- ]?\d{1,4}[A-Za-z]{0,3}(?:[-/]\d{1,3}[A-Z]?)?)$", head)
+        match = re.search(
+            r"((?:[A-Z]{1,4}/)?[A-Z][A-Za-z]{0,6}[- ]?\d{1,4}[A-Za-z]{0,3}(?:[-/]\d{1,3}[A-Z]?)?)$", head
+        )
         if not match:
             continue
         word = match.group(1)
@@ -120,6 +164,8 @@ def _add_unknown_designations(
         if not _DESIGNATION.match(word) or word.isdigit() or re.fullmatch(r"[A-Z]?\d{4}s?", word):
             continue
         extra.append(
-            Mention("system", start + offset, end + offset, word, word, category=noun.category, form="pattern")
+            Mention(
+                "system", start + offset, end + offset, word, word, category=noun.category, form="pattern"
+            )
         )
     return sorted(found + extra, key=lambda m: m.start)

@@ -7,6 +7,7 @@ document: the systems it is about, and who the previous sentence was talking abo
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -23,8 +24,11 @@ from armsledger.model import Claim, Document, Mention, Sentence
 _STAGE = {"interest": 0, "planned": 1, "ordered": 2, "delivered": 2, "cancelled": 2}
 _MODIFIER_PRIORITY = ("cancelled", "planned", "interest")
 # Cue words that name a transfer with no equipment word in the sentence ("have also ordered").
-_IMPLICIT = re.compile(r"order|customer|client|buyer|candidate|interested|potential|bought|purchas|acquir|operator"
-                       r"|exported|sold", re.I)
+_IMPLICIT = re.compile(
+    r"order|customer|client|buyer|candidate|interested|potential|bought|purchas|acquir|operator"
+    r"|exported|sold",
+    re.I,
+)
 # Only sentences with one of these can hold a claim; checked before any other work.
 _QUICK = re.compile(
     r"sol[de]|sell|sale|suppl|deliver|export|provid|sen[dt]|ship|transfer|gift|donat|pledg|promis|order|buy|bought"
@@ -32,9 +36,28 @@ _QUICK = re.compile(
     r"|talk|pipeline|plan|intend|intent|approv|offer|bid|tender|interest|potential|candidate|consider|want|whether"
     r"|cancel|suspend|halt|froze|freez|scrap|remov|exclud|allowed|block|embargo|refus|drop|pull|withdr|terminat"
     r"|stop|reject|customer|client|buyer|joint venture|produc|manufactur|build|aid|assistance|turned to|help|land"
-    r"|reach|appear|complet|finali|won|eye|keen|seek|mull|prepared|willing|could|may|might|tries|tested|proven",
+    r"|reach|appear|complet|finali|won|eye|keen|seek|mull|prepared|willing|could|may|might|tries|tested|proven|using",
     re.I,
 )
+
+
+# Subordinate or contrasting clauses: roles do not reach across them.
+_CLAUSE_BREAK = re.compile(
+    r"(?:;|\s[—–]\s|,?\s+(?:while|whereas|although|though|because|but|after|before|when|until|unless)\s+"
+    r"(?=(?:the|a|an|it|they|he|she|its|their|this|these|those|[A-Z])\b))"
+)
+_PLATFORMS = frozenset({"aircraft", "ships", "armoured-vehicles", "air-defence", "artillery"})
+_COMPONENTS = frozenset({"engines", "sensors"})
+
+
+def clauses(sentence: Sentence) -> list[tuple[int, int]]:
+    """Document offsets of a sentence's clauses."""
+    bounds = [sentence.start]
+    for match in _CLAUSE_BREAK.finditer(sentence.text):
+        if match.start() > 0:
+            bounds.append(sentence.start + match.start())
+    bounds.append(sentence.end)
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
 @dataclass(slots=True)
@@ -78,13 +101,35 @@ def extract(doc: Document, kb: Knowledge | None = None) -> list[Claim]:
     return merge_claims(claims)
 
 
-def _claims_in(analysis: SentenceAnalysis, context: DocumentContext, recent: list[Claim], doc: Document) -> list[Claim]:
+def _claims_in(
+    analysis: SentenceAnalysis, context: DocumentContext, recent: list[Claim], doc: Document
+) -> list[Claim]:
+    claims: list[Claim] = []
+    for start, end in clauses(analysis.sentence):
+        part = SentenceAnalysis(
+            analysis.sentence,
+            [m for m in analysis.mentions if start <= m.start < end],
+            [i for i in analysis.items if start <= i.start < end],
+            [c for c in analysis.cues if start <= c.start < end],
+        )
+        if part.cues:
+            claims.extend(_claims_in_clause(part, context, recent + claims, doc))
+    return claims
+
+
+def _claims_in_clause(
+    analysis: SentenceAnalysis, context: DocumentContext, recent: list[Claim], doc: Document
+) -> list[Claim]:
     sentence = analysis.sentence
     items = list(analysis.items)
     cues = analysis.cues
     origins = {item.origin_at for item in items if item.origin_at is not None}
     parties = parties_from(sentence.text, sentence.start, analysis.mentions, origins)
-    assign_roles(sentence.text, sentence.start, parties, cues)
+    for item in items:
+        if item.operator and item.origin_at is not None:
+            parties.append(Party(item.operator, item.origin_at, item.start, "", role=RECIPIENT))
+    parties.sort(key=lambda p: p.start)
+    assign_roles(sentence.text, sentence.start, parties, cues, [i.start for i in items])
     if not items:
         focus = context.focus()
         if focus is None or not parties or not any(_IMPLICIT.search(c.text) for c in cues):
@@ -98,31 +143,49 @@ def _claims_in(analysis: SentenceAnalysis, context: DocumentContext, recent: lis
     deal = deal_from_cues(cues)
     year = event_year(sentence.text, doc.published)
     suppliers = [p for p in parties if p.role == SUPPLIER]
+    if not suppliers and any(p.role == RECIPIENT for p in parties):
+        # "The U.K. has an agreement to co-build boats for Ukraine": the other party gives.
+        takers = {p.code for p in parties if p.role == RECIPIENT}
+        suppliers = [p for p in parties if p.role == PARTNER and p.code not in takers][:1]
+    resolved = [
+        (item, *_supplier_and_system(item, suppliers, parties, context, recent, len(items))) for item in items
+    ]
+    # Engines and sensors fitted to another state's platform: the platform's maker is
+    # the recipient, and the platform itself is not being transferred here.
+    platform_makers = {sup for item, sup, _ in resolved if item.category in _PLATFORMS and sup}
+    component_suppliers = {sup for item, sup, _ in resolved if item.category in _COMPONENTS and sup}
+    absorbing = bool(component_suppliers and platform_makers - component_suppliers)
     claims: list[Claim] = []
-    for item in items:
-        supplier, system = _supplier_and_system(item, suppliers, parties, context, recent, len(items))
+    for item, supplier, system in resolved:
         if supplier is None:
             continue
+        if absorbing and item.category in _PLATFORMS:
+            continue
         recipients = _recipients(parties, supplier, recent)
+        if absorbing and item.category in _COMPONENTS:
+            explicit = [p.code for p in parties if p.role == RECIPIENT and p.code != supplier]
+            recipients = explicit or sorted(platform_makers - {supplier})
         quantity = item.quantity
         for recipient in recipients:
             for status in statuses:
-                claims.append(Claim(
-                    supplier=supplier,
-                    recipient=recipient,
-                    system=system,
-                    category=item.category,
-                    quantity=quantity.value if quantity and not quantity.vague else None,
-                    deal=deal,
-                    status=status,
-                    year=year,
-                    evidence=sentence.text,
-                    start=sentence.start,
-                    end=sentence.end,
-                    doc=doc.id,
-                    incremental=bool(quantity and quantity.incremental),
-                    vague_quantity=bool(quantity and quantity.vague),
-                ))
+                claims.append(
+                    Claim(
+                        supplier=supplier,
+                        recipient=recipient,
+                        system=system,
+                        category=item.category,
+                        quantity=quantity.value if quantity and not quantity.vague else None,
+                        deal=deal,
+                        status=status,
+                        year=year,
+                        evidence=sentence.text,
+                        start=sentence.start,
+                        end=sentence.end,
+                        doc=doc.id,
+                        incremental=bool(quantity and quantity.incremental),
+                        vague_quantity=bool(quantity and quantity.vague),
+                    )
+                )
     return claims
 
 
@@ -137,7 +200,9 @@ def _statuses(cues: list[Cue], item: Item) -> list[str]:
     """The deal stages a sentence states: a modifier ("planned", "cancelled") overrides the event words."""
     modifiers = [c for c in cues if c.modifier]
     if modifiers:
-        nearest = min(modifiers, key=lambda c: (abs(c.start - item.start), _MODIFIER_PRIORITY.index(c.status)))
+        nearest = min(
+            modifiers, key=lambda c: (abs(c.start - item.start), _MODIFIER_PRIORITY.index(c.status))
+        )
         return [nearest.status]
     stages = []
     for status in ("ordered", "delivered"):
@@ -147,7 +212,11 @@ def _statuses(cues: list[Cue], item: Item) -> list[str]:
 
 
 def _supplier_and_system(
-    item: Item, suppliers: list[Party], parties: list[Party], context: DocumentContext, recent: list[Claim],
+    item: Item,
+    suppliers: list[Party],
+    parties: list[Party],
+    context: DocumentContext,
+    recent: list[Claim],
     item_count: int,
 ) -> tuple[str | None, str | None]:
     supplier: str | None = None
@@ -177,6 +246,8 @@ def _supplier_and_system(
             focus = context.focus()
             if focus and focus[1] in partner_codes:
                 supplier = focus[1]
+        if supplier is not None and system is None:
+            system, _ = context.resolve(item.category, item.noun, supplier)
     return supplier, system
 
 
@@ -195,6 +266,10 @@ def _recipients(parties: list[Party], supplier: str, recent: list[Claim]) -> lis
     for claim in reversed(recent):
         if claim.supplier == supplier:
             return [claim.recipient]
+    # Offers in a competition often name only the bidders: the buyer is the one
+    # the previous sentences were about.
+    if recent and recent[-1].recipient != supplier:
+        return [recent[-1].recipient]
     return []
 
 
@@ -211,8 +286,10 @@ def merge_claims(claims: list[Claim]) -> list[Claim]:
     out = []
     for (supplier, recipient, system, status), claim in best.items():
         later = [
-            other for (s, r, sy, st), other in best.items()
-            if (s, r, sy) == (supplier, recipient, system) and _STAGE[st] > _STAGE[status]
+            other
+            for (s, r, sy, st), other in best.items()
+            if (s, r, sy) == (supplier, recipient, system)
+            and _STAGE[st] > _STAGE[status]
             and other.deal == claim.deal
         ]
         if not later:
@@ -222,6 +299,7 @@ def merge_claims(claims: list[Claim]) -> list[Claim]:
 
 def _better(new: Claim, old: Claim) -> bool:
     """Whether a duplicate claim states the deal more precisely than the one kept."""
+
     def rank(c: Claim) -> tuple[int, int, int]:
         return (c.quantity is not None and not c.incremental, c.quantity is not None, c.year is not None)
 

@@ -11,19 +11,61 @@ import re
 from dataclasses import dataclass
 
 _UNITS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "single": 1,
-    "pair": 2, "couple": 2,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "single": 1,
+    "pair": 2,
+    "couple": 2,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
     "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1000, "dozen": 12, "score": 20}
 _VAGUE = frozenset(
-    "dozens hundreds thousands scores several some many numerous various few multiple unspecified "
-    "undisclosed unknown additional more".split()
+    [
+        "dozens",
+        "hundreds",
+        "thousands",
+        "scores",
+        "several",
+        "some",
+        "many",
+        "numerous",
+        "various",
+        "few",
+        "multiple",
+        "unspecified",
+        "undisclosed",
+        "unknown",
+        "additional",
+        "more",
+    ]
 )
 
 NUMBER_WORD = (
@@ -88,7 +130,9 @@ _VAGUE_BEFORE = re.compile(
     r"|an undisclosed number|a batch|batches|a fleet|more)\s+(?:of\s+)?(?:\S+\s+){0,3}$",
     re.IGNORECASE,
 )
-_NOT_A_COUNT = re.compile(r"^[\s\-]*(?:million|billion|bn|m\b|percent|per cent|%|km|kilomet|mile|mm\b|year|month|day)")
+_NOT_A_COUNT = re.compile(
+    r"^[\s\-]*(?:million|billion|bn|m\b|percent|per cent|%|km|kilomet|mile|mm\b|year|month|day)"
+)
 _INCREMENT = re.compile(r"\b(?:more|additional|further|extra|another)\b", re.IGNORECASE)
 # "four systems, each of which include six aircraft": sets times units.
 _SETS = re.compile(
@@ -113,6 +157,11 @@ def quantity_before(text: str, item_start: int, floor: int = 0) -> Quantity | No
         num_text = match.group("num")
         if match.start("num") > 0 and window[match.start("num") - 1] in "$€£¥#":
             return None
+        if re.search(
+            r"\b(?:Block|Type|Model|Mk|Mark|Batch|Tranche|Lot|Flight|No\.|Project|Series)\s*$",
+            window[: match.start("num")],
+        ):
+            return None  # "Block 70 F-16s": a version, not a count
         value = read_number(num_text)
         lead = (match.group("lead") or "").lower()
         fill = match.group("fill") or ""
@@ -124,8 +173,13 @@ def quantity_before(text: str, item_start: int, floor: int = 0) -> Quantity | No
                 return Quantity(value, window_start + match.start(), item_start, incremental=incremental)
     vague = _VAGUE_BEFORE.search(window)
     if vague:
-        return Quantity(None, window_start + vague.start(), item_start, vague=True,
-                        incremental=vague.group("word").lower() == "more")
+        return Quantity(
+            None,
+            window_start + vague.start(),
+            item_start,
+            vague=True,
+            incremental=vague.group("word").lower() == "more",
+        )
     return None
 
 

@@ -18,7 +18,8 @@ from armsledger.model import Mention
 SUPPLIER, RECIPIENT, PARTNER, IGNORE = "supplier", "recipient", "partner", "ignore"
 
 _MARKER = re.compile(
-    r"(?P<word>from|by|to|for|into|with|in|against|between|near|across|over|including|include|includes|like"
+    r"(?P<word>according to|turn(?:ed|s|ing)? to|rel(?:y|ies|ied|ying) on|sourc(?:ed|es|ing) from|depend(?:s|ed|ing)? on"
+    r"|dependent on|from|by|to|for|into|with|in|against|between|near|across|over|including|include|includes|like"
     r"|such as|among them|namely|of|and|on|at|than|versus|vs|toward|towards|onto)\s+(?:the\s+|its\s+|their\s+)?$",
     re.IGNORECASE,
 )
@@ -28,8 +29,29 @@ _DEMONYM_PARTY = re.compile(
     r"^\s+(?:armed forces|forces|army|armies|military|militaries|air force|navy|government|troops|defen[cs]e ministry"
     r"|ministry of defen[cs]e|defen[cs]e forces|side)\b"
 )
-_ARRIVAL = re.compile(r"arriv|appeared|service|deploy|landed|reached|operat|used|use|fleet|delivered", re.I)
+_ARRIVAL = re.compile(r"arriv|appeared|service|deploy|landed|reached|operat|fleet|delivered", re.I)
+# A state followed by these is a modifier of something else ("U.S. sanctions", "Turkey's border").
+_NOT_PARTY_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:sanctions|pressure|opposition|objections?|concerns?|warnings?|criticism|embassy|ambassador|envoy"
+    r"|president|prime minister|foreign minister|leader|leadership|media|press|news|citizens|people|economy|border"
+    r"|territory|soil|airspace|waters|coast|counterpart|relations|ties|policy|position|stance)\b",
+    re.I,
+)
+_SUBJECT_GAP = re.compile(r"^\s+(?:[a-z]+\s+){0,2}$")
+_FROM_TO = re.compile(r"^\s+to\s+(?:the\s+)?[A-Z]")
 _CONFLICT_AFTER = re.compile(r"^\s*(?:-|–)?\s*(?:backed|based|led|controlled|held|allied|aligned)\b", re.I)
+# A capital followed by these is part of a name ("the Minsk agreements", "Moscow Center").
+_CAPITAL_AS_NAME = re.compile(
+    r"^\s*(?:[A-Z][a-z]|agreements?|accords?|format|talks|summit|process|protocols?|treaty|declaration|based)"
+)
+# Verbs of saying: a state before them is the speaker, not the subject of the transfer.
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|warned|warns|claimed|claims|insisted|insists|announced|reported|stated|noted"
+    r"|added|argued|accused|criticised|criticized|condemned|denied|confirmed|according to|demanded|urged)\b",
+    re.I,
+)
+# Clauses inside the gap that do not stop a subject from governing its verb.
+_PARENTHETICAL = re.compile(r",\s*(?:which|who|whose|a|an|the)\b[^,]{0,120},")
 
 
 @dataclass(slots=True)
@@ -44,17 +66,21 @@ class Party:
     company: bool = False
 
 
-def parties_from(sentence: str, offset: int, mentions: list[Mention], used_as_origin: set[int]) -> list[Party]:
+def parties_from(
+    sentence: str, offset: int, mentions: list[Mention], used_as_origin: set[int]
+) -> list[Party]:
     """The states a sentence names as actors, groups expanded, origins and titles left out."""
     parties: list[Party] = []
     for m in mentions:
         if m.start in used_as_origin:
             continue
-        after = sentence[m.end - offset: m.end - offset + 40]
-        if _CONFLICT_AFTER.match(after):
-            continue  # "Russian-backed", "Istanbul-based": not an actor in the deal
+        after = sentence[m.end - offset : m.end - offset + 40]
+        if _CONFLICT_AFTER.match(after) or _NOT_PARTY_AFTER.match(after):
+            continue  # "Russian-backed", "U.S. sanctions": not an actor in the deal
         if m.kind == "state":
             if m.form == "made":
+                continue
+            if m.form == "capital" and _CAPITAL_AS_NAME.match(after):
                 continue
             if m.form == "demonym" and not _DEMONYM_PARTY.match(after):
                 continue
@@ -62,46 +88,130 @@ def parties_from(sentence: str, offset: int, mentions: list[Mention], used_as_or
         elif m.kind == "group":
             for code in m.value:
                 parties.append(Party(code, m.start, m.end, m.text))
+        elif m.kind == "operator":
+            parties.append(Party(m.value, m.start, m.end, m.text, role=RECIPIENT))
         elif m.kind == "company" and m.state:
             parties.append(Party(m.state, m.start, m.end, m.text, company=True))
     return parties
 
 
-def assign_roles(sentence: str, offset: int, parties: list[Party], cues: list[Cue]) -> None:
+def assign_roles(
+    sentence: str, offset: int, parties: list[Party], cues: list[Cue], item_starts: list[int] | None = None
+) -> None:
     """Give each party a role from its preposition, its place around the verb, and its list."""
+    starts = item_starts or []
+
+    def has_item_before(position: int) -> bool:
+        return any(s < position for s in starts)
+
     for party in parties:
-        before = sentence[max(0, party.start - offset - 30): party.start - offset]
+        before = sentence[max(0, party.start - offset - 30) : party.start - offset]
         marker = _MARKER.search(before)
         word = marker.group("word").lower() if marker else ""
         cue_before = next((c for c in reversed(cues) if c.end <= party.start), None)
         cue_after = next((c for c in cues if c.start >= party.end), None)
-        if word == "from":
+        if party.role is not None:
+            continue
+        if party.company and word not in ("to", "for", "of", "with"):
+            party.role = SUPPLIER  # companies named as actors are makers and sellers
+            continue
+        if (
+            word == "from"
+            and _FROM_TO.match(sentence[party.end - offset :])
+            and not (cue_before is not None and party.start - cue_before.end < 20)
+        ):
+            party.role = IGNORE  # "conflicts from Syria to Ukraine": a range of places
+            continue
+        if cue_after is not None and _SUBJECT_GAP.match(
+            sentence[party.end - offset : cue_after.start - offset]
+        ):
+            # Right before its verb ("Turkey being removed", "Poland has ordered"): the subject.
+            party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
+            continue
+        if word == "according to":
+            party.role = IGNORE
+        elif word in (
+            "turned to",
+            "turn to",
+            "turns to",
+            "turning to",
+            "rely on",
+            "relies on",
+            "relied on",
+            "relying on",
+            "sourced from",
+            "sources from",
+            "sourcing from",
+            "depends on",
+            "depend on",
+            "depended on",
+            "depending on",
+            "dependent on",
+        ):
             party.role = SUPPLIER
+        elif word == "from":
+            # "bought ... from France", not "benefited from Indonesia".
+            party.role = SUPPLIER if cue_before is not None or party.company else IGNORE
         elif word == "by":
-            if party.company or (cue_before and cue_before.direction == "supply"):
+            near = cue_before is not None and party.start - cue_before.end < 40
+            if party.company or (near and cue_before.direction == "supply"):
                 party.role = SUPPLIER
-            elif cue_before and cue_before.direction == "receive":
+            elif near and cue_before.direction == "receive" and not cue_before.modifier:
                 party.role = RECIPIENT
+            else:
+                party.role = IGNORE
         elif word in ("to", "for", "into", "toward", "towards", "onto"):
-            party.role = RECIPIENT
+            # Only after the transfer is named: "sold drones to Qatar", not "said to Washington".
+            party.role = RECIPIENT if (cue_before is not None or has_item_before(party.start)) else IGNORE
         elif word == "with":
             party.role = PARTNER
         elif word == "in":
-            between = sentence[cue_before.start - offset: party.start - offset] if cue_before else ""
-            party.role = RECIPIENT if cue_before and _ARRIVAL.search(cue_before.text) and len(between) < 60 \
-                else IGNORE
+            between = sentence[cue_before.start - offset : party.start - offset] if cue_before else ""
+            party.role = (
+                RECIPIENT if cue_before and _ARRIVAL.search(cue_before.text) and len(between) < 60 else IGNORE
+            )
         elif word in ("against", "between", "near", "across", "over", "versus", "vs", "than", "on", "at"):
             party.role = IGNORE
         elif word in ("including", "include", "includes", "like", "such as", "among them", "namely"):
             party.role = RECIPIENT if cue_before is not None else None
+        elif party.company and word != "of":
+            party.role = SUPPLIER  # companies named as actors are makers and sellers
         elif word in ("and",) or not word or word == "of":
             if cue_after is not None and (cue_before is None or _closer(party, cue_after, cue_before)):
+                gap = sentence[party.end - offset : cue_after.start - offset]
+                gap = _PARENTHETICAL.sub(",", gap)
+                if _SPEECH.search(gap):
+                    party.role = IGNORE  # the speaker, not the subject of the transfer
+                    continue
+                if len(gap) > 70:
+                    continue
                 party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
             elif cue_before is not None:
-                gap = sentence[cue_before.end - offset: party.start - offset]
+                gap = sentence[cue_before.end - offset : party.start - offset]
                 if cue_before.direction == "supply" and len(gap) < 25:
                     party.role = RECIPIENT  # "sold Ukraine", "supplying Ethiopia's army with"
     _share_list_roles(sentence, offset, parties)
+    _gapped_suppliers(sentence, offset, parties, starts)
+
+
+def _gapped_suppliers(sentence: str, offset: int, parties: list[Party], item_starts: list[int]) -> None:
+    """ "Sweden offered Gripens, the US F-16s and Israel used F-16s": each bidder before its own item."""
+    if not any(p.role == SUPPLIER for p in parties):
+        return
+    for party in parties:
+        if party.role is not None:
+            continue
+        following = [s for s in item_starts if s > party.end]
+        if not following:
+            continue
+        nearest = min(following)
+        between = sentence[party.end - offset : nearest - offset]
+        if (
+            len(between) < 30
+            and not any(party.end < q.start < nearest for q in parties)
+            and "," not in between
+        ):
+            party.role = SUPPLIER
 
 
 def _closer(party: Party, after: Cue, before: Cue) -> bool:
@@ -114,7 +224,7 @@ def _share_list_roles(sentence: str, offset: int, parties: list[Party]) -> None:
     for party in parties:
         if groups:
             prev = groups[-1][-1]
-            gap = sentence[prev.end - offset: party.start - offset]
+            gap = sentence[prev.end - offset : party.start - offset]
             if prev.end == party.end or _LIST_GAP.match(gap):
                 groups[-1].append(party)
                 continue

@@ -12,9 +12,58 @@ from collections.abc import Iterable
 from armsledger.model import Sentence, Span
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen lt col maj capt cmdr adm sgt st jr sr inc ltd corp co no nos vs etc "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft approx est dept gov sen rep pres "
-    "ont calif wash fig al".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "cmdr",
+        "adm",
+        "sgt",
+        "st",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "corp",
+        "co",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+        "approx",
+        "est",
+        "dept",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "ont",
+        "calif",
+        "wash",
+        "fig",
+        "al",
+    ]
 )
 # A candidate end: . ! ? possibly followed by closing quotes or brackets, then space.
 _END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-ÖØ-Þ])")

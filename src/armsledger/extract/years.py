@@ -4,10 +4,30 @@ from __future__ import annotations
 
 import re
 
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_YEAR = re.compile(r"\b(?P<prep>in|by|on|of|since|from|between|during|until|and)?\s*(?:(?P<month>[A-Z][a-z]+)\.?\s+"
-                   r"(?:\d{1,2},?\s+)?)?(?P<year>(?:19[5-9]\d|20[0-4]\d))\b(?!\s*(?:-|–)?\s*(?:km|mm))")
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
+_YEAR = re.compile(
+    r"\b(?P<prep>in|by|on|of|since|from|between|during|until|and)?\s*(?:(?P<month>[A-Z][a-z]+)\.?\s+"
+    r"(?:\d{1,2},?\s+)?)?(?P<year>(?:19[5-9]\d|20[0-4]\d))\b(?!\s*(?:-|–)?\s*(?:km|mm))"
+)
 _RELATIVE = [
     (re.compile(r"\b(?:last|past) year\b", re.I), -1),
     (re.compile(r"\b(?:this|earlier this|later this) (?:year|month|week)\b", re.I), 0),
@@ -15,8 +35,10 @@ _RELATIVE = [
     (re.compile(r"\b(?:today|yesterday|this morning)\b", re.I), 0),
 ]
 _YEARS_AGO = re.compile(r"\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) years ago\b", re.I)
-_MONTH_ONLY = re.compile(r"\bin (?P<month>January|February|March|April|May|June|July|August|September|October|"
-                         r"November|December)\b(?!\s*,?\s*\d{4})")
+_MONTH_ONLY = re.compile(
+    r"\bin (?P<month>January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\b(?!\s*,?\s*\d{4})"
+)
 _WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
 

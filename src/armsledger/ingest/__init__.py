@@ -20,6 +20,8 @@ class ReadFailure:
 
     source: str
     message: str
+    # Why, in one word, for counting: "unreadable", "truncated", "not-html", "oversize".
+    reason: str = "unreadable"
 
     def __str__(self) -> str:
         return f"{self.source}: {self.message}"
@@ -88,7 +90,7 @@ def _read_file(path: Path) -> Iterator[ReadResult]:
 
 def _load_readers() -> None:
     # Importing the modules registers their readers.
-    from armsledger.ingest import jsonl, text  # noqa: F401
+    from armsledger.ingest import feeds, html, jsonl, text  # noqa: F401
 
 
 def read_documents(paths: Iterable[str | Path]) -> tuple[list[Document], list[ReadFailure]]:

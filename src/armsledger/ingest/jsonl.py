@@ -23,34 +23,32 @@ def read_jsonl_file(path: Path) -> Iterator[ReadResult]:
         yield ReadFailure(str(path), str(exc))
         return
     for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ReadFailure(where, f"not JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(row, dict):
-            yield ReadFailure(where, "expected a JSON object with 'id' and 'text'")
-            continue
-        body = row.get("text")
-        if not isinstance(body, str):
-            yield ReadFailure(where, "the object has no 'text' string")
-            continue
-        if not body.strip():
-            yield ReadFailure(where, "'text' is empty")
-            continue
-        doc_id = row.get("id")
-        published = row.get("published") or row.get("date")
-        if published is not None and not (isinstance(published, str) and _DATE.match(published)):
-            yield ReadFailure(where, f"'published' must be a date YYYY-MM-DD, got {published!r}")
-            continue
-        yield Document(
-            id=str(doc_id) if doc_id not in (None, "") else f"{path.stem}-{number}",
-            text=body.replace("\r\n", "\n"),
-            url=row.get("url") if isinstance(row.get("url"), str) else None,
-            published=published,
-            title=row.get("title") if isinstance(row.get("title"), str) else None,
-            source=where,
-        )
+        if line.strip():
+            yield parse_jsonl_line(line, f"{path}:{number}", f"{path.stem}-{number}")
+
+
+def parse_jsonl_line(line: str, where: str, fallback_id: str) -> ReadResult:
+    """One corpus line as a document, or a failure naming ``where`` and what was wrong."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return ReadFailure(where, f"not JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(row, dict):
+        return ReadFailure(where, "expected a JSON object with 'id' and 'text'")
+    body = row.get("text")
+    if not isinstance(body, str):
+        return ReadFailure(where, "the object has no 'text' string")
+    if not body.strip():
+        return ReadFailure(where, "'text' is empty")
+    doc_id = row.get("id")
+    published = row.get("published") or row.get("date")
+    if published is not None and not (isinstance(published, str) and _DATE.match(published)):
+        return ReadFailure(where, f"'published' must be a date YYYY-MM-DD, got {published!r}")
+    return Document(
+        id=str(doc_id) if doc_id not in (None, "") else fallback_id,
+        text=body.replace("\r\n", "\n"),
+        url=row.get("url") if isinstance(row.get("url"), str) else None,
+        published=published,
+        title=row.get("title") if isinstance(row.get("title"), str) else None,
+        source=where,
+    )

@@ -96,7 +96,9 @@ def _read_csv(name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
             reader = csv.DictReader(handle)
             missing = [c for c in required if c not in (reader.fieldnames or [])]
             if missing:
-                raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(required)}")
+                raise InputError(
+                    f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(required)}"
+                )
             for number, row in enumerate(reader, 2):
                 row = {k: (v or "").strip() for k, v in row.items() if k}
                 row["_where"] = f"{path}:{number}"
@@ -160,7 +162,9 @@ def load_knowledge() -> Knowledge:
         code = row["iso3"].upper()
         if not re.fullmatch(r"[A-Z]{3}", code):
             raise InputError(f"{row['_where']}: iso3 must be three letters, got {row['iso3']!r}")
-        state = State(code, row["name"], _split(row["aliases"]), _split(row["capitals"]), _split(row["demonyms"]))
+        state = State(
+            code, row["name"], _split(row["aliases"]), _split(row["capitals"]), _split(row["demonyms"])
+        )
         kb.states[code] = state
     # Names first, then aliases, capitals and demonyms: an earlier form wins a clash.
     for form in ("name", "alias", "capital", "demonym"):
@@ -178,7 +182,12 @@ def load_knowledge() -> Knowledge:
                     _add(kb.exact, surface_key(surface[4:]), entry, state.code)
                 if form in ("name", "alias", "demonym") and not surface.startswith("the "):
                     for suffix in _MADE:
-                        _add(kb.exact, surface_key(surface + suffix), Entry("state", state.code, "made"), state.code)
+                        _add(
+                            kb.exact,
+                            surface_key(surface + suffix),
+                            Entry("state", state.code, "made"),
+                            state.code,
+                        )
     for row in _read_csv("state_groups.csv", ("name", "aliases", "members")):
         members = _split(row["members"])
         unknown = [m for m in members if m not in kb.states]
@@ -218,11 +227,27 @@ def load_knowledge() -> Knowledge:
             _add(kb.exact, surface_key(surface), entry, row["_where"])
     for row in _read_csv("equipment.csv", ("term", "category", "armed")):
         if row["category"] not in CATEGORIES:
-            raise InputError(f"{row['_where']}: category {row['category']!r} is not one of {', '.join(CATEGORIES)}")
+            raise InputError(
+                f"{row['_where']}: category {row['category']!r} is not one of {', '.join(CATEGORIES)}"
+            )
         item = Equipment(row["term"], row["category"], row["armed"].lower() == "yes")
         kb.equipment[item.term] = item
-        for surface in {item.term, item.term[:1].upper() + item.term[1:]}:
-            _add(kb.exact, surface_key(surface), Entry("equipment", item.category, category=item.category), "")
+        forms = {item.term}
+        # Singular and plural of the last word, so the data file lists each term once.
+        if (
+            item.term.endswith("s")
+            and len(item.term) > 4
+            and item.term[-2].islower()
+            and item.term[-2] != "s"
+        ):
+            forms.add(item.term[:-1])
+        elif item.term[-1].isalpha() and item.term[-1].islower() and not item.term.endswith("aircraft"):
+            forms.add(item.term + "s")
+        forms |= {f[:1].upper() + f[1:] for f in forms}
+        for surface in forms:
+            _add(
+                kb.exact, surface_key(surface), Entry("equipment", item.category, category=item.category), ""
+            )
     kb.max_tokens = 8
     return kb
 
