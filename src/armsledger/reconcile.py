@@ -1,0 +1,374 @@
+"""Claims -> register rows: group the claims that describe one deal and choose each figure.
+
+Pure functions over ``LedgerClaim`` records; nothing here reads files or opens a database.
+Every figure of a ``Row`` carries its provenance: the rule that chose it, the claims and
+documents behind it, and the claims that disagree.
+
+The rules, in one place:
+
+- **Grouping.** Claims with the same supplier, recipient and system (compared after folding:
+  no case, no spaces or hyphens) form one group; a claim with no system stands for
+  ``category:<category>``. Inside a group, ``ordered`` claims with an exact, non-incremental
+  quantity and a year start a new row (a separate deal) when their year is more than
+  ``DEAL_GAP_YEARS`` after the first year of the current row *and* their quantity differs from
+  every quantity already in it. Every other claim joins the last row whose first year is not
+  after the claim's year (claims without a year join the first row).
+- **Numbers** (``number_ordered`` from ``ordered`` claims, ``number_delivered`` from
+  ``delivered`` claims). Vague counts ("dozens") never set a figure. With totals only: the
+  largest exact total. With increments only ("24 more"): the sum of the distinct increments
+  (the same number in the same year counts once, however many documents repeat it). With both:
+  a running total over documents in date order, each adding its new increments and then
+  raising the figure to its largest stated total. With no order figure at all, the number
+  ordered is at least the number delivered.
+- **Status.** The furthest stage reported (interest < planned < ordered < delivered), unless
+  the latest source (by publication date, then document order) reports a cancellation.
+- **Confidence** in [0, 1]: ``(1 - 0.5 ** documents) * (0.5 + 0.5 * agreeing share)``, where
+  documents are independent sources (one per content hash) and the agreeing share is the
+  part of the row's claims that neither contradict its status nor state a different number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from armsledger.knowledge import fold_key
+from armsledger.model import DEALS, Claim, Document
+
+# Ordered claims this many years apart (or more) may be separate deals.
+DEAL_GAP_YEARS = 3
+LADDER: tuple[str, ...] = ("interest", "planned", "ordered", "delivered")
+# The figures a row carries, in the order `show` prints them.
+FIELDS: tuple[str, ...] = (
+    "number_ordered", "year_of_order", "number_delivered", "years_of_delivery", "status", "deal",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerClaim:
+    """A claim with what the ledger needs to know about its document."""
+
+    key: str
+    doc: str  # the document's id as read ("d010")
+    doc_hash: str  # its content hash: documents with one hash are one source
+    published: str | None  # YYYY-MM-DD or None
+    seq: int  # document order: the order documents were first stored
+    supplier: str
+    recipient: str
+    system: str | None
+    category: str
+    quantity: int | None
+    deal: str
+    status: str
+    year: int | None
+    evidence: str
+    start: int
+    end: int
+    incremental: bool = False
+    vague_quantity: bool = False
+
+    @property
+    def group(self) -> str:
+        """The supplier/recipient/system (or category) key of the deal this claim is about."""
+        return group_key(self.supplier, self.recipient, self.system, self.category)
+
+    @property
+    def order(self) -> tuple[str, int]:
+        """When its source spoke: publication date (undated sources first), then document order."""
+        return (self.published or "", self.seq)
+
+    @property
+    def exact_quantity(self) -> int | None:
+        """The quantity when it is exact; vague counts are no figure."""
+        return None if self.vague_quantity else self.quantity
+
+
+def system_key(system: str | None, category: str) -> str:
+    """How a claim's system is compared: folded designation, or ``category:<category>``."""
+    folded = fold_key(system) if system else ""
+    return folded or f"category:{category}"
+
+
+def group_key(supplier: str, recipient: str, system: str | None, category: str) -> str:
+    """The row key of a deal's first (or only) row: ``SUPPLIER/RECIPIENT/system``."""
+    return f"{supplier}/{recipient}/{system_key(system, category)}"
+
+
+def claim_key(content_hash: str, claim: Claim) -> str:
+    """A claim's stable key: the same document, offsets and reading give the same key on every rebuild."""
+    parts = (content_hash, str(claim.start), str(claim.end), claim.supplier, claim.recipient,
+             claim.system or f"category:{claim.category}", claim.status)
+    return "c-" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def ledger_claim(claim: Claim, doc: Document, seq: int) -> LedgerClaim:
+    """A claim extracted from a document, ready for the ledger."""
+    return LedgerClaim(
+        key=claim_key(doc.content_hash, claim), doc=doc.id, doc_hash=doc.content_hash, published=doc.published,
+        seq=seq, supplier=claim.supplier, recipient=claim.recipient, system=claim.system, category=claim.category,
+        quantity=claim.quantity, deal=claim.deal, status=claim.status, year=claim.year, evidence=claim.evidence,
+        start=claim.start, end=claim.end, incremental=claim.incremental, vague_quantity=claim.vague_quantity,
+    )
+
+
+@dataclass(slots=True)
+class Provenance:
+    """Why a field has its value: the rule, the claims and documents behind it, and dissent."""
+
+    rule: str
+    claims: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    disagree: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain dict for storage and export."""
+        return {"rule": self.rule, "claims": self.claims, "documents": self.documents, "disagree": self.disagree}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Provenance:
+        """The inverse of to_json."""
+        return cls(data["rule"], list(data.get("claims", [])), list(data.get("documents", [])),
+                   list(data.get("disagree", [])))
+
+
+@dataclass(slots=True)
+class Row:
+    """One register row: a deal with its figures, each traced to claims."""
+
+    key: str
+    group: str
+    supplier: str
+    recipient: str
+    system: str | None
+    category: str
+    number_ordered: int | None
+    year_of_order: int | None
+    number_delivered: int | None
+    years_of_delivery: list[int]
+    status: str
+    deal: str
+    confidence: float
+    claims: list[str]
+    documents: list[str]
+    provenance: dict[str, Provenance]
+
+    def to_json(self) -> dict[str, Any]:
+        """Every field as plain JSON values."""
+        return {
+            "key": self.key, "group": self.group, "supplier": self.supplier, "recipient": self.recipient,
+            "system": self.system, "category": self.category, "number_ordered": self.number_ordered,
+            "year_of_order": self.year_of_order, "number_delivered": self.number_delivered,
+            "years_of_delivery": self.years_of_delivery, "status": self.status, "deal": self.deal,
+            "confidence": self.confidence, "claims": self.claims, "documents": self.documents,
+            "provenance": {k: v.to_json() for k, v in self.provenance.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        """The inverse of to_json."""
+        values = dict(data)
+        values["years_of_delivery"] = list(values.get("years_of_delivery") or [])
+        values["provenance"] = {k: Provenance.from_json(v) for k, v in (data.get("provenance") or {}).items()}
+        return cls(**values)
+
+
+def _sorted(claims: Iterable[LedgerClaim]) -> list[LedgerClaim]:
+    return sorted(claims, key=lambda c: (c.order, c.start, c.end, c.key))
+
+
+def _docs(claims: Iterable[LedgerClaim]) -> list[str]:
+    seen: dict[str, None] = {}
+    for c in _sorted(claims):
+        seen.setdefault(c.doc, None)
+    return list(seen)
+
+
+def _keys(claims: Iterable[LedgerClaim]) -> list[str]:
+    return [c.key for c in _sorted(claims)]
+
+
+def _split_deals(claims: list[LedgerClaim]) -> list[tuple[int | None, list[LedgerClaim]]]:
+    """One group's claims cut into deals by the grouping rule; each with its first order year."""
+    anchors = sorted((c for c in claims if c.status == "ordered" and c.year is not None
+                      and c.exact_quantity is not None and not c.incremental),
+                     key=lambda c: (c.year, c.order, c.key))
+    deals: list[tuple[int, set[int]]] = []  # (first year, quantities)
+    for c in anchors:
+        assert c.year is not None and c.exact_quantity is not None
+        if deals and (c.year - deals[-1][0] <= DEAL_GAP_YEARS or c.exact_quantity in deals[-1][1]):
+            deals[-1][1].add(c.exact_quantity)
+        else:
+            deals.append((c.year, {c.exact_quantity}))
+    if len(deals) <= 1:
+        return [(deals[0][0] if deals else None, list(claims))]
+    members: list[list[LedgerClaim]] = [[] for _ in deals]
+    for c in claims:
+        index = 0
+        if c.year is not None:
+            for i, (first, _) in enumerate(deals):
+                if first <= c.year:
+                    index = i
+        members[index].append(c)
+    return [(deals[i][0], members[i]) for i in range(len(deals))]
+
+
+def group_claims(claims: Iterable[LedgerClaim]) -> dict[str, list[LedgerClaim]]:
+    """Claims by the key of the row they belong to, keys sorted."""
+    by_group: dict[str, list[LedgerClaim]] = defaultdict(list)
+    for c in claims:
+        by_group[c.group].append(c)
+    rows: dict[str, list[LedgerClaim]] = {}
+    for group in sorted(by_group):
+        for i, (first_year, members) in enumerate(_split_deals(_sorted(by_group[group]))):
+            # The first deal keeps the plain group key, so an edit on it survives a later split.
+            rows[group if i == 0 else f"{group}/{first_year}"] = members
+    return dict(sorted(rows.items()))
+
+
+def reconcile(claims: Iterable[LedgerClaim]) -> list[Row]:
+    """Every register row the claims support, in row-key order."""
+    return [summarise(key, members) for key, members in group_claims(claims).items()]
+
+
+def _figure(claims: list[LedgerClaim], stage: str) -> tuple[int | None, Provenance]:
+    """A number of units from claims of one stage, by the totals/increments rules."""
+    vague = [c for c in claims if c.vague_quantity]
+    exact = [c for c in claims if c.exact_quantity is not None]
+    totals = [c for c in exact if not c.incremental]
+    increments = [c for c in exact if c.incremental]
+    note = f" ({len(vague)} vague count(s) ignored)" if vague else ""
+    if not exact:
+        return None, Provenance(f"no exact figure among {stage} claims{note}", [], [], [])
+    if not increments:
+        value = max(c.exact_quantity or 0 for c in totals)
+        basis = [c for c in totals if c.exact_quantity == value]
+        rule = f"largest exact total among {stage} claims{note}"
+    elif not totals:
+        seen: set[tuple[int | None, int | None]] = set()
+        basis = []
+        for c in _sorted(increments):
+            if (c.exact_quantity, c.year) not in seen:
+                seen.add((c.exact_quantity, c.year))
+                basis.append(c)
+        value = sum(c.exact_quantity or 0 for c in basis)
+        rule = f"sum of increments among {stage} claims (each number and year counted once){note}"
+    else:
+        by_doc: dict[tuple[str, int], list[LedgerClaim]] = defaultdict(list)
+        for c in exact:
+            by_doc[c.order].append(c)
+        value, basis, seen = 0, [], set()
+        for order in sorted(by_doc):
+            for c in _sorted(x for x in by_doc[order] if x.incremental):
+                if (c.exact_quantity, c.year) not in seen:
+                    seen.add((c.exact_quantity, c.year))
+                    value += c.exact_quantity or 0
+                    basis.append(c)
+            stated = [x for x in by_doc[order] if not x.incremental]
+            top = max((x.exact_quantity or 0 for x in stated), default=0)
+            if top > value:
+                value, basis = top, [x for x in stated if x.exact_quantity == top]
+        rule = (f"running total among {stage} claims: documents in date order, increments added, "
+                f"a larger stated total replaces the figure{note}")
+    disagree = [c for c in totals if c.exact_quantity != value and c not in basis]
+    return value, Provenance(rule, _keys(basis), _docs(basis), _keys(disagree))
+
+
+def _status(claims: list[LedgerClaim]) -> tuple[str, Provenance, list[LedgerClaim]]:
+    """The furthest stage, or cancelled when the latest source says so; and the claims that contradict it."""
+    cancelled = [c for c in claims if c.status == "cancelled"]
+    live = [c for c in claims if c.status in LADDER]
+    if cancelled and (not live or max(c.order for c in cancelled) >= max(c.order for c in live)):
+        latest = max(c.order for c in cancelled)
+        basis = [c for c in cancelled if c.order == latest]
+        rule = "cancelled: the latest source reports a cancellation" if live else "cancelled: only cancellations reported"
+        return "cancelled", Provenance(rule, _keys(basis), _docs(basis), _keys(live)), live
+    if not live:
+        return "interest", Provenance("no stage reported", [], [], []), []
+    furthest = max(LADDER.index(c.status) for c in live)
+    status = LADDER[furthest]
+    basis = [c for c in live if c.status == status]
+    rule = "furthest stage reported (interest < planned < ordered < delivered)"
+    if cancelled:
+        rule += "; a later source reports it after the cancellation"
+    return status, Provenance(rule, _keys(basis), _docs(basis), _keys(cancelled)), cancelled
+
+
+def _deal(claims: list[LedgerClaim]) -> tuple[str, Provenance]:
+    known = Counter(c.deal for c in claims if c.deal != "unknown")
+    if not known:
+        return "unknown", Provenance("no deal type reported", [], [], [])
+    rank = {d: i for i, d in enumerate(DEALS)}
+    deal = min(known, key=lambda d: (-known[d], rank.get(d, len(rank)), d))
+    basis = [c for c in claims if c.deal == deal]
+    others = [c for c in claims if c.deal not in (deal, "unknown")]
+    return deal, Provenance("most frequent deal type among claims (unknown ignored)",
+                            _keys(basis), _docs(basis), _keys(others))
+
+
+def _most_common(values: Sequence[str]) -> str:
+    counts = Counter(values)
+    return min(counts, key=lambda v: (-counts[v], v))
+
+
+def confidence(documents: int, agreeing: int, total: int) -> float:
+    """``(1 - 0.5 ** documents) * (0.5 + 0.5 * agreeing / total)``, rounded to 3 places."""
+    if documents <= 0 or total <= 0:
+        return 0.0
+    return round((1 - 0.5 ** documents) * (0.5 + 0.5 * agreeing / total), 3)
+
+
+def summarise(key: str, claims: Iterable[LedgerClaim]) -> Row:
+    """One register row from the claims about one deal."""
+    members = _sorted(claims)
+    if not members:
+        raise ValueError(f"row {key} has no claims")
+    first = members[0]
+    systems = [c.system for c in members if c.system]
+    category = _most_common([c.category for c in members])
+    ordered = [c for c in members if c.status == "ordered"]
+    delivered = [c for c in members if c.status == "delivered"]
+    provenance: dict[str, Provenance] = {}
+
+    number_delivered, provenance["number_delivered"] = _figure(delivered, "delivered")
+    number_ordered, provenance["number_ordered"] = _figure(ordered, "ordered")
+    if number_ordered is None and number_delivered is not None:
+        number_ordered = number_delivered
+        source = provenance["number_delivered"]
+        provenance["number_ordered"] = Provenance("no order figure: at least the number delivered",
+                                                  list(source.claims), list(source.documents), [])
+
+    dated = [c for c in ordered if c.year is not None]
+    if dated:
+        year_of_order = min(c.year for c in dated if c.year is not None)
+        basis = [c for c in dated if c.year == year_of_order]
+        disagree = [c for c in dated if c.year != year_of_order and not c.incremental]
+        provenance["year_of_order"] = Provenance("earliest year among ordered claims", _keys(basis), _docs(basis),
+                                                 _keys(disagree))
+    else:
+        year_of_order = None
+        provenance["year_of_order"] = Provenance("no year among ordered claims")
+
+    delivered_dated = [c for c in delivered if c.year is not None]
+    years_of_delivery = sorted({c.year for c in delivered_dated if c.year is not None})
+    provenance["years_of_delivery"] = Provenance(
+        "every year among delivered claims" if delivered_dated else "no year among delivered claims",
+        _keys(delivered_dated), _docs(delivered_dated), [])
+
+    status, provenance["status"], contradicting = _status(members)
+    deal, provenance["deal"] = _deal(members)
+
+    dissent = set(contradicting) | {c for c in members
+                                    if c.key in provenance["number_ordered"].disagree
+                                    or c.key in provenance["number_delivered"].disagree}
+    documents = len({c.doc_hash for c in members})
+    score = confidence(documents, len(members) - len(dissent), len(members))
+    return Row(
+        key=key, group=first.group, supplier=first.supplier, recipient=first.recipient,
+        system=_most_common(systems) if systems else None, category=category,
+        number_ordered=number_ordered, year_of_order=year_of_order, number_delivered=number_delivered,
+        years_of_delivery=years_of_delivery, status=status, deal=deal, confidence=score,
+        claims=_keys(members), documents=_docs(members), provenance={f: provenance[f] for f in FIELDS},
+    )
