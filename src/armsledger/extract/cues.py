@@ -57,7 +57,7 @@ _CUES = [
         True,
     ),
     _cue(
-        r"(?:won't|will not|not) be allowed|barred from|blocked|embargo(?:es|ed)?|arms ban|refus(?:al|ed|es|ing) to"
+        r"(?:won['’]t|will not|not) be allowed|barred from|blocked|embargo(?:es|ed)?|arms ban|refus(?:al|ed|es|ing) to"
         r"|backed out|pulled out|no longer interested|withdr(?:ew|awn) from|terminat(?:ed|es|ing)"
         r"|stopped (?:delivering|exporting|supplying|selling)|decided against|rejected|dropped",
         "cancelled",
@@ -92,7 +92,7 @@ _CUES = [
     _cue(
         r"in the pipeline|negotiat(?:e|es|ed|ing|ions?)|talks|in-principle|in principle|(?:plans?|planning|planned) to"
         r"|planned|plans? for|intends? to|intention to|intent to|approv(?:ed|es|al)|possible sale|proposed sale"
-        r"|offer(?:ed|s|ing)?|bids?|tender|decided to (?:procure|buy|acquire|purchase|order)"
+        r"|tender|decided to (?:procure|buy|acquire|purchase|order)"
         r"|agreed to (?:buy|purchase|acquire|procure)|memorandum|letter of intent|set to (?:sign|buy|purchase)"
         r"|will (?:buy|sign|acquire|purchase|procure)|preliminary|framework agreement|shortlist(?:ed)?",
         "planned",
@@ -101,6 +101,7 @@ _CUES = [
         True,
         True,
     ),
+    _cue(r"offer(?:ed|s|ing)?|bids?|pitch(?:ed|es|ing)?", "planned", "sale", "supply", True, True),
     # production (stage decided by other cues; on its own it is an agreed venture)
     _cue(
         r"joint venture|co-produc(?:e|es|ed|ing|tion)|co-build|coproduc(?:e|ing|tion)|licen[cs]ed? production"
@@ -124,7 +125,7 @@ _CUES = [
     ),
     _cue(
         r"order(?:ed|s|ing)?|bought|buys?|buying|purchas(?:e|es|ed|ing)|acquir(?:e|es|ed|ing)|acquisition"
-        r"|procur(?:e|es|ed|ing|ement)|finali[sz](?:e|es|ed|ing)|won an order|agreed|pledg(?:e|es|ed|ing)"
+        r"|procur(?:e|es|ed|ing|ement)|finali[sz](?:e|es|ed|ing)|won an order|pledg(?:e|es|ed|ing)"
         r"|promis(?:e|es|ed|ing)|en route|set to receive|(?:is|are) to receive|expected to receive|will receive",
         "ordered",
         "sale",
@@ -132,11 +133,12 @@ _CUES = [
         False,
         True,
     ),
+    _cue(r"agreed", "ordered", "sale", "neutral", False, True),
     _cue(r"customers?|clients?|buyers?|importers?", "ordered", "sale", "receive", False, True),
     _cue(r"sold|sells?|selling|sales?", "ordered", "sale", "supply", False, True),
     # delivered
     _cue(
-        r"deliver(?:ed|s|ing|y|ies)|received|receiv(?:es|ing)|arriv(?:ed|es|al)|hand(?:ed)? over|took delivery"
+        r"deliver(?:ed|s|ing|y|ies)|received|recieved|receiv(?:es|ing)|arriv(?:ed|es|al)|hand(?:ed)? over|took delivery"
         r"|taken delivery|in service|entered service|inducted|equipped with|operat(?:es|ed|ing|ors?)"
         r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|fleet|landed|reached|appeared in"
         r"|shipments?|shipped|completed|helped|sent to|fielded"
@@ -204,7 +206,11 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             cue = Cue(
                 cue.start, cue.end, cue.text, "delivered", cue.deal, cue.direction, cue.modifier, cue.strong
             )
-        if re.search(r"\b(?:not|never|no longer|yet to|n't|without)\s+(?:\w+\s+)?$", before):
+        if word == "used" and re.match(
+            r"\s+(?:[A-Z0-9]|aircraft|jets|planes|fighters|helicopters|tanks|vehicles|ships)", after
+        ):
+            continue  # "used Block 30 F-16s": second-hand, not in use
+        if re.search(r"\b(?:not|never|no longer|yet to|n['’]t|without)\s+(?:\w+\s+)?$", before):
             continue  # "has not yet received": the event did not happen
         if word.startswith("export") and re.match(
             r"\s+(?:contracts?|deals?|agreements?|licen[cs]es?|permits?"
@@ -215,7 +221,7 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
         if word.startswith("sale") and re.search(r"\b(?:planned|possible|proposed|potential)\s*$", before):
             continue  # the modifier before it carries the stage
         if cue.status == "delivered" and re.search(
-            r"\b(?:will|to be|would|expected to|set to|scheduled to)\s*$", before
+            r"\b(?:will|to be|would|expected to|set to|scheduled to|to)\s*$", before
         ):
             cue = Cue(
                 cue.start, cue.end, cue.text, "ordered", cue.deal, cue.direction, cue.modifier, cue.strong

@@ -44,7 +44,7 @@ _QUICK = re.compile(
 # Subordinate or contrasting clauses: roles do not reach across them.
 _CLAUSE_BREAK = re.compile(
     r"(?:;|\s[—–]\s|,?\s+(?:while|whereas|although|though|because|but|after|before|when|until|unless)\s+"
-    r"(?=(?:the|a|an|it|they|he|she|its|their|this|these|those|[A-Z])\b))"
+    r"(?=(?:(?:the|a|an|it|they|he|she|its|their|this|these|those)\b|[A-Z])))"
 )
 _PLATFORMS = frozenset({"aircraft", "ships", "armoured-vehicles", "air-defence", "artillery"})
 _COMPONENTS = frozenset({"engines", "sensors"})
@@ -134,9 +134,11 @@ def _claims_in_clause(
         focus = context.focus()
         if focus is None or not parties or not any(_IMPLICIT.search(c.text) for c in cues):
             return []
-        name, _ = focus
+        name, maker = focus
         first_cue = cues[0]
-        items = [Item(first_cue.start, first_cue.end, name, _category_of(name, context), None)]
+        items = [
+            Item(first_cue.start, first_cue.end, name, _category_of(name, context), None, catalog_state=maker)
+        ]
     statuses = _statuses(cues, items[0])
     if not statuses:
         return []
@@ -152,7 +154,9 @@ def _claims_in_clause(
     ]
     # Engines and sensors fitted to another state's platform: the platform's maker is
     # the recipient, and the platform itself is not being transferred here.
-    platform_makers = {sup for item, sup, _ in resolved if item.category in _PLATFORMS and sup}
+    platform_makers = {
+        item.origin or item.catalog_state or sup for item, sup, _ in resolved if item.category in _PLATFORMS
+    } - {None}
     component_suppliers = {sup for item, sup, _ in resolved if item.category in _COMPONENTS and sup}
     absorbing = bool(component_suppliers and platform_makers - component_suppliers)
     claims: list[Claim] = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from armsledger.extract.cues import Cue
 from armsledger.model import Mention
 
-SUPPLIER, RECIPIENT, PARTNER, IGNORE = "supplier", "recipient", "partner", "ignore"
+SUPPLIER, RECIPIENT, PARTNER, IGNORE, SPEAKER = "supplier", "recipient", "partner", "ignore", "speaker"
 
 _MARKER = re.compile(
     r"(?P<word>according to|turn(?:ed|s|ing)? to|rel(?:y|ies|ied|ying) on|sourc(?:ed|es|ing) from|depend(?:s|ed|ing)? on"
@@ -37,7 +37,7 @@ _NOT_PARTY_AFTER = re.compile(
     r"|territory|soil|airspace|waters|coast|counterpart|relations|ties|policy|position|stance)\b",
     re.I,
 )
-_SUBJECT_GAP = re.compile(r"^\s+(?:[a-z]+\s+){0,2}$")
+_SUBJECT_GAP = re.compile(r"^\s+(?:(?!to\b)[a-z]+\s+){0,2}$")
 _FROM_TO = re.compile(r"^\s+to\s+(?:the\s+)?[A-Z]")
 _CONFLICT_AFTER = re.compile(r"^\s*(?:-|–)?\s*(?:backed|based|led|controlled|held|allied|aligned)\b", re.I)
 # A capital followed by these is part of a name ("the Minsk agreements", "Moscow Center").
@@ -64,6 +64,7 @@ class Party:
     text: str
     role: str | None = None
     company: bool = False
+    marker: str = ""  # the preposition before it ("from", "to", "with"...), if any
 
 
 def parties_from(
@@ -104,10 +105,12 @@ def assign_roles(
     def has_item_before(position: int) -> bool:
         return any(s < position for s in starts)
 
+    groups = _list_groups(sentence, offset, parties)
     for party in parties:
         before = sentence[max(0, party.start - offset - 30) : party.start - offset]
         marker = _MARKER.search(before)
         word = marker.group("word").lower() if marker else ""
+        party.marker = word
         cue_before = next((c for c in reversed(cues) if c.end <= party.start), None)
         cue_after = next((c for c in cues if c.start >= party.end), None)
         if party.role is not None:
@@ -122,8 +125,19 @@ def assign_roles(
         ):
             party.role = IGNORE  # "conflicts from Syria to Ukraine": a range of places
             continue
-        if cue_after is not None and _SUBJECT_GAP.match(
-            sentence[party.end - offset : cue_after.start - offset]
+        if cue_after is not None and any(
+            party.end < q.start < cue_after.start and q.text != party.text
+            for q in parties
+            if groups[id(q)] != groups[id(party)]
+        ):
+            # Another state stands between this one and the verb: it is the subject, not this one.
+            if word in ("", "and"):
+                party.role = IGNORE
+            cue_after = None
+        if (
+            word in ("", "and")
+            and cue_after is not None
+            and _SUBJECT_GAP.match(sentence[party.end - offset : cue_after.start - offset])
         ):
             # Right before its verb ("Turkey being removed", "Poland has ordered"): the subject.
             party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
@@ -181,7 +195,7 @@ def assign_roles(
                 gap = sentence[party.end - offset : cue_after.start - offset]
                 gap = _PARENTHETICAL.sub(",", gap)
                 if _SPEECH.search(gap):
-                    party.role = IGNORE  # the speaker, not the subject of the transfer
+                    party.role = SPEAKER  # the speaker, not (yet) the subject of the transfer
                     continue
                 if len(gap) > 70:
                     continue
@@ -191,7 +205,44 @@ def assign_roles(
                 if cue_before.direction == "supply" and len(gap) < 25:
                     party.role = RECIPIENT  # "sold Ukraine", "supplying Ethiopia's army with"
     _share_list_roles(sentence, offset, parties)
+    _speaker_as_subject(parties, cues)
     _gapped_suppliers(sentence, offset, parties, starts)
+    _infinitive_purpose(sentence, offset, parties, cues)
+
+
+def _speaker_as_subject(parties: list[Party], cues: list[Cue]) -> None:
+    """ "The Indonesian military said it was no longer interested": with no one else named, the speaker acts."""
+    speakers = [p for p in parties if p.role == SPEAKER]
+    others = [p for p in parties if p.role not in (SPEAKER, IGNORE, None)]
+    for party in speakers:
+        cue = next((c for c in cues if c.start >= party.end), None)
+        if others or cue is None:
+            party.role = IGNORE
+        else:
+            party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue.direction, PARTNER)
+
+
+def _infinitive_purpose(sentence: str, offset: int, parties: list[Party], cues: list[Cue]) -> None:
+    """ "Turkey signed an agreement with Ukraine to supply drones": the subject does what follows "to"."""
+    for cue in cues:
+        if (
+            cue.direction == "neutral"
+            or cue.modifier
+            or not re.search(r"\bto\s+$", sentence[: cue.start - offset])
+        ):
+            continue
+        before = [
+            p for p in parties if p.end <= cue.start and p.role in (PARTNER, None) and p.marker in ("", "and")
+        ]
+        if before:
+            subject = (
+                before[-1]
+                if before[-1].role == PARTNER
+                else next((p for p in before if p.role == PARTNER), before[-1])
+            )
+            if subject.role == PARTNER:
+                subject.role = SUPPLIER if cue.direction == "supply" else RECIPIENT
+                return
 
 
 def _gapped_suppliers(sentence: str, offset: int, parties: list[Party], item_starts: list[int]) -> None:
@@ -212,6 +263,22 @@ def _gapped_suppliers(sentence: str, offset: int, parties: list[Party], item_sta
             and "," not in between
         ):
             party.role = SUPPLIER
+
+
+def _list_groups(sentence: str, offset: int, parties: list[Party]) -> dict[int, int]:
+    """Number each coordinated list of parties ("Azerbaijan, Ukraine and Qatar") by its first member."""
+    groups: dict[int, int] = {}
+    current = -1
+    for index, party in enumerate(parties):
+        if index:
+            prev = parties[index - 1]
+            gap = sentence[prev.end - offset : party.start - offset]
+            if prev.end == party.end or _LIST_GAP.match(gap):
+                groups[id(party)] = current
+                continue
+        current = index
+        groups[id(party)] = current
+    return groups
 
 
 def _closer(party: Party, after: Cue, before: Cue) -> bool:
