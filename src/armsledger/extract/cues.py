@@ -206,8 +206,9 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             cue = Cue(
                 cue.start, cue.end, cue.text, "delivered", cue.deal, cue.direction, cue.modifier, cue.strong
             )
+        raw_after = text[cue.end - offset : cue.end - offset + 40]
         if word == "used" and re.match(
-            r"\s+(?:[A-Z0-9]|aircraft|jets|planes|fighters|helicopters|tanks|vehicles|ships)", after
+            r"\s+(?:[A-Z0-9]|aircraft|jets|planes|fighters|helicopters|tanks|vehicles|ships)", raw_after
         ):
             continue  # "used Block 30 F-16s": second-hand, not in use
         if re.search(r"\b(?:not|never|no longer|yet to|n['’]t|without)\s+(?:\w+\s+)?$", before):

@@ -145,12 +145,14 @@ def _claims_in_clause(
     deal = deal_from_cues(cues)
     year = event_year(sentence.text, doc.published)
     suppliers = [p for p in parties if p.role == SUPPLIER]
+    givers: list[Party] = []
     if not suppliers and any(p.role == RECIPIENT for p in parties):
         # "The U.K. has an agreement to co-build boats for Ukraine": the other party gives.
         takers = {p.code for p in parties if p.role == RECIPIENT}
-        suppliers = [p for p in parties if p.role == PARTNER and p.code not in takers][:1]
+        givers = [p for p in parties if p.role == PARTNER and p.code not in takers][:1]
     resolved = [
-        (item, *_supplier_and_system(item, suppliers, parties, context, recent, len(items))) for item in items
+        (item, *_supplier_and_system(item, suppliers, givers, parties, context, recent, len(items)))
+        for item in items
     ]
     # Engines and sensors fitted to another state's platform: the platform's maker is
     # the recipient, and the platform itself is not being transferred here.
@@ -218,11 +220,18 @@ def _statuses(cues: list[Cue], item: Item) -> list[str]:
 def _supplier_and_system(
     item: Item,
     suppliers: list[Party],
+    givers: list[Party],
     parties: list[Party],
     context: DocumentContext,
     recent: list[Claim],
     item_count: int,
 ) -> tuple[str | None, str | None]:
+    """Who supplies an item and what system it is, from the surest evidence to the weakest.
+
+    A state named as the giver, then the maker named beside the item, then the catalog's
+    maker, then what the document is about, then the other party of a two-party deal,
+    then the supplier of the claims just before.
+    """
     supplier: str | None = None
     if suppliers:
         if item_count > 1:
@@ -240,6 +249,10 @@ def _supplier_and_system(
         if resolved:
             system = resolved
             supplier = supplier or maker
+    if supplier is None and givers:
+        supplier = givers[0].code
+        if system is None:
+            system, _ = context.resolve(item.category, item.noun, supplier)
     if supplier is None:
         partner_codes = {p.code for p in parties if p.role == PARTNER}
         for claim in reversed(recent):
