@@ -34,7 +34,8 @@ class Cue:
 def _cue(
     pattern: str, status: str, deal: str, direction: Direction, modifier: bool = False, strong: bool = False
 ) -> tuple[re.Pattern[str], str, str, Direction, bool, bool]:
-    return re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), status, deal, direction, modifier, strong
+    # Not after a hyphen: "second-order effects" is no order.
+    return re.compile(rf"\b(?<![-‐])(?:{pattern})\b", re.IGNORECASE), status, deal, direction, modifier, strong
 
 
 # Order matters only for readability; every cue that matches is reported.

@@ -21,6 +21,8 @@ _NOT_AN_ITEM_AFTER = re.compile(
     r"|footage|video|images?|operators?|brand|products?|designer|developer|project|race|threat|swarms?|base)\b",
     re.IGNORECASE,
 )
+# One lowercase word between two names of the same thing ("TB2 armed drones"), not a preposition.
+_ADJECTIVE_GAP = re.compile(r"\s+(?!(?:for|of|to|from|with|and|or|in|on|by|at|as|than)\s)[a-z\-]+\s+")
 _GLUE = re.compile(r"^[\s\"“”'‘’\-–()]*$")
 _ORIGIN_GAP = re.compile(
     r"^(?:['’]s)?(?:[\s\"“”‘’-]+(?:[a-z][\w\-]*|[A-Z][\w\-.]*|\d[\w\-]*)){0,4}[\s\"“”‘’-]*$"
@@ -76,7 +78,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
             if (
                 not appositive
                 and not (_GLUE.match(gap) and len(gap) <= 3)
-                and not re.fullmatch(r"\s+[a-z\-]+\s+", gap)
+                and not _ADJECTIVE_GAP.fullmatch(gap)
             ):
                 break
             if nxt.kind == "system" and system is not None:

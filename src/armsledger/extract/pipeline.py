@@ -149,7 +149,7 @@ def _claims_in_clause(
     if not suppliers and any(p.role == RECIPIENT for p in parties):
         # "The U.K. has an agreement to co-build boats for Ukraine": the other party gives.
         takers = {p.code for p in parties if p.role == RECIPIENT}
-        givers = [p for p in parties if p.role == PARTNER and p.code not in takers][:1]
+        givers = [p for p in parties if p.role == PARTNER and p.marker in ("", "and") and p.code not in takers][:1]
     resolved = [
         (item, *_supplier_and_system(item, suppliers, givers, parties, context, recent, len(items)))
         for item in items
@@ -243,16 +243,14 @@ def _supplier_and_system(
         supplier = item.origin
     elif item.system and item.catalog_state:
         supplier = item.catalog_state
+    elif givers:
+        supplier = givers[0].code
     system = item.system
     if system is None:
         resolved, maker = context.resolve(item.category, item.noun, supplier)
         if resolved:
             system = resolved
             supplier = supplier or maker
-    if supplier is None and givers:
-        supplier = givers[0].code
-        if system is None:
-            system, _ = context.resolve(item.category, item.noun, supplier)
     if supplier is None:
         partner_codes = {p.code for p in parties if p.role == PARTNER}
         for claim in reversed(recent):

@@ -174,7 +174,7 @@ def assign_roles(
                 party.role = RECIPIENT
             else:
                 party.role = IGNORE
-        elif word in ("to", "for", "into", "toward", "towards", "onto"):
+        elif word in ("to", "for", "into", "onto"):
             # Only after the transfer is named: "sold drones to Qatar", not "said to Washington".
             party.role = RECIPIENT if (cue_before is not None or has_item_before(party.start)) else IGNORE
         elif word == "with":
