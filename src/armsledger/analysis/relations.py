@@ -1,0 +1,306 @@
+"""Alliances, partnerships, rivalries and armed conflicts with their dates, read from data files.
+
+The CSV files live in ``knowledge/data/relations/``; an analyst can add rows in files
+of the same names under ``$ARMSLEDGER_KNOWLEDGE/relations/``. Every row is checked:
+codes must be known states or non-state actors, dates must parse and run forwards, and
+the same alliance member, pair or conflict party may not have overlapping periods.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from armsledger.errors import InputError
+from armsledger.knowledge import DATA_DIR, Knowledge, default_knowledge
+
+RELATIONS_DIR = DATA_DIR / "relations"
+FILES: dict[str, tuple[str, ...]] = {
+    "alliances.csv": ("alliance", "member", "role", "guarantee", "start", "end", "source_note"),
+    "partnerships.csv": ("a", "b", "name", "start", "end", "source_note"),
+    "rivalries.csv": ("a", "b", "start", "end", "source_note"),
+    "conflicts.csv": ("conflict", "actor", "side", "role", "start", "end", "source_note"),
+}
+ROLES_IN_CONFLICT = ("principal", "belligerent", "backer")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A stretch of time from start to end (None: still going), both inclusive."""
+
+    start: date
+    end: date | None
+
+    def active(self, year: int) -> bool:
+        """Whether the period covers any day of the year."""
+        return self.start.year <= year and (self.end is None or self.end.year >= year)
+
+    def overlaps(self, other: Period) -> bool:
+        """Whether two periods share a day."""
+        end_a = self.end or date.max
+        end_b = other.end or date.max
+        return self.start <= end_b and other.start <= end_a
+
+    def label(self) -> str:
+        """The period as 'YYYY-' or 'YYYY-YYYY'."""
+        return f"{self.start.year}-{'' if self.end is None else self.end.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """A state's place in an alliance: the lead (guarantor) or a member."""
+
+    alliance: str
+    member: str
+    role: str  # lead or member
+    guarantee: bool  # whether the lead is bound to defend the members
+    period: Period
+    note: str
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A dated relation between two actors: a partnership or a rivalry."""
+
+    a: str
+    b: str
+    name: str
+    period: Period
+    note: str
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictParty:
+    """An actor on one side of an armed conflict."""
+
+    conflict: str
+    actor: str
+    side: str
+    role: str  # principal, belligerent or backer
+    period: Period
+    note: str
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hostility:
+    """Why two actors count as opposed in a year: a rivalry or opposite sides of a conflict."""
+
+    kind: str  # "conflict" or "rivalry"
+    name: str  # the conflict's name, or "rivalry"
+    roles: tuple[str, str] = ("", "")  # for conflicts: the two actors' roles
+
+
+@dataclass(slots=True)
+class Relations:
+    """Every dated relation, with the questions the analysis asks of them."""
+
+    memberships: list[Membership] = field(default_factory=list)
+    partnerships: list[Pair] = field(default_factory=list)
+    rivalries: list[Pair] = field(default_factory=list)
+    conflicts: list[ConflictParty] = field(default_factory=list)
+
+    def guarantors_of(self, state: str, year: int) -> dict[str, str]:
+        """Guarantor -> alliance, for the alliances with a guarantee that cover the state in the year."""
+        found: dict[str, str] = {}
+        members = [m for m in self.memberships if m.member == state and m.role == "member" and m.guarantee
+                   and m.period.active(year)]
+        for member in members:
+            for lead in self.memberships:
+                if (lead.alliance == member.alliance and lead.role == "lead" and lead.member != state
+                        and lead.period.active(year)):
+                    found.setdefault(lead.member, member.alliance)
+        return found
+
+    def allies_of(self, guarantor: str, year: int) -> dict[str, str]:
+        """Member -> alliance, for every state the guarantor is bound to defend in the year."""
+        found: dict[str, str] = {}
+        alliances = {m.alliance for m in self.memberships
+                     if m.member == guarantor and m.role == "lead" and m.guarantee and m.period.active(year)}
+        for m in self.memberships:
+            if m.alliance in alliances and m.role == "member" and m.member != guarantor and m.period.active(year):
+                found.setdefault(m.member, m.alliance)
+        return found
+
+    def partners_of(self, state: str, year: int) -> dict[str, str]:
+        """Partner -> name of the partnership, active in the year."""
+        found: dict[str, str] = {}
+        for p in self.partnerships:
+            if p.period.active(year) and state in (p.a, p.b):
+                found.setdefault(p.b if p.a == state else p.a, p.name)
+        return found
+
+    def hostilities(self, actor: str, year: int) -> dict[str, list[Hostility]]:
+        """Opponent -> how the actor is opposed to it in the year (rivalries and conflicts)."""
+        found: dict[str, list[Hostility]] = {}
+        for r in self.rivalries:
+            if r.period.active(year) and actor in (r.a, r.b):
+                found.setdefault(r.b if r.a == actor else r.a, []).append(Hostility("rivalry", "rivalry"))
+        mine = [p for p in self.conflicts if p.actor == actor and p.period.active(year)]
+        for own in mine:
+            for other in self.conflicts:
+                if (other.conflict == own.conflict and other.side != own.side and other.actor != actor
+                        and other.period.active(year)):
+                    found.setdefault(other.actor, []).append(Hostility("conflict", own.conflict, (own.role, other.role)))
+        return found
+
+    def rivals_of(self, actor: str, year: int) -> dict[str, list[Hostility]]:
+        """The actor's adversaries in the year: its rivals and its direct opponents in wars it fights.
+
+        An opponent counts only when the actor itself fights (principal or belligerent),
+        not when it only backs a side.
+        """
+        return {other: kept for other, hs in self.hostilities(actor, year).items()
+                if (kept := [h for h in hs if h.kind == "rivalry" or h.roles[0] != "backer"])}
+
+
+def parse_date(text: str, where: str, column: str, end: bool = False) -> date:
+    """An ISO date, year-month or year; a bare year or month means its first (or last) day."""
+    match = _DATE.fullmatch(text.strip())
+    if not match:
+        raise InputError(f"{where}: {column} must be a date (YYYY, YYYY-MM or YYYY-MM-DD), got {text!r}")
+    year, month, day = int(match[1]), match[2], match[3]
+    try:
+        if month is None:
+            return date(year, 12, 31) if end else date(year, 1, 1)
+        if day is None:
+            if not end:
+                return date(year, int(month), 1)
+            following = date(year + (int(month) == 12), int(month) % 12 + 1, 1)
+            return date.fromordinal(following.toordinal() - 1)
+        return date(year, int(month), int(day))
+    except ValueError:
+        raise InputError(f"{where}: {column} is not a real date: {text!r}") from None
+
+
+def _period(row: dict[str, str]) -> Period:
+    where = row["_where"]
+    if not row["start"]:
+        raise InputError(f"{where}: start is empty; expected a date or a year")
+    start = parse_date(row["start"], where, "start")
+    end = parse_date(row["end"], where, "end", end=True) if row["end"] else None
+    if end is not None and end < start:
+        raise InputError(f"{where}: the period runs backwards (start {row['start']}, end {row['end']})")
+    return Period(start, end)
+
+
+def _read(name: str, extra_dir: Path | None) -> list[dict[str, str]]:
+    """Rows of a shipped relation file plus the analyst's file of the same name, if any."""
+    required = FILES[name]
+    paths = [RELATIONS_DIR / name]
+    if extra_dir is not None and (extra_dir / "relations" / name).exists():
+        paths.append(extra_dir / "relations" / name)
+    rows: list[dict[str, str]] = []
+    for path in paths:
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(required)}")
+            for number, raw in enumerate(reader, 2):
+                if None in raw:
+                    raise InputError(f"{path}:{number}: more cells than the {len(required)} columns of the header")
+                row = {k: (v or "").strip() for k, v in raw.items() if k}
+                row["_where"] = f"{path}:{number}"
+                rows.append(row)
+    return rows
+
+
+def _check_code(code: str, known: frozenset[str], where: str, column: str) -> str:
+    if code not in known:
+        raise InputError(f"{where}: {column} {code!r} is not a known state (ISO3 in states.csv) "
+                         f"or non-state actor (NSA: code in nonstate.csv)")
+    return code
+
+
+def _check_overlaps(items: Iterable[tuple[tuple[str, ...], Period, str]], what: str) -> None:
+    """Duplicate or overlapping periods for the same key are errors naming both rows."""
+    seen: dict[tuple[str, ...], list[tuple[Period, str]]] = {}
+    for key, period, where in items:
+        for other, other_where in seen.get(key, []):
+            if other == period:
+                raise InputError(f"{where}: duplicate of {other_where} ({what} {' / '.join(key)})")
+            if other.overlaps(period):
+                raise InputError(f"{where}: period {period.label()} overlaps {other_where} "
+                                 f"({what} {' / '.join(key)}, {other.label()})")
+        seen.setdefault(key, []).append((period, where))
+
+
+def known_codes(kb: Knowledge) -> frozenset[str]:
+    """Every code a relation may name: ISO3 state codes and NSA: codes."""
+    return frozenset(kb.states) | frozenset(e.value for e in kb.exact.values()
+                                            if e.kind == "state" and e.form == "nonstate")
+
+
+def load_relations(kb: Knowledge | None = None, extra_dir: str | Path | None = None) -> Relations:
+    """Read and check every relation file; errors name the file and row."""
+    kb = kb or default_knowledge()
+    if extra_dir is None and os.environ.get("ARMSLEDGER_KNOWLEDGE"):
+        extra_dir = os.environ["ARMSLEDGER_KNOWLEDGE"]
+    extra = Path(extra_dir) if extra_dir else None
+    known = known_codes(kb)
+    rel = Relations()
+    for row in _read("alliances.csv", extra):
+        where = row["_where"]
+        if not row["alliance"]:
+            raise InputError(f"{where}: alliance is empty")
+        if row["role"] not in ("lead", "member"):
+            raise InputError(f"{where}: role must be 'lead' or 'member', got {row['role']!r}")
+        if row["guarantee"].lower() not in ("yes", "no"):
+            raise InputError(f"{where}: guarantee must be 'yes' or 'no', got {row['guarantee']!r}")
+        rel.memberships.append(Membership(row["alliance"], _check_code(row["member"], known, where, "member"),
+                                          row["role"], row["guarantee"].lower() == "yes", _period(row),
+                                          row["source_note"], where))
+    _check_overlaps((((m.alliance, m.member), m.period, m.where) for m in rel.memberships), "alliance member")
+    for m in rel.memberships:
+        leads = {x.member for x in rel.memberships if x.alliance == m.alliance and x.role == "lead"}
+        if len(leads) != 1:
+            raise InputError(f"{m.where}: alliance {m.alliance!r} needs exactly one 'lead' row, "
+                             f"found {len(leads)}")
+    for name, target in (("partnerships.csv", rel.partnerships), ("rivalries.csv", rel.rivalries)):
+        for row in _read(name, extra):
+            where = row["_where"]
+            a = _check_code(row["a"], known, where, "a")
+            b = _check_code(row["b"], known, where, "b")
+            if a == b:
+                raise InputError(f"{where}: a and b are the same actor ({a})")
+            target.append(Pair(a, b, row.get("name") or "rivalry", _period(row), row["source_note"], where))
+        _check_overlaps(((tuple(sorted((p.a, p.b))), p.period, p.where) for p in target), "pair")
+    for row in _read("conflicts.csv", extra):
+        where = row["_where"]
+        if not row["conflict"]:
+            raise InputError(f"{where}: conflict is empty")
+        if row["side"] not in ("A", "B"):
+            raise InputError(f"{where}: side must be 'A' or 'B', got {row['side']!r}")
+        if row["role"] not in ROLES_IN_CONFLICT:
+            raise InputError(f"{where}: role must be one of {', '.join(ROLES_IN_CONFLICT)}, got {row['role']!r}")
+        rel.conflicts.append(ConflictParty(row["conflict"], _check_code(row["actor"], known, where, "actor"),
+                                           row["side"], row["role"], _period(row), row["source_note"], where))
+    _check_overlaps((((c.conflict, c.actor), c.period, c.where) for c in rel.conflicts), "conflict party")
+    sides: dict[tuple[str, str], str] = {}
+    for c in rel.conflicts:
+        side = sides.setdefault((c.conflict, c.actor), c.side)
+        if side != c.side:
+            raise InputError(f"{c.where}: {c.actor} is on both sides of {c.conflict!r}")
+    return rel
+
+
+@lru_cache(maxsize=4)
+def _cached(extra_dir: str | None) -> Relations:
+    return load_relations(default_knowledge(), extra_dir)
+
+
+def default_relations() -> Relations:
+    """The shipped relations plus the analyst's extra files, loaded once per process."""
+    return _cached(os.environ.get("ARMSLEDGER_KNOWLEDGE") or None)
