@@ -35,7 +35,14 @@ def _cue(
     pattern: str, status: str, deal: str, direction: Direction, modifier: bool = False, strong: bool = False
 ) -> tuple[re.Pattern[str], str, str, Direction, bool, bool]:
     # Not after a hyphen: "second-order effects" is no order.
-    return re.compile(rf"\b(?<![-‐])(?:{pattern})\b", re.IGNORECASE), status, deal, direction, modifier, strong
+    return (
+        re.compile(rf"\b(?<![-‐])(?:{pattern})\b", re.IGNORECASE),
+        status,
+        deal,
+        direction,
+        modifier,
+        strong,
+    )
 
 
 # Order matters only for readability; every cue that matches is reported.
@@ -94,7 +101,7 @@ _CUES = [
         r"in the pipeline|negotiat(?:e|es|ed|ing|ions?)|talks|in-principle|in principle|(?:plans?|planning|planned) to"
         r"|planned|plans? for|intends? to|intention to|intent to|approv(?:ed|es|al)|possible sale|proposed sale"
         r"|tender|decided to (?:procure|buy|acquire|purchase|order)"
-        r"|agreed to (?:buy|purchase|acquire|procure)|memorandum|letter of intent|set to (?:sign|buy|purchase)"
+        r"|memorandum|letter of intent|set to (?:sign|buy|purchase)"
         r"|will (?:buy|sign|acquire|purchase|procure)|preliminary|framework agreement|shortlist(?:ed)?",
         "planned",
         "sale",
@@ -102,7 +109,7 @@ _CUES = [
         True,
         True,
     ),
-    _cue(r"offer(?:ed|s|ing)?|bids?|pitch(?:ed|es|ing)?", "planned", "sale", "supply", True, True),
+    _cue(r"offer(?:ed|s|ing)?|bids?|bidding|pitch(?:ed|es|ing)?", "planned", "sale", "supply", True, True),
     # production (stage decided by other cues; on its own it is an agreed venture)
     _cue(
         r"joint venture|co-produc(?:e|es|ed|ing|tion)|co-build|coproduc(?:e|ing|tion)|licen[cs]ed? production"
@@ -135,6 +142,7 @@ _CUES = [
         True,
     ),
     _cue(r"agreed", "ordered", "sale", "neutral", False, True),
+    _cue(r"agreed to (?:buy|purchase|acquire|procure)", "ordered", "sale", "receive", False, True),
     _cue(r"customers?|clients?|buyers?|importers?", "ordered", "sale", "receive", False, True),
     _cue(r"sold|sells?|selling|sales?", "ordered", "sale", "supply", False, True),
     # delivered

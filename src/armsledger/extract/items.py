@@ -22,7 +22,9 @@ _NOT_AN_ITEM_AFTER = re.compile(
     re.IGNORECASE,
 )
 # One lowercase word between two names of the same thing ("TB2 armed drones"), not a preposition.
-_ADJECTIVE_GAP = re.compile(r"\s+(?!(?:for|of|to|from|with|and|or|in|on|by|at|as|than)\s)[a-z\-]+\s+")
+_ADJECTIVE_GAP = re.compile(
+    r"(?:\s+(?!(?:for|of|to|from|with|and|or|in|on|by|at|as|than|that|which)\s)[a-z\-]+){1,3}\s+"
+)
 _GLUE = re.compile(r"^[\s\"“”'‘’\-–()]*$")
 _ORIGIN_GAP = re.compile(
     r"^(?:['’]s)?(?:[\s\"“”‘’-]+(?:[a-z][\w\-]*|[A-Z][\w\-.]*|\d[\w\-]*)){0,4}[\s\"“”‘’-]*$"

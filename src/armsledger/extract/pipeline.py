@@ -44,8 +44,9 @@ _QUICK = re.compile(
 # Subordinate or contrasting clauses: roles do not reach across them.
 _CLAUSE_BREAK = re.compile(
     r"(?:;|\s[—–]\s|,?\s+(?:while|whereas|although|though|because|but|after|before|when|until|unless)\s+"
-    r"(?=(?:(?:the|a|an|it|they|he|she|its|their|this|these|those)\b|[A-Z])))"
+    r"(?=(?:(?:the|a|an|it|they|he|she|its|their|this|these|those|\w+ing)\b|[A-Z])))"
 )
+_PRONOUN = re.compile(r"\b(?:them|they|these|those)\b", re.I)
 _PLATFORMS = frozenset({"aircraft", "ships", "armoured-vehicles", "air-defence", "artillery"})
 _COMPONENTS = frozenset({"engines", "sensors"})
 
@@ -105,15 +106,21 @@ def _claims_in(
     analysis: SentenceAnalysis, context: DocumentContext, recent: list[Claim], doc: Document
 ) -> list[Claim]:
     claims: list[Claim] = []
+    previous_items: list[Item] = []
     for start, end in clauses(analysis.sentence):
+        items = [i for i in analysis.items if start <= i.start < end]
+        if not items and previous_items and _PRONOUN.search(doc.text[start:end]):
+            # "The TB2 made headlines when Ukrainian forces used them": the earlier clause's items.
+            items = previous_items
         part = SentenceAnalysis(
             analysis.sentence,
             [m for m in analysis.mentions if start <= m.start < end],
-            [i for i in analysis.items if start <= i.start < end],
+            items,
             [c for c in analysis.cues if start <= c.start < end],
         )
         if part.cues:
             claims.extend(_claims_in_clause(part, context, recent + claims, doc))
+        previous_items = items or previous_items
     return claims
 
 
@@ -149,11 +156,22 @@ def _claims_in_clause(
     if not suppliers and any(p.role == RECIPIENT for p in parties):
         # "The U.K. has an agreement to co-build boats for Ukraine": the other party gives.
         takers = {p.code for p in parties if p.role == RECIPIENT}
-        givers = [p for p in parties if p.role == PARTNER and p.marker in ("", "and") and p.code not in takers][:1]
+        givers = [
+            p for p in parties if p.role == PARTNER and p.marker in ("", "and") and p.code not in takers
+        ][:1]
     resolved = [
         (item, *_supplier_and_system(item, suppliers, givers, parties, context, recent, len(items)))
         for item in items
     ]
+    # Items listed together in one clause share their supplier ("24 drones, ground control stations").
+    for kind in (True, False):  # components share with components, the rest with the rest
+        known = {sup for item, sup, _ in resolved if sup and (item.category in _COMPONENTS) == kind}
+        if len(known) == 1:
+            only = next(iter(known))
+            resolved = [
+                (item, sup or (only if (item.category in _COMPONENTS) == kind else None), system)
+                for item, sup, system in resolved
+            ]
     # Engines and sensors fitted to another state's platform: the platform's maker is
     # the recipient, and the platform itself is not being transferred here.
     platform_makers = {

@@ -18,12 +18,15 @@ from armsledger.model import Mention
 SUPPLIER, RECIPIENT, PARTNER, IGNORE, SPEAKER = "supplier", "recipient", "partner", "ignore", "speaker"
 
 _MARKER = re.compile(
-    r"(?P<word>according to|turn(?:ed|s|ing)? to|rel(?:y|ies|ied|ying) on|sourc(?:ed|es|ing) from|depend(?:s|ed|ing)? on"
+    r"\b(?P<word>along with|together with|alongside|as well as|according to|turn(?:ed|s|ing)? to|rel(?:y|ies|ied|ying) on|sourc(?:ed|es|ing) from|depend(?:s|ed|ing)? on"
     r"|dependent on|from|by|to|for|into|with|in|against|between|near|across|over|including|include|includes|like"
     r"|such as|among them|namely|of|and|on|at|than|versus|vs|toward|towards|onto)\s+(?:the\s+|its\s+|their\s+)?$",
     re.IGNORECASE,
 )
-_LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|/|&)\s*(?:the\s+)?$", re.IGNORECASE)
+_LIST_GAP = re.compile(
+    r"^\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|,?\s*along with|,?\s*together with|,?\s*alongside|/|&)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
 # After a demonym, the nouns that make it stand for the state as a party.
 _DEMONYM_PARTY = re.compile(
     r"^\s+(?:armed forces|forces|army|armies|military|militaries|air force|navy|government|troops|defen[cs]e ministry"
@@ -110,6 +113,8 @@ def assign_roles(
         before = sentence[max(0, party.start - offset - 30) : party.start - offset]
         marker = _MARKER.search(before)
         word = marker.group("word").lower() if marker else ""
+        if word in ("along with", "together with", "alongside", "as well as"):
+            word = "and"
         party.marker = word
         cue_before = next((c for c in reversed(cues) if c.end <= party.start), None)
         cue_after = next((c for c in cues if c.start >= party.end), None)
@@ -213,7 +218,7 @@ def assign_roles(
 def _speaker_as_subject(parties: list[Party], cues: list[Cue]) -> None:
     """ "The Indonesian military said it was no longer interested": with no one else named, the speaker acts."""
     speakers = [p for p in parties if p.role == SPEAKER]
-    others = [p for p in parties if p.role not in (SPEAKER, IGNORE, None)]
+    others = [p for p in parties if p.role not in (SPEAKER, IGNORE)]
     for party in speakers:
         cue = next((c for c in cues if c.start >= party.end), None)
         if others or cue is None:
