@@ -1,0 +1,201 @@
+"""Reading the store: machine rows, claims, documents, edits, the curated register, search."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from armsledger.curation import Curated, Edit, apply_edits, needed_rows
+from armsledger.errors import InputError
+from armsledger.reconcile import LedgerClaim, Row
+from armsledger.store.schema import ClaimRow, DocumentRow, EditRow, SipriRow, TransferClaim, TransferRow
+
+# Bound parameters per IN list: well under SQLite's limit.
+CHUNK = 500
+
+
+def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """Values in lists of at most ``size``."""
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _claims_select() -> Select[Any]:
+    return select(ClaimRow, DocumentRow.doc_id, DocumentRow.content_hash, DocumentRow.published,
+                  DocumentRow.id).join(DocumentRow, ClaimRow.document_id == DocumentRow.id)
+
+
+def _ledger_claim(row: ClaimRow, doc_id: str, content_hash: str, published: str | None, seq: int) -> LedgerClaim:
+    return LedgerClaim(
+        key=row.key, doc=doc_id, doc_hash=content_hash, published=published, seq=seq, supplier=row.supplier,
+        recipient=row.recipient, system=row.system, category=row.category, quantity=row.quantity, deal=row.deal,
+        status=row.status, year=row.year, evidence=row.evidence, start=row.start_offset, end=row.end_offset,
+        incremental=bool(row.incremental), vague_quantity=bool(row.vague_quantity),
+    )
+
+
+def claims_in_groups(session: Session, groups: Iterable[str]) -> list[LedgerClaim]:
+    """Every stored claim about the given supplier/recipient/system groups."""
+    found: list[LedgerClaim] = []
+    for batch in chunks(sorted(set(groups))):
+        for row in session.execute(_claims_select().where(ClaimRow.group_key.in_(batch))):
+            found.append(_ledger_claim(*row))
+    return found
+
+
+def claims_by_key(session: Session, keys: Iterable[str]) -> dict[str, LedgerClaim]:
+    """Stored claims by their keys; unknown keys are left out."""
+    found: dict[str, LedgerClaim] = {}
+    for batch in chunks(sorted(set(keys))):
+        for row in session.execute(_claims_select().where(ClaimRow.key.in_(batch))):
+            claim = _ledger_claim(*row)
+            found[claim.key] = claim
+    return found
+
+
+def claims_of_rows(session: Session, row_keys: Iterable[str]) -> dict[str, list[LedgerClaim]]:
+    """The claims behind each of the given machine rows."""
+    result: dict[str, list[LedgerClaim]] = defaultdict(list)
+    for batch in chunks(sorted(set(row_keys))):
+        stmt = (_claims_select().add_columns(TransferRow.key)
+                .join(TransferClaim, TransferClaim.claim_id == ClaimRow.id)
+                .join(TransferRow, TransferRow.id == TransferClaim.transfer_id)
+                .where(TransferRow.key.in_(batch)))
+        for claim, doc_id, content_hash, published, seq, row_key in session.execute(stmt):
+            result[row_key].append(_ledger_claim(claim, doc_id, content_hash, published, seq))
+    return dict(result)
+
+
+def row_from_table(t: TransferRow) -> Row:
+    """A machine row as reconcile made it."""
+    return Row.from_json({
+        "key": t.key, "group": t.group_key, "supplier": t.supplier, "recipient": t.recipient, "system": t.system,
+        "category": t.category, "number_ordered": t.number_ordered, "year_of_order": t.year_of_order,
+        "number_delivered": t.number_delivered, "years_of_delivery": t.years_of_delivery or [],
+        "status": t.status, "deal": t.deal, "confidence": t.confidence, "claims": t.claim_keys or [],
+        "documents": t.documents or [], "provenance": t.provenance or {},
+    })
+
+
+def machine_rows(session: Session) -> list[Row]:
+    """Every register row as the machine reconciled it, in key order."""
+    return [row_from_table(t) for t in session.scalars(select(TransferRow).order_by(TransferRow.key))]
+
+
+def edit_from_table(e: EditRow) -> Edit:
+    """A stored edit."""
+    return Edit(uid=e.uid, target_kind=e.target_kind, target=e.target, action=e.action, field=e.field,
+                old_value=e.old_value, new_value=e.new_value, who=e.who, at=e.at, why=e.why or "",
+                status=e.status, note=e.note or "")
+
+
+def load_edits(session: Session) -> list[Edit]:
+    """Every edit in the order it was made."""
+    return [edit_from_table(e) for e in session.scalars(select(EditRow).order_by(EditRow.at, EditRow.uid))]
+
+
+def curated_register(session: Session) -> Curated:
+    """The register: machine rows with every analyst's edit applied on top."""
+    rows = machine_rows(session)
+    edits = load_edits(session)
+    if not edits:
+        return Curated(rows=rows, rejected=[], outcomes={})
+    needed = needed_rows(rows, edits)
+    return apply_edits(rows, edits, claims_of_rows(session, needed))
+
+
+def refresh_edit_status(session: Session, curated: Curated | None = None) -> Curated:
+    """Record, on every edit, whether it applies to the register as it now stands."""
+    curated = curated or curated_register(session)
+    for edit in session.scalars(select(EditRow)):
+        status, note = curated.outcomes.get(edit.uid, ("applied", ""))
+        if (edit.status, edit.note) != (status, note):
+            edit.status, edit.note = status, note
+    return curated
+
+
+def find_row(curated: Curated, key: str) -> Row:
+    """A row by key, or an error that suggests close keys."""
+    row = curated.row(key)
+    if row is not None:
+        return row
+    import difflib
+
+    keys = [r.key for r in (*curated.rows, *curated.rejected)]
+    close = difflib.get_close_matches(key, keys, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `armsledger register` lists the row keys"
+    raise InputError(f"no register row {key!r}{hint}")
+
+
+def documents(session: Session) -> list[DocumentRow]:
+    """Every stored document in the order it was stored."""
+    return list(session.scalars(select(DocumentRow).order_by(DocumentRow.id)))
+
+
+def documents_by_id(session: Session, ids: Sequence[str]) -> dict[str, DocumentRow]:
+    """Stored documents by their document id (the first stored, when ids repeat)."""
+    found: dict[str, DocumentRow] = {}
+    for batch in chunks(sorted(set(ids))):
+        for doc in session.scalars(select(DocumentRow).where(DocumentRow.doc_id.in_(batch)).order_by(DocumentRow.id)):
+            found.setdefault(doc.doc_id, doc)
+    return found
+
+
+def all_claims(session: Session) -> list[LedgerClaim]:
+    """Every stored claim, in document order then offset."""
+    stmt = _claims_select().order_by(DocumentRow.id, ClaimRow.start_offset, ClaimRow.end_offset, ClaimRow.key)
+    return [_ledger_claim(*row) for row in session.execute(stmt)]
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many documents, claims, rows, edits and SIPRI rows the store holds."""
+    return {name: session.scalar(select(func.count()).select_from(table)) or 0
+            for name, table in (("documents", DocumentRow), ("claims", ClaimRow), ("rows", TransferRow),
+                                ("edits", EditRow), ("sipri_rows", SipriRow))}
+
+
+def sipri_rows(session: Session) -> list[SipriRow]:
+    """Every imported SIPRI row in file order."""
+    return list(session.scalars(select(SipriRow).order_by(SipriRow.id)))
+
+
+def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Documents and evidence sentences matching a full-text query, best first."""
+    if session.get_bind().dialect.name == "sqlite":
+        stmt = text("SELECT kind, ref, snippet(search_index, 2, '[', ']', '…', 12) AS snip, bm25(search_index) "
+                    "AS score FROM search_index WHERE search_index MATCH :q ORDER BY score, kind, ref LIMIT :n")
+        try:
+            rows = session.execute(stmt, {"q": query, "n": limit}).all()
+        except Exception as err:  # FTS5 reports a bad query as an OperationalError
+            if "fts5" in str(err).lower() or "syntax" in str(err).lower():
+                raise InputError(f"search {query!r}: not a valid full-text query ({err.__cause__ or err})") from None
+            raise
+        return [{"kind": k, "ref": r, "snippet": s} for k, r, s, _ in rows]
+    # PostgreSQL: a plain case-insensitive match over the same texts.
+    pattern = f"%{query}%"
+    found: list[dict[str, Any]] = []
+    for doc in session.scalars(select(DocumentRow).where(or_(DocumentRow.text.ilike(pattern),
+                                                             DocumentRow.title.ilike(pattern)))
+                               .order_by(DocumentRow.id).limit(limit)):
+        found.append({"kind": "document", "ref": doc.doc_id, "snippet": _around(doc.text, query)})
+    for claim in session.scalars(select(ClaimRow).where(ClaimRow.evidence.ilike(pattern))
+                                 .order_by(ClaimRow.key).limit(limit)):
+        found.append({"kind": "claim", "ref": claim.key, "snippet": claim.evidence})
+    return found[:limit]
+
+
+def _around(body: str, query: str, width: int = 60) -> str:
+    at = body.lower().find(query.lower())
+    if at < 0:
+        return body[: width * 2]
+    return "…" + body[max(0, at - width): at + len(query) + width] + "…"
