@@ -140,9 +140,18 @@ def capability(system: str | None, category: str, evidence: list[str], kb: Knowl
         return Capability("combat", name or category.replace("-", " "))
     if category in ("armoured-vehicles", "artillery", "ships"):
         return Capability("ground", name or category.replace("-", " "))
-    if category == "other" and (armed or (armed is None and re.search(r"ammunition|arms|rifles|shells", text, re.I))):
+    if category == "other" and (armed or (armed is None and re.search(r"ammunition|rifles|shells|small arms|grenades|mortars", text, re.I))):
         return Capability("ground", name or "arms and ammunition")
     return Capability("support", name or category.replace("-", " "))
+
+
+def is_drone(system: str | None, category: str, evidence: list[str], kb: Knowledge) -> bool:
+    """Whether a transfer is of drones: a catalog system described as one, or drone words in the evidence."""
+    if category != "aircraft":
+        return False
+    entry = kb.systems.get(system) if system else None
+    text = " ".join((entry.designation, *entry.aliases, entry.description)) if entry else " ".join(evidence)
+    return bool(_DRONE.search(text))
 
 
 def quantity_factor(quantity: int | None) -> float:

@@ -1,0 +1,132 @@
+"""Bundled deals and drone diplomacy: arms sold as part of a wider package, and suppliers collecting clients.
+
+A deal is *bundled* when the claim's sentence, or the sentence before or after it, counts other
+agreements, accords or memoranda signed between the same two states ("a deal for 24 drones,
+and four more agreements in other areas"). Both states must be named in those sentences, or
+referred to together ("the two countries", "both sides").
+
+*Drone diplomacy*: for each supplier of drones, the clients (recipients of planned, ordered or
+delivered drone transfers) it gains each year, and the rate at which it gains them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any
+
+import pandas as pd
+
+from armsledger.analysis.entrapment import is_drone
+from armsledger.analysis.frames import CLAIM_COLUMNS, ROW_COLUMNS, present, require_columns, row_years
+from armsledger.extract.sentences import split_sentences
+from armsledger.knowledge import Knowledge
+
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "a pair of": 2}
+_AGREEMENTS = re.compile(
+    r"\b(?P<count>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|a pair of"
+    r"|several|a number of|a series of|a raft of|a package of|a set of|multiple|various|other|new)"
+    r"\s+(?:(?:more|other|additional|further|new|separate|bilateral|cooperation|economic|trade|energy)\s+)*"
+    r"(?P<kind>agreements?|accords?|memorand(?:a|ums?)(?:\s+of\s+understanding)?|MoUs?|protocols?)\b",
+    re.I,
+)
+_TOGETHER = re.compile(r"\b(?:the two (?:countries|states|sides|governments|leaders|presidents|nations)"
+                       r"|both (?:countries|sides|governments|nations)|bilateral)\b", re.I)
+DRONE_STATUSES = ("planned", "ordered", "delivered")
+
+
+def _state_pattern(code: str, kb: Knowledge) -> re.Pattern[str] | None:
+    state = kb.states.get(code)
+    if state is None:
+        return None
+    forms = sorted({f for f in (state.name, *state.aliases, *state.capitals, *state.demonyms) if len(f) > 2},
+                   key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b") if forms else None
+
+
+def names_both(text: str, supplier: str, recipient: str, kb: Knowledge) -> bool:
+    """Whether a stretch of text names both states, or refers to them together."""
+    if _TOGETHER.search(text):
+        return True
+    patterns = [_state_pattern(supplier, kb), _state_pattern(recipient, kb)]
+    return all(p is not None and p.search(text) for p in patterns)
+
+
+def _count(phrase: str) -> int | None:
+    phrase = phrase.lower()
+    if phrase.isdigit():
+        return int(phrase)
+    return _NUMBERS.get(phrase)
+
+
+def bundled_deals(claims: pd.DataFrame, documents: pd.DataFrame, kb: Knowledge) -> pd.DataFrame:
+    """Claims announced together with other agreements between the same two states."""
+    require_columns(claims, CLAIM_COLUMNS, "claims")
+    require_columns(documents, ("doc", "text"), "documents")
+    columns = ["claim_id", "doc", "supplier", "recipient", "system", "category", "status", "agreements",
+               "phrase", "sentence", "start", "end"]
+    texts = dict(zip(documents["doc"], documents["text"], strict=True))
+    sentences_of: dict[str, list[Any]] = {}
+    records = []
+    for claim in claims.to_dict("records"):
+        text = texts.get(claim["doc"])
+        if not text or claim["status"] == "cancelled" or not present(claim["start"]):
+            continue
+        sentences = sentences_of.setdefault(claim["doc"], split_sentences(text))
+        if not sentences:
+            continue
+        starts = [s.start for s in sentences]
+        at = max(0, bisect_right(starts, int(claim["start"])) - 1)
+        window = sentences[max(0, at - 1): at + 2]
+        joined = " ".join(s.text for s in window)
+        for match in _AGREEMENTS.finditer(joined):
+            if not names_both(joined, claim["supplier"], claim["recipient"], kb):
+                break
+            holder = next(s for s in window if match.group(0) in s.text)
+            records.append({
+                "claim_id": claim["claim_id"], "doc": claim["doc"], "supplier": claim["supplier"],
+                "recipient": claim["recipient"], "system": claim["system"], "category": claim["category"],
+                "status": claim["status"], "agreements": _count(match["count"]), "phrase": match.group(0),
+                "sentence": holder.text, "start": holder.start, "end": holder.end,
+            })
+            break
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def drone_diplomacy(rows: pd.DataFrame, claims: pd.DataFrame, kb: Knowledge) -> pd.DataFrame:
+    """Drone suppliers ranked by how fast they gain clients: new clients per year over their active years."""
+    require_columns(rows, ROW_COLUMNS, "register")
+    columns = ["supplier", "clients", "dated_clients", "first_year", "last_year", "clients_per_year",
+               "new_by_year", "client_list"]
+    evidence: dict[str, list[str]] = {}
+    for c in claims.to_dict("records"):
+        evidence.setdefault(c["claim_id"], []).append(c["evidence"] or "")
+    years = row_years(rows, claims)
+    first_seen: dict[str, dict[str, int | None]] = {}
+    for row in rows.itertuples(index=False):
+        if row.status not in DRONE_STATUSES:
+            continue
+        texts = [t for i in (row.claim_ids or []) for t in evidence.get(i, [])]
+        if not is_drone(row.system if present(row.system) else None, row.category, texts, kb):
+            continue
+        year = years.get(row.row_key)
+        clients = first_seen.setdefault(row.supplier, {})
+        old = clients.get(row.recipient, "absent")
+        if old == "absent" or (year is not None and (old is None or year < old)):
+            clients[row.recipient] = year
+    records = []
+    for supplier, clients in first_seen.items():
+        dated = {c: y for c, y in clients.items() if y is not None}
+        first = min(dated.values()) if dated else None
+        last = max(dated.values()) if dated else None
+        new_by_year: dict[int, int] = {}
+        for y in dated.values():
+            new_by_year[y] = new_by_year.get(y, 0) + 1
+        rate = round(len(dated) / (last - first + 1), 4) if dated and first is not None and last is not None else 0.0
+        records.append({"supplier": supplier, "clients": len(clients), "dated_clients": len(dated),
+                        "first_year": first, "last_year": last, "clients_per_year": rate,
+                        "new_by_year": dict(sorted(new_by_year.items())), "client_list": sorted(clients)})
+    table = pd.DataFrame.from_records(records, columns=columns)
+    return table.sort_values(["clients_per_year", "clients", "supplier"], ascending=[False, False, True],
+                             ignore_index=True)
