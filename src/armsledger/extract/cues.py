@@ -101,7 +101,7 @@ _CUES = [
         r"in the pipeline|negotiat(?:e|es|ed|ing|ions?)|talks|in-principle|in principle|(?:plans?|planning|planned) to"
         r"|planned|plans? for|intends? to|intention to|intent to|approv(?:ed|es|al)|possible sale|proposed sale"
         r"|tender|decided to (?:procure|buy|acquire|purchase|order)"
-        r"|memorandum|letter of intent|set to (?:sign|buy|purchase)"
+        r"|memorandum|letter of intent|set to (?:sign|buy|purchase)|request(?:ed|s|ing)?"
         r"|will (?:buy|sign|acquire|purchase|procure)|preliminary|framework agreement|shortlist(?:ed)?",
         "planned",
         "sale",
@@ -151,7 +151,8 @@ _CUES = [
         r"|taken delivery|in service|entered service|inducted|equipped with|operat(?:es|ed|ing|ors?)"
         r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|fleet|landed|reached|appeared in"
         r"|shipments?|shipped|completed|helped|sent to|fielded"
-        r"|turn(?:ed|s|ing)? to|rel(?:y|ies|ied) on|relying on|sourc(?:ed|es|ing) from|depend(?:s|ed)? on",
+        r"|turn(?:ed|s|ing)? to|rel(?:y|ies|ied) on|relying on|sourc(?:ed|es|ing) from|depend(?:s|ed)? on"
+        r"|powered by|fitted with|feature[sd]?|featuring|integrated (?:on|into|with)|installed (?:on|in)",
         "delivered",
         "unknown",
         "receive",
@@ -220,6 +221,13 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             r"\s+(?:[A-Z0-9]|aircraft|jets|planes|fighters|helicopters|tanks|vehicles|ships)", raw_after
         ):
             continue  # "used Block 30 F-16s": second-hand, not in use
+        if word == "order" and re.search(r"\bin\s*$", before) and re.match(r"\s+to\b", raw_after):
+            continue  # "in order to"
+        if (
+            re.search(r"\b(?:any|future|further|possible|potential)\s+(?:\w+\s+)?$", before)
+            and not cue.modifier
+        ):
+            continue  # "any drone shipments": hypothetical
         if re.search(r"\b(?:not|never|no longer|yet to|n['’]t|without)\s+(?:\w+\s+)?$", before):
             continue  # "has not yet received": the event did not happen
         if word.startswith("export") and re.match(
@@ -231,7 +239,8 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
         if word.startswith("sale") and re.search(r"\b(?:planned|possible|proposed|potential)\s*$", before):
             continue  # the modifier before it carries the stage
         if cue.status == "delivered" and re.search(
-            r"\b(?:will|to be|would|expected to|set to|scheduled to|to)\s*$", before
+            r"\b(?:will|to be|would|should|could|might|may|shall|expected to|set to|scheduled to|to)\s+(?:be\s+)?$",
+            before,
         ):
             cue = Cue(
                 cue.start, cue.end, cue.text, "ordered", cue.deal, cue.direction, cue.modifier, cue.strong

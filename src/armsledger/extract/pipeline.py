@@ -46,6 +46,11 @@ _CLAUSE_BREAK = re.compile(
     r"(?:;|\s[—–]\s|,?\s+(?:while|whereas|although|though|because|but|after|before|when|until|unless)\s+"
     r"(?=(?:(?:the|a|an|it|they|he|she|its|their|this|these|those|\w+ing)\b|[A-Z])))"
 )
+_UNNAMED_TAKERS = re.compile(
+    r"\b(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|other|more|some|multiple|various)"
+    r"\s+(?:\w+\s+)?(?:countries|nations|states|customers|clients|buyers|governments))\b",
+    re.I,
+)
 _PRONOUN = re.compile(r"\b(?:them|they|these|those)\b", re.I)
 _PLATFORMS = frozenset({"aircraft", "ships", "armoured-vehicles", "air-defence", "artillery"})
 _COMPONENTS = frozenset({"engines", "sensors"})
@@ -129,6 +134,8 @@ def _claims_in_clause(
 ) -> list[Claim]:
     sentence = analysis.sentence
     items = list(analysis.items)
+    spans = [m.start for m in analysis.mentions] + [c.start for c in analysis.cues] + [i.start for i in items]
+    clause_text = sentence.text[min(spans) - sentence.start :] if spans else sentence.text
     cues = analysis.cues
     origins = {item.origin_at for item in items if item.origin_at is not None}
     parties = parties_from(sentence.text, sentence.start, analysis.mentions, origins)
@@ -185,7 +192,7 @@ def _claims_in_clause(
             continue
         if absorbing and item.category in _PLATFORMS:
             continue
-        recipients = _recipients(parties, supplier, recent)
+        recipients = _recipients(parties, supplier, recent, statuses, clause_text)
         if absorbing and item.category in _COMPONENTS:
             explicit = [p.code for p in parties if p.role == RECIPIENT and p.code != supplier]
             recipients = explicit or sorted(platform_makers - {supplier})
@@ -284,7 +291,11 @@ def _supplier_and_system(
     return supplier, system
 
 
-def _recipients(parties: list[Party], supplier: str, recent: list[Claim]) -> list[str]:
+def _recipients(
+    parties: list[Party], supplier: str, recent: list[Claim], statuses: list[str], clause: str
+) -> list[str]:
+    """Who receives: the states named as takers, else the other party, else whom the text was just about."""
+
     def codes(role: str | None) -> list[str]:
         out: list[str] = []
         for p in parties:
@@ -296,12 +307,14 @@ def _recipients(parties: list[Party], supplier: str, recent: list[Claim]) -> lis
         found = codes(role)
         if found:
             return found
+    if _UNNAMED_TAKERS.search(clause):
+        return []  # "deals with five countries": the takers are not named here
     for claim in reversed(recent):
         if claim.supplier == supplier:
             return [claim.recipient]
     # Offers in a competition often name only the bidders: the buyer is the one
     # the previous sentences were about.
-    if recent and recent[-1].recipient != supplier:
+    if recent and recent[-1].recipient != supplier and set(statuses) <= {"planned", "interest"}:
         return [recent[-1].recipient]
     return []
 
