@@ -90,7 +90,7 @@ def _read_file(path: Path) -> Iterator[ReadResult]:
 
 def _load_readers() -> None:
     # Importing the modules registers their readers.
-    from armsledger.ingest import feeds, html, jsonl, text  # noqa: F401
+    from armsledger.ingest import csv_text, feeds, html, jsonl, jsonl_gz, text, warc  # noqa: F401
 
 
 def read_documents(paths: Iterable[str | Path]) -> tuple[list[Document], list[ReadFailure]]:
