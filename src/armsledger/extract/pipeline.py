@@ -97,10 +97,13 @@ def extract(doc: Document, kb: Knowledge | None = None) -> list[Claim]:
             context.add(item, kb)
     claims: list[Claim] = []
     recent: list[tuple[int, Claim]] = []
+    carried: list[Item] = []
     for index, analysis in enumerate(analyses):
         if not analysis.cues:
+            carried = analysis.items
             continue
-        found = _claims_in(analysis, context, [c for i, c in recent if index - i <= 2], doc)
+        found = _claims_in(analysis, context, [c for i, c in recent if index - i <= 2], doc, carried)
+        carried = analysis.items
         for claim in found:
             recent.append((index, claim))
         claims.extend(found)
@@ -108,10 +111,15 @@ def extract(doc: Document, kb: Knowledge | None = None) -> list[Claim]:
 
 
 def _claims_in(
-    analysis: SentenceAnalysis, context: DocumentContext, recent: list[Claim], doc: Document
+    analysis: SentenceAnalysis,
+    context: DocumentContext,
+    recent: list[Claim],
+    doc: Document,
+    carried: list[Item] | None = None,
 ) -> list[Claim]:
     claims: list[Claim] = []
-    previous_items: list[Item] = []
+    # Items of the sentence before, for "they"/"them" at the start of this one.
+    previous_items: list[Item] = list(carried or [])
     for start, end in clauses(analysis.sentence):
         items = [i for i in analysis.items if start <= i.start < end]
         if not items and previous_items and _PRONOUN.search(doc.text[start:end]):

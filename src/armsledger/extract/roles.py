@@ -41,6 +41,11 @@ _NOT_PARTY_AFTER = re.compile(
     re.I,
 )
 _SUBJECT_GAP = re.compile(r"^\s+(?:(?!to\b)[a-z]+\s+){0,2}$")
+# Only auxiliaries between a state and its verb: "resulted in Turkey being removed".
+_AUX_GAP = re.compile(
+    r"^\s+(?:(?:being|been|has|had|have|is|are|was|were|be|also|already|now|recently|reportedly|just|officially)\s+)"
+    r"{1,3}$"
+)
 _FROM_TO = re.compile(r"^\s+to\s+(?:the\s+)?[A-Z]")
 _CONFLICT_AFTER = re.compile(r"^\s*(?:-|–)?\s*(?:backed|based|led|controlled|held|allied|aligned)\b", re.I)
 # A capital followed by these is part of a name ("the Minsk agreements", "Moscow Center").
@@ -139,10 +144,10 @@ def assign_roles(
             if word in ("", "and"):
                 party.role = IGNORE
             cue_after = None
-        if (
-            word in ("", "and")
-            and cue_after is not None
-            and _SUBJECT_GAP.match(sentence[party.end - offset : cue_after.start - offset])
+        gap_to_cue = sentence[party.end - offset : cue_after.start - offset] if cue_after else ""
+        if cue_after is not None and (
+            (word in ("", "and") and _SUBJECT_GAP.match(gap_to_cue))
+            or (word not in ("from", "to", "for", "by", "with") and _AUX_GAP.match(gap_to_cue))
         ):
             # Right before its verb ("Turkey being removed", "Poland has ordered"): the subject.
             party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
