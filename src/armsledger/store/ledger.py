@@ -19,6 +19,7 @@ from armsledger.curation import UNSET, Curated, Edit, check_expected
 from armsledger.errors import InputError
 from armsledger.model import Claim, Document
 from armsledger.reconcile import Row, ledger_claim, reconcile
+from armsledger.sipri import SipriRecord
 from armsledger.store.engine import Store
 from armsledger.store.queries import (
     chunks,
@@ -27,7 +28,7 @@ from armsledger.store.queries import (
     curated_register,
     refresh_edit_status,
 )
-from armsledger.store.schema import ClaimRow, DocumentRow, EditRow, TransferClaim, TransferRow
+from armsledger.store.schema import ClaimRow, DocumentRow, EditRow, SipriRow, TransferClaim, TransferRow
 
 
 @dataclass(slots=True)
@@ -228,3 +229,19 @@ def parse_edits_jsonl(body: str, where: str) -> list[Edit]:
             raise InputError(f"{where}:{number}: expected a JSON object")
         edits.append(Edit.from_json(data, f"{where}:{number}"))
     return edits
+
+
+def replace_sipri(store: Store, source: str, records: Sequence[SipriRecord]) -> int:
+    """Replace any earlier SIPRI import with these rows, in one transaction; how many were stored."""
+    with store.writing() as session:
+        session.execute(delete(SipriRow))
+        session.add_all(SipriRow(
+            source_file=source, line=r.line, recipient_name=r.recipient_name, supplier_name=r.supplier_name,
+            recipient=r.recipient, supplier=r.supplier, year_of_order=r.year_of_order,
+            year_of_order_uncertain=r.year_of_order_uncertain, number_ordered=r.number_ordered,
+            number_ordered_uncertain=r.number_ordered_uncertain, designation=r.designation,
+            description=r.description, number_delivered=r.number_delivered,
+            number_delivered_uncertain=r.number_delivered_uncertain, years_of_delivery=r.years_of_delivery,
+            condition=r.condition, comments=r.comments, tiv_per_unit=r.tiv_per_unit, tiv_total=r.tiv_total,
+            tiv_delivered=r.tiv_delivered) for r in records)
+    return len(records)

@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 
 from armsledger.curation import Curated, Edit, apply_edits, needed_rows
 from armsledger.errors import InputError
+from armsledger.export import RegisterView
+from armsledger.knowledge import Knowledge, default_knowledge
 from armsledger.reconcile import LedgerClaim, Row
+from armsledger.sipri import SipriIndex, SipriRecord, imported_names
 from armsledger.store.schema import ClaimRow, DocumentRow, EditRow, SipriRow, TransferClaim, TransferRow
 
 # Bound parameters per IN list: well under SQLite's limit.
@@ -199,3 +202,23 @@ def _around(body: str, query: str, width: int = 60) -> str:
     if at < 0:
         return body[: width * 2]
     return "…" + body[max(0, at - width): at + len(query) + width] + "…"
+
+
+def sipri_records(session: Session) -> list[SipriRecord]:
+    """The imported SIPRI rows as records."""
+    return [SipriRecord(
+        line=r.line, recipient_name=r.recipient_name, supplier_name=r.supplier_name, recipient=r.recipient,
+        supplier=r.supplier, year_of_order=r.year_of_order, year_of_order_uncertain=bool(r.year_of_order_uncertain),
+        number_ordered=r.number_ordered, number_ordered_uncertain=bool(r.number_ordered_uncertain),
+        designation=r.designation, description=r.description, number_delivered=r.number_delivered,
+        number_delivered_uncertain=bool(r.number_delivered_uncertain), years_of_delivery=list(r.years_of_delivery or []),
+        condition=r.condition, comments=r.comments, tiv_per_unit=r.tiv_per_unit, tiv_total=r.tiv_total,
+        tiv_delivered=r.tiv_delivered) for r in sipri_rows(session)]
+
+
+def register_view(session: Session, kb: Knowledge | None = None) -> RegisterView:
+    """Everything the register's outputs need, read in one snapshot."""
+    kb = kb or default_knowledge()
+    records = sipri_records(session)
+    return RegisterView(curated=curated_register(session), edits=load_edits(session), kb=kb,
+                        sipri=SipriIndex(records, kb), sipri_names=imported_names(records))

@@ -1,0 +1,59 @@
+"""`armsledger build PATH...`: read, extract and reconcile documents into the store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tqdm import tqdm
+
+from armsledger.ingest import ReadFailure
+from armsledger.store import open_store
+from armsledger.store.build import BATCH_SIZE, BuildReport, build
+from armsledger.store.engine import add_db_option
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the command."""
+    p = sub.add_parser("build", help="read documents into the store and reconcile the register",
+                       description="Read .txt/.jsonl files or folders, extract their claims and reconcile the "
+                                   "register rows they touch. A document already stored (same text) is skipped, "
+                                   "so running it twice adds nothing. One transaction per batch.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a file or folder of documents")
+    add_db_option(p)
+    p.add_argument("--rebuild", action="store_true",
+                   help="drop stored documents, claims and rows first (analysts' edits and SIPRI rows are kept "
+                        "and applied again)")
+    p.add_argument("--batch-size", type=int, default=BATCH_SIZE, metavar="N",
+                   help=f"documents per transaction (default {BATCH_SIZE})")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar on standard error (default: when it is a terminal)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build, print the summary line; exit 1 if any input could not be read."""
+    if args.batch_size < 1:
+        print("armsledger: error: --batch-size must be at least 1", file=sys.stderr)
+        return 2
+    store = open_store(args.db)
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    report = BuildReport()
+
+    def failed(failure: ReadFailure) -> None:
+        print(f"armsledger: error: {failure}", file=sys.stderr)
+
+    try:
+        with tqdm(desc="build", unit="doc", disable=not show, file=sys.stderr) as bar:
+            report = build(store, args.paths, args.batch_size, args.rebuild, on_failure=failed, on_batch=bar.update)
+    except KeyboardInterrupt:
+        print("armsledger: interrupted; batches finished before stay stored, the one in progress was rolled back",
+              file=sys.stderr)
+        return 130
+    finally:
+        store.close()
+    print(report.summary())
+    if report.failures:
+        print(f"armsledger: {len(report.failures)} input(s) could not be read", file=sys.stderr)
+        return 1
+    return 0

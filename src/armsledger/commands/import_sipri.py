@@ -1,0 +1,48 @@
+"""`armsledger import-sipri FILE.csv`: load a SIPRI trade-register export to check the register against."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from armsledger.knowledge import default_knowledge
+from armsledger.sipri import read_sipri
+from armsledger.store import open_store
+from armsledger.store.engine import add_db_option
+from armsledger.store.ledger import replace_sipri
+from armsledger.store.queries import register_view
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the command."""
+    p = sub.add_parser("import-sipri", help="load a SIPRI trade-register CSV export for comparison",
+                       description="Read SIPRI's CSV export (preamble, '?' flag columns, Windows-1252) and map its "
+                                   "state names to codes. It replaces any earlier import; the register then says, "
+                                   "per row, whether SIPRI has it too and where the figures differ.")
+    p.add_argument("file", type=Path, metavar="FILE.csv")
+    add_db_option(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import and summarise."""
+    kb = default_knowledge()
+    result = read_sipri(args.file, kb)
+    for warning in result.warnings:
+        print(f"armsledger: warning: {warning}", file=sys.stderr)
+    store = open_store(args.db)
+    try:
+        stored = replace_sipri(store, str(args.file), result.records)
+        with store.reading() as session:
+            view = register_view(session, kb)
+    finally:
+        store.close()
+    skipped = result.rows_read - stored
+    print(f"{result.rows_read} SIPRI rows read, {stored} imported, {skipped} skipped")
+    if view.rows:
+        kinds = Counter(view.sipri_note(r).split(" (")[0] for r in view.rows)
+        print(f"register: {kinds.get('also in SIPRI', 0)} row(s) also in SIPRI, "
+              f"{kinds.get('differs from SIPRI', 0)} differ from SIPRI, {kinds.get('not in SIPRI', 0)} not in SIPRI")
+    return 0

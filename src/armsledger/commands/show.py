@@ -1,0 +1,50 @@
+"""`armsledger show ROW`: one register row, how each figure was chosen, and every source sentence."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from armsledger.export import render_row
+from armsledger.store import open_store
+from armsledger.store.engine import add_db_option
+from armsledger.store.queries import claims_by_key, find_row, register_view
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the command."""
+    p = sub.add_parser("show", help="show one register row with its provenance and sources",
+                       description="Print a register row: each figure with the rule that chose it and the claims "
+                                   "and documents behind it, the claims that disagree, then every source sentence "
+                                   "with its document id and offsets.")
+    p.add_argument("row", metavar="ROW", help="a row key as `armsledger register` prints it, e.g. TUR/UKR/bayraktartb2")
+    add_db_option(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the row."""
+    store = open_store(args.db, create=False)
+    try:
+        with store.reading() as session:
+            view = register_view(session)
+            row = find_row(view.curated, args.row)
+            wanted = set(row.claims)
+            for prov in row.provenance.values():
+                wanted.update(prov.disagree)
+            claims = claims_by_key(session, wanted)
+    finally:
+        store.close()
+    if args.format == "json":
+        data = row.to_json()
+        data["edits"] = view.notes(row)
+        data["sipri"] = view.sipri_note(row)
+        data["sources"] = [{"claim": k, "doc": c.doc, "start": c.start, "end": c.end, "published": c.published,
+                            "status": c.status, "quantity": c.quantity, "year": c.year, "evidence": c.evidence}
+                           for k, c in sorted(claims.items()) if k in set(row.claims)]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_row(view, row, claims))
+    return 0

@@ -1,0 +1,293 @@
+"""The register out: a terminal table, CSV (ours and SIPRI's column order), JSON, Parquet, graphs.
+
+Every writer here is a function of a ``RegisterView`` (rows after edits, plus the SIPRI rows
+and knowledge needed to name things), so the same store always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from armsledger.curation import Curated, Edit
+from armsledger.knowledge import Knowledge
+from armsledger.reconcile import FIELDS, LedgerClaim, Row
+from armsledger.render import text_table
+from armsledger.sipri import HEADER as SIPRI_HEADER
+from armsledger.sipri import SipriIndex, sipri_name
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+FORMATS: tuple[str, ...] = ("csv", "json", "parquet", "graphml", "gexf")
+REGISTER_COLUMNS: tuple[str, ...] = (
+    "key", "supplier", "recipient", "system", "category", "number_ordered", "year_of_order", "number_delivered",
+    "years_of_delivery", "status", "deal", "confidence", "documents", "claims", "edits", "sipri",
+)
+# Columns after SIPRI's own, so a diff against SIPRI's export lines up column by column.
+EXTRA_COLUMNS: tuple[str, ...] = ("armsledger row", "Confidence", "Documents", "Edits")
+_DEAL_COMMENT = {"aid": "Aid", "production": "Licensed production", "lease": "Lease", "sale": "", "unknown": ""}
+
+
+@dataclass(slots=True)
+class RegisterView:
+    """What every output needs: the curated register, the edits, SIPRI rows, and names."""
+
+    curated: Curated
+    edits: list[Edit]
+    kb: Knowledge
+    sipri: SipriIndex
+    sipri_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[Row]:
+        """The visible rows, in key order."""
+        return self.curated.rows
+
+    def sipri_note(self, row: Row) -> str:
+        """How the row compares with the imported SIPRI rows ('' without an import)."""
+        return self.sipri.compare(row)
+
+    def notes(self, row: Row) -> list[str]:
+        """What analysts did to the row."""
+        return self.curated.notes.get(row.key, [])
+
+
+def _years(years: Sequence[int]) -> str:
+    return "; ".join(str(y) for y in years)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def register_records(view: RegisterView) -> list[dict[str, Any]]:
+    """One flat dict per visible row, with the register's columns."""
+    records = []
+    for row in view.rows:
+        records.append({
+            "key": row.key, "supplier": row.supplier, "recipient": row.recipient, "system": row.system,
+            "category": row.category, "number_ordered": row.number_ordered, "year_of_order": row.year_of_order,
+            "number_delivered": row.number_delivered, "years_of_delivery": list(row.years_of_delivery),
+            "status": row.status, "deal": row.deal, "confidence": row.confidence, "documents": list(row.documents),
+            "claims": list(row.claims), "edits": view.notes(row), "sipri": view.sipri_note(row),
+        })
+    return records
+
+
+def footer(view: RegisterView) -> list[str]:
+    """The lines under the register: counts, orphaned edits, rejected rows."""
+    lines = [f"{len(view.rows)} row(s)"]
+    if view.edits:
+        outcomes = view.curated.outcomes
+        orphaned = [e for e in view.edits if outcomes.get(e.uid, ("applied", ""))[0] == "orphaned"]
+        lines.append(f"{len(view.edits)} edit(s): {len(view.edits) - len(orphaned)} applied, "
+                     f"{len(orphaned)} orphaned")
+        for e in orphaned:
+            lines.append(f"  orphaned edit {e.uid[:8]} ({e.action} {e.target} by {e.who}): {outcomes[e.uid][1]}")
+    if view.curated.rejected:
+        lines.append(f"{len(view.curated.rejected)} row(s) rejected by analysts: "
+                     + ", ".join(r.key for r in view.curated.rejected))
+    return lines
+
+
+def render_table(view: RegisterView) -> str:
+    """The register as a fixed-width table for a terminal."""
+    with_sipri = bool(view.sipri.count)
+    headers = ["row", "supplier", "recipient", "system", "ordered", "year", "delivered", "delivery years",
+               "status", "deal", "conf", "docs", "edited"] + (["sipri"] if with_sipri else [])
+    body = []
+    for row in view.rows:
+        line = [row.key, row.supplier, row.recipient, row.system or f"({row.category})", _cell(row.number_ordered),
+                _cell(row.year_of_order), _cell(row.number_delivered), _years(row.years_of_delivery), row.status,
+                row.deal, f"{row.confidence:.3f}", str(len(row.documents)), "yes" if view.notes(row) else ""]
+        if with_sipri:
+            line.append(view.sipri_note(row))
+        body.append(line)
+    return text_table(headers, body, {0: 48, 3: 28}) + "\n".join(footer(view)) + "\n"
+
+
+def render_csv(view: RegisterView) -> str:
+    """The register as CSV with our columns; lists are '; '-separated."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REGISTER_COLUMNS)
+    for rec in register_records(view):
+        writer.writerow(["; ".join(map(str, v)) if isinstance(v, list) else _cell(v) for v in rec.values()])
+    return out.getvalue()
+
+
+def render_json(view: RegisterView) -> str:
+    """The register as JSON: rows with provenance, then orphaned edits and rejected rows."""
+    rows = []
+    for row in view.rows:
+        data = row.to_json()
+        data["edits"] = view.notes(row)
+        data["sipri"] = view.sipri_note(row)
+        rows.append(data)
+    outcomes = view.curated.outcomes
+    body = {
+        "rows": rows,
+        "rejected": [r.key for r in view.curated.rejected],
+        "orphaned_edits": [{"uid": e.uid, "action": e.action, "target": e.target, "who": e.who,
+                            "note": outcomes[e.uid][1]} for e in view.edits
+                           if outcomes.get(e.uid, ("applied", ""))[0] == "orphaned"],
+    }
+    return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def _uncertain(row: Row, name: str) -> str:
+    prov = row.provenance.get(name)
+    return "?" if prov is not None and prov.disagree else ""
+
+
+def _description(row: Row, kb: Knowledge) -> str:
+    system = kb.systems.get(row.system or "")
+    return system.description if system is not None and system.description else row.category
+
+
+def sipri_records(view: RegisterView) -> list[list[str]]:
+    """Rows in SIPRI trade-register column order, names spelled as SIPRI spells them."""
+    out = []
+    for row in sorted(view.rows, key=lambda r: (sipri_name(r.recipient, view.kb, view.sipri_names),
+                                                sipri_name(r.supplier, view.kb, view.sipri_names), r.key)):
+        comments = [c for c in (_DEAL_COMMENT.get(row.deal, ""),) if c]
+        comments.append("sources: " + ", ".join(row.documents))
+        out.append([
+            sipri_name(row.recipient, view.kb, view.sipri_names), sipri_name(row.supplier, view.kb, view.sipri_names),
+            _cell(row.year_of_order), _uncertain(row, "year_of_order"), _cell(row.number_ordered),
+            _uncertain(row, "number_ordered"), row.system or "", _description(row, view.kb),
+            _cell(row.number_delivered), _uncertain(row, "number_delivered"), _years(row.years_of_delivery),
+            row.status, "; ".join(comments), "", "", "",
+            row.key, f"{row.confidence:.3f}", "; ".join(row.documents), "; ".join(view.notes(row)),
+        ])
+    return out
+
+
+def render_sipri_csv(view: RegisterView) -> str:
+    """CSV in SIPRI's trade-register column order, then armsledger's own columns."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*SIPRI_HEADER, *EXTRA_COLUMNS])
+    writer.writerows(sipri_records(view))
+    return out.getvalue()
+
+
+def to_dataframe(view: RegisterView) -> pd.DataFrame:
+    """The register as a pandas DataFrame; provenance as a JSON string column."""
+    import pandas as pd
+
+    records = register_records(view)
+    by_key = {r.key: r for r in view.rows}
+    for rec in records:
+        rec["provenance"] = json.dumps({k: v.to_json() for k, v in by_key[rec["key"]].provenance.items()},
+                                       ensure_ascii=False)
+    columns = [*REGISTER_COLUMNS, "provenance"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for name in ("number_ordered", "year_of_order", "number_delivered"):
+        frame[name] = frame[name].astype("Int64")
+    return frame
+
+
+def to_graph(view: RegisterView) -> nx.MultiDiGraph:
+    """States (and armed groups) as nodes, one edge per register row from supplier to recipient."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph(name="armsledger register")
+    for row in view.rows:
+        for code in (row.supplier, row.recipient):
+            if code not in graph:
+                graph.add_node(code, label=view.kb.state_name(code),
+                               kind="non-state" if code.startswith("NSA:") else "state")
+        attrs: dict[str, Any] = {
+            "row": row.key, "system": row.system or "", "category": row.category, "status": row.status,
+            "deal": row.deal, "confidence": row.confidence, "years_of_delivery": _years(row.years_of_delivery),
+            "documents": "; ".join(row.documents), "sipri": view.sipri_note(row),
+        }
+        # GraphML and GEXF have no null: a figure nobody reported is left off the edge.
+        for name in ("number_ordered", "year_of_order", "number_delivered"):
+            value = getattr(row, name)
+            if value is not None:
+                attrs[name] = int(value)
+        graph.add_edge(row.supplier, row.recipient, key=row.key, **attrs)
+    return graph
+
+
+def write(view: RegisterView, fmt: str, path: Path) -> None:
+    """Write the register to a file in one of FORMATS."""
+    if fmt == "csv":
+        path.write_text(render_sipri_csv(view), encoding="utf-8")
+    elif fmt == "json":
+        path.write_text(render_json(view), encoding="utf-8")
+    elif fmt == "parquet":
+        to_dataframe(view).to_parquet(path, index=False)
+    elif fmt in ("graphml", "gexf"):
+        import networkx as nx
+
+        graph = to_graph(view)
+        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(graph, path)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return _years(value) or "—"
+    return str(value)
+
+
+def render_row(view: RegisterView, row: Row, claims: Mapping[str, LedgerClaim]) -> str:
+    """One row, each field with the rule and claims behind it, then every source sentence."""
+    kb = view.kb
+    out = [f"{row.key}", f"  {kb.state_name(row.supplier)} ({row.supplier}) -> {kb.state_name(row.recipient)} "
+           f"({row.recipient}): {row.system or '(no system named)'}, {row.category}"]
+    if row.key in {r.key for r in view.curated.rejected}:
+        out.append("  REJECTED by an analyst: not in the register")
+    out.append("")
+    for name in FIELDS:
+        prov = row.provenance[name]
+        out.append(f"  {name:<18} {_value(getattr(row, name))}")
+        out.append(f"      rule: {prov.rule}")
+        if prov.claims:
+            out.append(f"      from: {', '.join(prov.claims)} (documents {', '.join(prov.documents)})")
+        if prov.disagree:
+            parts = []
+            for key in prov.disagree:
+                c = claims.get(key)
+                detail = "" if c is None else f" ({c.status}" + (f", {c.quantity}" if c.quantity is not None else "") \
+                    + (f", {c.year}" if c.year is not None else "") + f", {c.doc})"
+                parts.append(key + detail)
+            out.append(f"      disagree: {', '.join(parts)}")
+    documents = len({c.doc_hash for c in claims.values()}) or len(row.documents)
+    out.append(f"  {'confidence':<18} {row.confidence:.3f}")
+    out.append(f"      rule: (1 - 0.5^documents) x (0.5 + 0.5 x agreeing share): {documents} independent "
+               f"document(s), {len(row.claims)} claim(s)")
+    note = view.sipri_note(row)
+    if note:
+        out.append(f"  {'SIPRI':<18} {note}")
+    for text in view.notes(row):
+        out.append(f"  edit: {text}")
+    out.append("")
+    out.append(f"  sources ({len(row.claims)} claim(s) in {len(row.documents)} document(s)):")
+    for key in row.claims:
+        c = claims.get(key)
+        if c is None:
+            out.append(f"    {key}  (no longer stored)")
+            continue
+        facts = [c.status, c.deal]
+        if c.quantity is not None:
+            facts.append(f"qty {c.quantity}")
+        if c.year is not None:
+            facts.append(f"year {c.year}")
+        facts += [flag for flag, on in (("incremental", c.incremental), ("vague", c.vague_quantity)) if on]
+        out.append(f"    {key}  doc {c.doc} [{c.start}:{c.end}] {c.published or 'undated'}  {', '.join(facts)}")
+        out.append(f"        \"{' '.join(c.evidence.split())}\"")
+    return "\n".join(out) + "\n"
