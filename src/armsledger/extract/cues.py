@@ -147,7 +147,7 @@ _CUES = [
     _cue(r"sold|sells?|selling|sales?", "ordered", "sale", "supply", False, True),
     # delivered
     _cue(
-        r"deliver(?:ed|s|ing|y|ies)|received|recieved|receiv(?:es|ing)|arriv(?:ed|es|al)|hand(?:ed)? over|took delivery"
+        r"deliver(?:y|ies)|received|recieved|receiv(?:es|ing)|arriv(?:ed|es|al)|hand(?:ed)? over|took delivery"
         r"|taken delivery|in service|entered service|inducted|equipped with|operat(?:es|ed|ing|ors?)"
         r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|fleet|landed|reached|appeared in"
         r"|shipments?|shipped|completed|helped|sent to|fielded"
@@ -160,7 +160,7 @@ _CUES = [
         True,
     ),
     _cue(
-        r"supplied|suppl(?:y|ies|ying)|exported|exports?|exporting|provided|provid(?:e|es|ing)|sent|send(?:s|ing)?"
+        r"deliver(?:ed|s|ing)|supplied|suppl(?:y|ies|ying)|exported|exports?|exporting|provided|provid(?:e|es|ing)|sent|send(?:s|ing)?"
         r"|transferred|transfer(?:s|ring)?|gave|gifted|gift|donat(?:ed|es|ing|ion)",
         "delivered",
         "sale",

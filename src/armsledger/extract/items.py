@@ -25,6 +25,9 @@ _NOT_AN_ITEM_AFTER = re.compile(
 _ADJECTIVE_GAP = re.compile(
     r"(?:\s+(?!(?:for|of|to|from|with|and|or|in|on|by|at|as|than|that|which)\s)[a-z\-]+){1,3}\s+"
 )
+# "delivered ... by a Pakistan Air Force Il-78 transport aircraft": the carrier, not the cargo.
+_CARRIER_BEFORE = re.compile(r"\b(?:by|aboard|on board|via)\s+(?:an?|the)\b[^,.;]{0,40}$")
+_TRANSPORT = re.compile(r"\b(?:transport|tanker|cargo)\b", re.I)
 _GLUE = re.compile(r"^[\s\"“”'‘’\-–()]*$")
 _ORIGIN_GAP = re.compile(
     r"^(?:['’]s)?(?:[\s\"“”‘’-]+(?:[a-z][\w\-]*|[A-Z][\w\-.]*|\d[\w\-]*)){0,4}[\s\"“”‘’-]*$"
@@ -97,6 +100,11 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
             end = nxt.end
             j += 1
         after = sentence_text[end - offset :]
+        if _CARRIER_BEFORE.search(sentence_text[max(0, m.start - offset - 60) : m.start - offset]) and (
+            _TRANSPORT.search(sentence_text[m.start - offset : end - offset + 40])
+        ):
+            i = j + 1
+            continue  # the aircraft that carried the goods, or the platform they are used on
         if noun is not None and system is None and _NOT_AN_ITEM_AFTER.match(after):
             i = j + 1
             continue

@@ -172,7 +172,11 @@ def _claims_in_clause(
         # "The U.K. has an agreement to co-build boats for Ukraine": the other party gives.
         takers = {p.code for p in parties if p.role == RECIPIENT}
         givers = [
-            p for p in parties if p.role == PARTNER and p.marker in ("", "and") and p.code not in takers
+            p
+            for p in parties
+            if p.role == PARTNER
+            and p.code not in takers
+            and (p.marker in ("", "and") or _just_after_cue(p, cues))
         ][:1]
     resolved = [
         (item, *_supplier_and_system(item, suppliers, givers, parties, context, recent, len(items)))
@@ -226,6 +230,11 @@ def _claims_in_clause(
                     )
                 )
     return claims
+
+
+def _just_after_cue(party: Party, cues: list[Cue]) -> bool:
+    """Whether a party follows a transfer word closely ("in talks with France")."""
+    return any(0 <= party.start - c.end <= 25 for c in cues)
 
 
 def _category_of(name: str, context: DocumentContext) -> str:

@@ -46,6 +46,7 @@ _AUX_GAP = re.compile(
     r"^\s+(?:(?:being|been|has|had|have|is|are|was|were|be|also|already|now|recently|reportedly|just|officially)\s+)"
     r"{1,3}$"
 )
+_SAID_IT = re.compile(r"\b(?:said|says|say|announced|stated|confirmed)\s+(?:that\s+)?(?:it|they)\b", re.I)
 _FROM_TO = re.compile(r"^\s+to\s+(?:the\s+)?[A-Z]")
 _CONFLICT_AFTER = re.compile(r"^\s*(?:-|–)?\s*(?:backed|based|led|controlled|held|allied|aligned)\b", re.I)
 # A capital followed by these is part of a name ("the Minsk agreements", "Moscow Center").
@@ -55,7 +56,7 @@ _CAPITAL_AS_NAME = re.compile(
 # Verbs of saying: a state before them is the speaker, not the subject of the transfer.
 _SPEECH = re.compile(
     r"\b(?:said|says|say|told|tells|warned|warns|claimed|claims|insisted|insists|announced|reported|stated|noted"
-    r"|added|argued|accused|criticised|criticized|condemned|denied|confirmed|according to|demanded|urged)\b",
+    r"|added|argued|criticised|criticized|condemned|denied|confirmed|according to|demanded|urged)\b",
     re.I,
 )
 # Clauses inside the gap that do not stop a subject from governing its verb.
@@ -145,9 +146,13 @@ def assign_roles(
                 party.role = IGNORE
             cue_after = None
         gap_to_cue = sentence[party.end - offset : cue_after.start - offset] if cue_after else ""
-        if cue_after is not None and (
-            (word in ("", "and") and _SUBJECT_GAP.match(gap_to_cue))
-            or (word not in ("from", "to", "for", "by", "with") and _AUX_GAP.match(gap_to_cue))
+        if (
+            cue_after is not None
+            and not _SPEECH.search(gap_to_cue)
+            and (
+                (word in ("", "and") and _SUBJECT_GAP.match(gap_to_cue))
+                or (word not in ("from", "to", "for", "by", "with") and _AUX_GAP.match(gap_to_cue))
+            )
         ):
             # Right before its verb ("Turkey being removed", "Poland has ordered"): the subject.
             party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
@@ -215,18 +220,19 @@ def assign_roles(
                 if cue_before.direction == "supply" and len(gap) < 25:
                     party.role = RECIPIENT  # "sold Ukraine", "supplying Ethiopia's army with"
     _share_list_roles(sentence, offset, parties)
-    _speaker_as_subject(parties, cues)
+    _speaker_as_subject(sentence, offset, parties, cues)
     _gapped_suppliers(sentence, offset, parties, starts)
     _infinitive_purpose(sentence, offset, parties, cues)
 
 
-def _speaker_as_subject(parties: list[Party], cues: list[Cue]) -> None:
+def _speaker_as_subject(sentence: str, offset: int, parties: list[Party], cues: list[Cue]) -> None:
     """ "The Indonesian military said it was no longer interested": with no one else named, the speaker acts."""
     speakers = [p for p in parties if p.role == SPEAKER]
     others = [p for p in parties if p.role not in (SPEAKER, IGNORE)]
     for party in speakers:
         cue = next((c for c in cues if c.start >= party.end), None)
-        if others or cue is None:
+        said_it = _SAID_IT.search(sentence[party.end - offset : cue.start - offset]) if cue else None
+        if others or cue is None or not said_it:
             party.role = IGNORE
         else:
             party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue.direction, PARTNER)
