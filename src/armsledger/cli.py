@@ -15,8 +15,8 @@ from armsledger import __version__
 from armsledger.errors import ArmsledgerError
 
 # Command modules; each defines add_parser(subparsers) and sets args.run.
-COMMANDS: tuple[str, ...] = ("extract", "evaluate", "build", "register", "show", "edit", "export",
-                             "import_sipri", "search")
+COMMANDS: tuple[str, ...] = ("extract", "evaluate", "analyze", "report", "build", "register", "show", "edit",
+                             "export", "import_sipri", "search")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -128,5 +128,6 @@ def drone_diplomacy(rows: pd.DataFrame, claims: pd.DataFrame, kb: Knowledge) -> 
                         "first_year": first, "last_year": last, "clients_per_year": rate,
                         "new_by_year": dict(sorted(new_by_year.items())), "client_list": sorted(clients)})
     table = pd.DataFrame.from_records(records, columns=columns)
+    table[["first_year", "last_year"]] = table[["first_year", "last_year"]].astype("Int64")
     return table.sort_values(["clients_per_year", "clients", "supplier"], ascending=[False, False, True],
                              ignore_index=True)

@@ -112,6 +112,25 @@ def rows_from_claims(claims: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=list(ROW_COLUMNS))
 
 
+# The ledger's own column names -> the names the analysis uses.
+_LEDGER_ROWS = {"key": "row_key", "claims": "claim_ids"}
+_LEDGER_CLAIMS = {"key": "claim_id", "row": "row_key"}
+
+
+def from_ledger(register: pd.DataFrame, claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ledger's register and claims tables renamed to the analysis's columns (unknown ones kept)."""
+    rows = register.rename(columns={k: v for k, v in _LEDGER_ROWS.items() if v not in register.columns})
+    claims = claims.rename(columns={k: v for k, v in _LEDGER_CLAIMS.items() if v not in claims.columns})
+    if "years_of_delivery" in rows:
+        rows["years_of_delivery"] = [list(y) if isinstance(y, list | tuple) and len(y) else None
+                                     for y in rows["years_of_delivery"]]
+    if "deal" not in rows:
+        rows["deal"] = "unknown"
+    require_columns(rows, ROW_COLUMNS, "register")
+    require_columns(claims, CLAIM_COLUMNS, "claims")
+    return rows, claims
+
+
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     """Raise InputError when a table lacks columns the analysis needs."""
     missing = [c for c in columns if c not in frame.columns]

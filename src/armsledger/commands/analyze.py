@@ -16,7 +16,7 @@ import pandas as pd
 
 from armsledger.analysis.bundles import bundled_deals, drone_diplomacy
 from armsledger.analysis.entrapment import find_entrapment
-from armsledger.analysis.frames import claims_frame, documents_frame, rows_from_claims
+from armsledger.analysis.frames import claims_frame, documents_frame, from_ledger, rows_from_claims
 from armsledger.analysis.network import TRANSFER_STATUSES, network_summary
 from armsledger.analysis.relations import default_relations
 from armsledger.analysis.timeline import claims_by_status, pair_timeline
@@ -113,8 +113,11 @@ def _from_ledger(db: str | None) -> Inputs:
         raise InputError("reading the ledger needs armsledger.api, which this installation does not have; "
                          "give document PATHs to analyse instead")
     api = importlib.import_module("armsledger.api")
-    ledger = api.open(db)
-    return Inputs(ledger.register(), ledger.claims(), ledger.documents(), f"ledger {db or '(default)'}")
+    with api.open_ledger(db) as ledger:
+        rows, claims = from_ledger(ledger.register(), ledger.claims())
+        documents = ledger.documents()
+        where = getattr(ledger.store, "where", db or "the default ledger")
+    return Inputs(rows, claims, documents, f"ledger {where}")
 
 
 def load_inputs(args: argparse.Namespace) -> Inputs:
