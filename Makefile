@@ -20,6 +20,7 @@ run: install
 	$(BIN)/armsledger extract examples/ --format table
 
 test: install
+	sh scripts/ensure-chromium.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
