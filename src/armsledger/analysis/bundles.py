@@ -3,7 +3,8 @@
 A deal is *bundled* when the claim's sentence, or the sentence before or after it, counts other
 agreements, accords or memoranda signed between the same two states ("a deal for 24 drones,
 and four more agreements in other areas"). Both states must be named in those sentences, or
-referred to together ("the two countries", "both sides").
+referred to together ("the two countries", "both sides"), in the sentence that counts the
+agreements, or around the claim when that sentence is the claim's own.
 
 *Drone diplomacy*: for each supplier of drones, the clients (recipients of planned, ordered or
 delivered drone transfers) it gains each year, and the rate at which it gains them.
@@ -79,16 +80,21 @@ def bundled_deals(claims: pd.DataFrame, documents: pd.DataFrame, kb: Knowledge) 
         starts = [s.start for s in sentences]
         at = max(0, bisect_right(starts, int(claim["start"])) - 1)
         window = sentences[max(0, at - 1): at + 2]
-        joined = " ".join(s.text for s in window)
-        for match in _AGREEMENTS.finditer(joined):
-            if not names_both(joined, claim["supplier"], claim["recipient"], kb):
-                break
-            holder = next(s for s in window if match.group(0) in s.text)
+        window_text = " ".join(s.text for s in window)
+        for sentence in window:
+            match = _AGREEMENTS.search(sentence.text)
+            # The agreements must be between the same two states: named in that sentence, or in the
+            # claim's own sentence and its neighbours when the agreements sit in the claim's sentence.
+            if match is None or not (
+                    names_both(sentence.text, claim["supplier"], claim["recipient"], kb)
+                    or (sentence is sentences[at] and names_both(window_text, claim["supplier"],
+                                                                 claim["recipient"], kb))):
+                continue
             records.append({
                 "claim_id": claim["claim_id"], "doc": claim["doc"], "supplier": claim["supplier"],
                 "recipient": claim["recipient"], "system": claim["system"], "category": claim["category"],
                 "status": claim["status"], "agreements": _count(match["count"]), "phrase": match.group(0),
-                "sentence": holder.text, "start": holder.start, "end": holder.end,
+                "sentence": sentence.text, "start": sentence.start, "end": sentence.end,
             })
             break
     return pd.DataFrame.from_records(records, columns=columns)
