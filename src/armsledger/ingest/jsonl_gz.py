@@ -10,6 +10,7 @@ import gzip
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from armsledger.ingest import ReadFailure, ReadResult, register
 from armsledger.ingest.jsonl import parse_jsonl_line
@@ -24,17 +25,22 @@ def read_jsonl_gz_file(path: Path) -> Iterator[ReadResult]:
     yield from read_jsonl_gz_lines(path, 0, None)
 
 
-def read_jsonl_gz_lines(path: Path, skip: int, stop: int | None) -> Iterator[ReadResult]:
-    """Documents on lines ``skip+1 .. stop`` (1-based, inclusive) of a gzipped corpus file."""
+def read_jsonl_gz_lines(path: Path, skip: int, stop: int | None,
+                        max_line_bytes: int | None = None) -> Iterator[ReadResult]:
+    """Documents on lines ``skip+1 .. stop`` (1-based, inclusive) of a gzipped corpus file.
+
+    A line longer than ``max_line_bytes`` is passed over unread (a failure says so), so one
+    giant line cannot fill the memory.
+    """
     read = 0
     try:
         with gzip.open(path, "rb") as stream:
-            for number, raw in enumerate(stream, 1):
+            for number, (raw, _) in enumerate(bounded_lines(stream, max_line_bytes), 1):
                 if number <= skip:
                     continue
                 if stop is not None and number > stop:
                     break
-                result = parse_raw_line(raw, path, number)
+                result = too_long(path, number, max_line_bytes) if raw is None else parse_raw_line(raw, path, number)
                 if result is not None:
                     read += isinstance(result, Document)
                     yield result
@@ -45,6 +51,28 @@ def read_jsonl_gz_lines(path: Path, skip: int, stop: int | None) -> Iterator[Rea
         yield ReadFailure(str(path), "not a gzip file: expected gzipped JSON lines")
     except zlib.error as exc:
         yield ReadFailure(str(path), f"corrupt gzip data after {read} documents ({exc})")
+
+
+def bounded_lines(stream: BinaryIO, limit: int | None) -> Iterator[tuple[bytes | None, int]]:
+    """Each line of a binary stream with its length in bytes; None instead of a line over the limit."""
+    if limit is None:
+        for raw in stream:
+            yield raw, len(raw)
+        return
+    while raw := stream.readline(limit + 1):
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield (raw if len(raw) <= limit else None), len(raw)
+            continue
+        # Too long: read on to the line's end without keeping it.
+        length = len(raw)
+        while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+            length += len(rest)
+        yield None, length + len(rest)
+
+
+def too_long(path: Path, number: int, limit: int | None) -> ReadFailure:
+    """The failure for a line over the size limit."""
+    return ReadFailure(f"{path}:{number}", f"line longer than {limit} bytes: skipped unread", reason="oversize")
 
 
 def parse_raw_line(raw: bytes, path: Path, number: int) -> ReadResult | None:

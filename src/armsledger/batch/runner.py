@@ -1,0 +1,190 @@
+"""Running a batch: plan, send unfinished partitions to Dask, follow them, group copies, sum up."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from dask.utils import format_bytes, parse_bytes
+from distributed import Client, LocalCluster, as_completed
+from tqdm import tqdm
+
+from armsledger.batch.groups import group_batch
+from armsledger.batch.output import Layout, read_json, write_atomically
+from armsledger.batch.plan import Partition, input_files, plan_partitions
+from armsledger.batch.worker import PartitionReport, Settings, run_partition
+from armsledger.errors import InputError
+
+PLAN_VERSION = 1
+
+
+@dataclass(slots=True)
+class BatchSummary:
+    """What a batch run did, and what its output folder now holds."""
+
+    partitions: int = 0
+    ran: int = 0  # partitions extracted by this run
+    resumed: int = 0  # partitions a previous run had finished
+    failed: list[str] = field(default_factory=list)  # partitions that did not finish, with the reason
+    documents: int = 0  # in every finished partition
+    claims: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    exact_copies: int = 0
+    near_copies: int = 0
+    seconds: float = 0.0
+    documents_this_run: int = 0
+    peak_rss_by_worker: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def docs_per_second(self) -> float:
+        """Documents this run extracted, per second of the run."""
+        return self.documents_this_run / self.seconds if self.seconds else 0.0
+
+    def lines(self) -> list[str]:
+        """The summary as the lines the command prints."""
+        skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items())) or "none"
+        peak = max(self.peak_rss_by_worker.values(), default=0)
+        return [
+            f"partitions: {self.partitions} ({self.ran} run now, {self.resumed} already done, "
+            f"{len(self.failed)} failed)",
+            f"documents: {self.documents}  claims: {self.claims}",
+            f"skipped: {skipped}",
+            f"copies: {self.exact_copies} exact, {self.near_copies} near (marked as one source)",
+            f"speed: {self.docs_per_second:.1f} documents/s over {self.seconds:.1f} s"
+            f" ({self.documents_this_run} documents this run); peak worker memory {format_bytes(peak)}",
+        ]
+
+    def to_json(self) -> str:
+        """The summary as JSON, with documents per second."""
+        return json.dumps({**asdict(self), "docs_per_second": round(self.docs_per_second, 2)}, indent=1)
+
+
+def run_batch(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    memory_limit: str = "2GB",
+    settings: Settings | None = None,
+    processes: bool = True,
+    progress: bool | None = None,
+    say: Callable[[str], None] | None = None,
+) -> BatchSummary:
+    """Extract claims from every input on a Dask cluster into Parquet under ``out``; resumable."""
+    settings = settings or Settings()
+    say = say or (lambda line: tqdm.write(line, file=sys.stderr))
+    began = time.perf_counter()
+    layout = Layout(Path(out).resolve())
+    limit = _memory_limit(memory_limit)
+    partitions = _load_or_make_plan(layout, list(inputs), settings)
+    done = set(layout.done_names())
+    pending = [p for p in partitions if p.name not in done]
+    summary = BatchSummary(partitions=len(partitions), resumed=len(partitions) - len(pending))
+    if pending:
+        with _dask_client(scheduler, workers, limit, processes) as client:
+            _run(client, pending, layout, settings, summary, progress, say)
+    counts = group_batch(layout)
+    summary.exact_copies, summary.near_copies = counts.exact, counts.near
+    for name in layout.done_names():
+        report = PartitionReport.from_json(read_json(layout.marker(name)))
+        summary.documents += report.documents
+        summary.claims += report.claims
+        for reason, n in report.skipped.items():
+            summary.skipped[reason] = summary.skipped.get(reason, 0) + n
+    summary.seconds = round(time.perf_counter() - began, 3)
+    write_atomically(layout.summary, summary.to_json())
+    return summary
+
+
+def _run(client: Client, pending: list[Partition], layout: Layout, settings: Settings, summary: BatchSummary,
+         progress: bool | None, say: Callable[[str], None]) -> None:
+    out = str(layout.root)
+    futures = {client.submit(run_partition, p, out, settings, key=f"armsledger-{p.name}-{_token(out)}",
+                             retries=1, pure=False): p for p in pending}
+    shown = 0
+    show = sys.stderr.isatty() if progress is None else progress
+    with tqdm(total=sum(p.size for p in pending), unit="B", unit_scale=True, desc="batch", disable=not show,
+              file=sys.stderr) as bar:
+        for future in as_completed(futures):
+            partition = futures[future]
+            try:
+                report: PartitionReport = future.result()
+            except Exception as exc:  # a worker killed for memory, a crash: this partition only
+                summary.failed.append(f"{partition.name} ({partition.describe()}): {type(exc).__name__}: {exc}")
+                say(f"armsledger: partition {summary.failed[-1]}")
+                continue
+            finally:
+                bar.update(partition.size)
+            summary.ran += 1
+            summary.documents_this_run += report.documents
+            worker = report.worker
+            summary.peak_rss_by_worker[worker] = max(summary.peak_rss_by_worker.get(worker, 0), report.peak_rss)
+            for message in report.messages:
+                if shown < 20:
+                    say(f"armsledger: skipped {message}")
+                shown += 1
+            bar.set_postfix(docs=summary.documents_this_run, refresh=False)
+    if shown > 20:
+        say(f"armsledger: ... and {shown - 20} more skipped inputs (see {layout.root / 'done'}/*.json)")
+
+
+def _load_or_make_plan(layout: Layout, inputs: list[str | Path], settings: Settings) -> list[Partition]:
+    files = input_files(inputs)
+    identity = [{"path": str(f), "size": f.stat().st_size, "mtime_ns": f.stat().st_mtime_ns} for f in files]
+    if layout.plan.exists():
+        stored = read_json(layout.plan)
+        if stored.get("inputs") != identity or stored.get("settings") != asdict(settings):
+            raise InputError(
+                f"{layout.root} holds a batch over other inputs or settings (or the inputs have changed since); "
+                "give another --out folder, or delete this one to start again")
+        layout.make()
+        layout.remove_leftovers()
+        return [Partition.from_json(row) for row in stored["partitions"]]
+    partitions = plan_partitions(files, settings.partition_bytes)
+    try:
+        layout.make()
+    except OSError as exc:
+        raise InputError(f"{layout.root}: cannot create the output folder ({exc.strerror})") from None
+    write_atomically(layout.plan, json.dumps({
+        "version": PLAN_VERSION, "inputs": identity, "settings": asdict(settings),
+        "partitions": [p.to_json() for p in partitions]}, indent=1))
+    return partitions
+
+
+def _memory_limit(text: str) -> int:
+    try:
+        return int(parse_bytes(text))
+    except (ValueError, TypeError):
+        raise InputError(f"--memory-limit {text!r}: expected a size such as 2GB or 512MiB") from None
+
+
+@contextmanager
+def _dask_client(scheduler: str | None, workers: int | None, memory_limit: int, processes: bool) -> Iterator[Client]:
+    """A client of the given scheduler, or of a new local cluster on loopback, closed afterwards."""
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="15s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc})") from None
+        with client:
+            yield client
+        return
+    # Worker processes talk over loopback only; threads in this process need no network at all.
+    where = {"host": "127.0.0.1"} if processes else {}
+    with LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=processes, memory_limit=memory_limit,
+                      dashboard_address=None, silence_logs=logging.ERROR, **where) as cluster, \
+            Client(cluster) as client:
+        yield client
+
+
+def _token(out: str) -> str:
+    # Task keys unique to the output folder, so two batches on one cluster never share a result.
+    return hashlib.sha1(out.encode("utf-8")).hexdigest()[:10]
