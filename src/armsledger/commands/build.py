@@ -8,9 +8,17 @@ import sys
 from tqdm import tqdm
 
 from armsledger.ingest import ReadFailure
-from armsledger.store import open_store
-from armsledger.store.build import BATCH_SIZE, BuildReport, build
-from armsledger.store.engine import add_db_option
+
+# Kept in step with armsledger.store.build.BATCH_SIZE; that module is imported only when a build runs.
+BATCH_SIZE = 200
+DEFAULT_DB = "armsledger.db"
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--db`` option every store command takes (here, so `--help` needs no database library)."""
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="the store: a SQLite file or a database URL such as postgresql://user@host/db "
+                             f"(default: $ARMSLEDGER_DB, else ./{DEFAULT_DB})")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +44,9 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         print("armsledger: error: --batch-size must be at least 1", file=sys.stderr)
         return 2
+    from armsledger.store import open_store
+    from armsledger.store.build import BuildReport, build
+
     store = open_store(args.db)
     show = sys.stderr.isatty() if args.progress is None else args.progress
     report = BuildReport()

@@ -15,14 +15,15 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from armsledger.commands.build import add_db_option
 from armsledger.curation import UNSET, Edit, new_edit, parse_value
 from armsledger.errors import InputError
 from armsledger.render import text_table
-from armsledger.store import Store, open_store
-from armsledger.store.engine import add_db_option
-from armsledger.store.ledger import edits_jsonl, import_edits, parse_edits_jsonl, record_edit
-from armsledger.store.queries import curated_register, load_edits
+
+if TYPE_CHECKING:
+    from armsledger.store import Store
 
 SUBCOMMANDS = ("merge", "split", "export", "import", "list")
 
@@ -68,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
         return _export(args, rest)
     if head == "import":
         return _import(args, rest)
+    from armsledger.store import open_store
+    from armsledger.store.ledger import record_edit
+
     store = open_store(args.db, create=False)
     try:
         if head == "merge":
@@ -91,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _decide(store: Store, args: argparse.Namespace, target: str) -> int:
+    from armsledger.store.ledger import record_edit
+
     kind = "row" if "/" in target else "claim"
     if args.set:
         if kind != "row":
@@ -127,6 +133,10 @@ def _show(value: object) -> str:
 def _export(args: argparse.Namespace, rest: list[str]) -> int:
     if len(rest) != 1:
         raise InputError("usage: armsledger edit export FILE (or - for standard output)")
+    from armsledger.store import open_store
+    from armsledger.store.ledger import edits_jsonl
+    from armsledger.store.queries import load_edits
+
     store = open_store(args.db, create=False)
     try:
         with store.reading() as session:
@@ -155,6 +165,10 @@ def _import(args: argparse.Namespace, rest: list[str]) -> int:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: cannot be read ({getattr(err, 'strerror', None) or err})") from None
+    from armsledger.store import open_store
+    from armsledger.store.ledger import import_edits, parse_edits_jsonl
+    from armsledger.store.queries import curated_register
+
     edits = parse_edits_jsonl(body, str(path))
     store = open_store(args.db)
     try:
@@ -181,6 +195,10 @@ def _listing(edits: list[Edit], outcomes: dict[str, tuple[str, str]]) -> str:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every edit with its current status."""
+    from armsledger.store import open_store
+    from armsledger.store.ledger import edits_jsonl
+    from armsledger.store.queries import curated_register, load_edits
+
     store = open_store(args.db, create=False)
     try:
         with store.reading() as session:

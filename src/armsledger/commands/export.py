@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from armsledger.commands.build import add_db_option
 from armsledger.errors import InputError
 from armsledger.export import FORMATS, write
-from armsledger.store import open_store
-from armsledger.store.engine import add_db_option
-from armsledger.store.queries import register_view
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -32,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
                          f"({', '.join(FORMATS)})")
     if not args.out.parent.is_dir():
         raise InputError(f"{args.out}: folder {args.out.parent} does not exist")
+    from armsledger.store import open_store
+    from armsledger.store.queries import register_view
+
     store = open_store(args.db, create=False)
     try:
         with store.reading() as session:

@@ -7,12 +7,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from armsledger.commands.build import add_db_option
 from armsledger.knowledge import default_knowledge
 from armsledger.sipri import read_sipri
-from armsledger.store import open_store
-from armsledger.store.engine import add_db_option
-from armsledger.store.ledger import replace_sipri
-from armsledger.store.queries import register_view
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -32,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
     result = read_sipri(args.file, kb)
     for warning in result.warnings:
         print(f"armsledger: warning: {warning}", file=sys.stderr)
+    from armsledger.store import open_store
+    from armsledger.store.ledger import replace_sipri
+    from armsledger.store.queries import register_view
+
     store = open_store(args.db)
     try:
         stored = replace_sipri(store, str(args.file), result.records)

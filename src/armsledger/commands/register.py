@@ -6,11 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from armsledger.commands.build import add_db_option
 from armsledger.errors import InputError
 from armsledger.export import render_csv, render_json, render_table
-from armsledger.store import open_store
-from armsledger.store.engine import add_db_option
-from armsledger.store.queries import register_view
 
 RENDERERS = {"table": render_table, "csv": render_csv, "json": render_json}
 
@@ -28,6 +26,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the register."""
+    from armsledger.store import open_store
+    from armsledger.store.queries import register_view
+
     store = open_store(args.db, create=False)
     try:
         with store.reading() as session:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from armsledger.commands.build import add_db_option
 from armsledger.render import text_table
-from armsledger.store import open_store
-from armsledger.store.engine import add_db_option
-from armsledger.store.queries import search
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the matches, best first."""
+    from armsledger.store import open_store
+    from armsledger.store.queries import search
+
     store = open_store(args.db, create=False)
     try:
         with store.reading() as session:

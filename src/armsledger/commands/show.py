@@ -6,10 +6,8 @@ import argparse
 import json
 import sys
 
+from armsledger.commands.build import add_db_option
 from armsledger.export import render_row
-from armsledger.store import open_store
-from armsledger.store.engine import add_db_option
-from armsledger.store.queries import claims_by_key, find_row, register_view
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the row."""
+    from armsledger.store import open_store
+    from armsledger.store.queries import claims_by_key, find_row, register_view
+
     store = open_store(args.db, create=False)
     try:
         with store.reading() as session:

@@ -193,9 +193,3 @@ class Store:
         """Release every connection."""
         self.engine.dispose()
 
-
-def add_db_option(parser: Any) -> None:
-    """The ``--db`` option every store command takes."""
-    parser.add_argument("--db", metavar="PATH|URL",
-                        help="the store: a SQLite file or a database URL such as postgresql://user@host/db "
-                             f"(default: $ARMSLEDGER_DB, else ./{DEFAULT_DB})")

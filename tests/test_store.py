@@ -1,0 +1,321 @@
+"""The store on real SQLite files: idempotent batches, faults reported plainly, concurrent writers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from armsledger.model import Claim, Document
+from armsledger.reconcile import claim_key
+from armsledger.store import StoreError, open_store, resolve_url
+from armsledger.store.ledger import store_batch
+from armsledger.store.queries import counts, curated_register, machine_rows, search
+from armsledger.store.schema import Base
+
+ARMSLEDGER = [sys.executable, "-m", "armsledger.cli"]
+
+
+def make_doc(doc_id: str, text: str, published: str | None = "2021-06-01") -> Document:
+    """A document with its own text (our own sentences, not news text)."""
+    return Document(id=doc_id, text=text, published=published, url=f"https://example.org/{doc_id}")
+
+
+def make_claim(doc: Document, phrase: str, supplier: str = "TUR", recipient: str = "UKR",
+               system: str | None = "Bayraktar TB2", quantity: int | None = None, status: str = "ordered",
+               year: int | None = None, incremental: bool = False, vague: bool = False,
+               category: str = "aircraft", deal: str = "sale") -> Claim:
+    """A claim whose evidence is a phrase of the document, with its real offsets."""
+    start = doc.text.index(phrase)
+    return Claim(supplier, recipient, system, category, quantity, deal, status, year, phrase, start,
+                 start + len(phrase), doc.id, incremental, vague)
+
+
+def tb2_batch() -> list[tuple[Document, list[Claim]]]:
+    """Three documents about Turkish drones for Ukraine, with hand-made claims."""
+    a = make_doc("a", "Ukraine signed for 12 TB2 drones from Turkey in 2019.", "2019-03-01")
+    b = make_doc("b", "Kyiv will receive 24 more TB2 drones from Ankara.", "2021-10-01")
+    c = make_doc("c", "Six TB2 drones from Turkey reached Ukraine in 2019. Ankara also sent ammunition.", "2019-09-01")
+    return [
+        (a, [make_claim(a, "Ukraine signed for 12 TB2 drones from Turkey in 2019", quantity=12, year=2019)]),
+        (b, [make_claim(b, "Kyiv will receive 24 more TB2 drones from Ankara", quantity=24, year=2021,
+                        incremental=True)]),
+        (c, [make_claim(c, "Six TB2 drones from Turkey reached Ukraine in 2019", quantity=6, year=2019,
+                        status="delivered"),
+             make_claim(c, "Ankara also sent ammunition", system=None, category="other", status="delivered")]),
+    ]
+
+
+def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+        timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the armsledger command line in a real process."""
+    return subprocess.run([*ARMSLEDGER, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def test_db_argument_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ARMSLEDGER_DB", raising=False)
+    assert resolve_url(None).database == str(tmp_path / "armsledger.db")
+    assert resolve_url("x/y.db").database == str(tmp_path / "x" / "y.db")
+    monkeypatch.setenv("ARMSLEDGER_DB", str(tmp_path / "env.db"))
+    assert resolve_url(None).database == str(tmp_path / "env.db")
+    assert resolve_url("postgresql://me@localhost/ledger").drivername == "postgresql+psycopg"
+    with pytest.raises(StoreError, match="unsupported database 'mysql'"):
+        resolve_url("mysql://me@localhost/ledger")
+
+
+def test_migrated_schema_matches_the_orm_and_reopening_skips_migration(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    with store.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+    assert [d for d in diffs if "search_index" not in str(d)] == []
+    assert version == "0001"
+    assert mode == "wal"
+    store.close()
+    open_store(tmp_path / "s.db").close()
+
+
+def test_same_document_twice_is_stored_once_and_adds_nothing(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    first = store_batch(store, tb2_batch())
+    assert (first.new_documents, first.new_claims) == (3, 4)
+    assert first.touched == {"TUR/UKR/bayraktartb2", "TUR/UKR/category:other"}
+    with store.reading() as session:
+        before = [r.to_json() for r in machine_rows(session)]
+    # The same texts under other ids are the same documents.
+    again = [(Document(id=f"copy-{d.id}", text=d.text), claims) for d, claims in tb2_batch()]
+    second = store_batch(store, again)
+    assert (second.new_documents, second.new_claims, second.touched) == (0, 0, set())
+    with store.reading() as session:
+        assert [r.to_json() for r in machine_rows(session)] == before
+        assert counts(session) == {"documents": 3, "claims": 4, "rows": 2, "edits": 0, "sipri_rows": 0}
+    store.close()
+
+
+def test_reconciled_row_cites_every_document(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    store_batch(store, tb2_batch())
+    with store.reading() as session:
+        row = curated_register(session).row("TUR/UKR/bayraktartb2")
+    assert row is not None
+    assert row.documents == ["a", "c", "b"]  # date order
+    assert (row.number_ordered, row.number_delivered, row.status) == (36, 6, "delivered")
+    assert row.provenance["number_ordered"].documents == ["a", "b"]
+    assert row.provenance["number_ordered"].rule.startswith("running total")
+    store.close()
+
+
+def test_a_new_document_reconciles_only_the_rows_it_touches(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    store_batch(store, tb2_batch())
+    d = make_doc("d", "Poland bought 24 TB2 drones from Turkey.", "2021-05-24")
+    result = store_batch(store, [(d, [make_claim(d, "Poland bought 24 TB2 drones from Turkey", recipient="POL",
+                                                 quantity=24, year=2021)])])
+    assert result.touched == {"TUR/POL/bayraktartb2"}
+    with store.reading() as session:
+        assert [r.key for r in machine_rows(session)] == [
+            "TUR/POL/bayraktartb2", "TUR/UKR/bayraktartb2", "TUR/UKR/category:other"]
+    store.close()
+
+
+def test_interrupted_batch_leaves_the_store_as_before(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    store_batch(store, tb2_batch()[:1])
+    d = make_doc("d", "Poland bought 24 TB2 drones from Turkey.", "2021-05-24")
+    flushes = 0
+
+    def interrupt(session: Session, _context: object) -> None:
+        nonlocal flushes
+        flushes += 1
+        if flushes == 2:  # the documents are written; the claims and rows are not
+            raise KeyboardInterrupt
+
+    event.listen(Session, "after_flush", interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            store_batch(store, [(d, [make_claim(d, "Poland bought 24 TB2 drones from Turkey", recipient="POL")]),
+                                *tb2_batch()[1:]])
+    finally:
+        event.remove(Session, "after_flush", interrupt)
+    assert flushes == 2
+    with store.reading() as session:
+        assert counts(session)["documents"] == 1
+        assert counts(session)["claims"] == 1
+        assert [r.key for r in machine_rows(session)] == ["TUR/UKR/bayraktartb2"]
+    store.close()
+
+
+def test_full_text_search_over_documents_and_evidence(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    store_batch(store, tb2_batch())
+    with store.reading() as session:
+        hits = search(session, "ammunition")
+        doc, claims = tb2_batch()[2]
+        assert {(h["kind"], h["ref"]) for h in hits} == {("document", "c"),
+                                                       ("claim", claim_key(doc.content_hash, claims[1]))}
+        assert any("[ammunition]" in h["snippet"] for h in hits)
+        assert [h["ref"] for h in search(session, "Kyiv") if h["kind"] == "document"] == ["b"]
+        assert search(session, "Gripen") == []
+    result = cli("search", "AND AND", "--db", str(tmp_path / "s.db"))
+    assert result.returncode == 1
+    assert "not a valid full-text query" in result.stderr
+    assert "Traceback" not in result.stderr
+    store.close()
+
+
+def test_foreign_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are my notes, not a database\n" * 10)
+    before = path.read_bytes()
+    result = cli("build", "--db", str(path), str(tmp_path))
+    assert result.returncode == 1
+    assert "not a SQLite database (a foreign or corrupt file)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_another_programs_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+    result = cli("register", "--db", str(path))
+    assert result.returncode == 1
+    assert "not an armsledger store (it has tables recipes)" in result.stderr
+    with sqlite3.connect(path) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["recipes"]
+
+
+def test_corrupt_pages_give_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    store = open_store(path)
+    store_batch(store, tb2_batch())
+    store.close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the schema page, after the header
+    path.write_bytes(bytes(data))
+    for wal in (tmp_path / "s.db-wal", tmp_path / "s.db-shm"):
+        wal.unlink(missing_ok=True)
+    result = cli("register", "--db", str(path))
+    assert result.returncode == 1
+    assert "not a readable SQLite database (corrupt or a foreign file)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_store_from_a_newer_armsledger_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    open_store(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
+    result = cli("register", "--db", str(path))
+    assert result.returncode == 1
+    assert "schema (0099_future) is newer than this armsledger knows (up to 0001)" in result.stderr
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0099_future",)
+
+
+def test_reading_a_missing_store_says_to_build_first(tmp_path: Path) -> None:
+    result = cli("register", "--db", str(tmp_path / "none.db"))
+    assert result.returncode == 1
+    assert "no armsledger store here; run `armsledger build PATH...` first" in result.stderr
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_a_locked_store_times_out_with_a_message_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    store = open_store(path)
+    store_batch(store, tb2_batch()[:1])
+    store.close()
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text(json.dumps({"id": "x", "text": "Turkey sold Ukraine six drones in 2019."}) + "\n")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = cli("build", str(corpus), "--db", str(path), env={"ARMSLEDGER_BUSY_TIMEOUT": "0.5"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1
+    assert "the database is locked by another process (waited 0.5 s); nothing was written" in result.stderr
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+
+
+def _corpus(path: Path, n: int, prefix: str) -> Path:
+    lines = []
+    for i in range(n):
+        text = (f"Report {prefix}{i}. Turkey sold Ukraine {i % 9 + 2} Bayraktar TB2 drones in {2015 + i % 9}. "
+                f"Poland ordered {i % 7 + 3} more howitzers from South Korea. Nothing else happened on day {i}.")
+        lines.append(json.dumps({"id": f"{prefix}{i}", "published": f"20{10 + i % 14}-01-{i % 28 + 1:02d}",
+                                 "text": text}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_two_builds_at_once_both_finish_and_store_each_document_once(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    shared = _corpus(tmp_path / "shared.jsonl", 60, "s")
+    own_a = _corpus(tmp_path / "a.jsonl", 20, "a")
+    own_b = _corpus(tmp_path / "b.jsonl", 20, "b")
+    env = {**os.environ, "ARMSLEDGER_BUSY_TIMEOUT": "120"}
+    procs = [subprocess.Popen([*ARMSLEDGER, "build", str(shared), str(own), "--db", str(db), "--batch-size", "5"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for own in (own_a, own_b)]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    reported_new = [int(out.split(" documents read, ")[1].split(" new")[0]) for out, _ in outputs]
+    assert sum(reported_new) == 100  # every document stored by exactly one of them
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT content_hash) FROM documents").fetchone() == (100, 100)
+        claims, keys = conn.execute("SELECT count(*), count(DISTINCT key) FROM claims").fetchone()
+        assert claims == keys
+        # Every claim sits in exactly one register row.
+        assert conn.execute("SELECT count(*) FROM transfer_claims").fetchone() == (claims,)
+    # The same register as one process building the same documents alone.
+    single = tmp_path / "single.db"
+    assert cli("build", str(shared), str(own_a), str(own_b), "--db", str(single)).returncode == 0
+    keys_of = [sorted(r[0] for r in sqlite3.connect(p).execute("SELECT key FROM transfers")) for p in (db, single)]
+    assert keys_of[0] == keys_of[1]
+
+
+def test_ctrl_c_during_a_build_keeps_whole_batches_only(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    corpus = _corpus(tmp_path / "big.jsonl", 3000, "d")
+    proc = subprocess.Popen([*ARMSLEDGER, "build", str(corpus), "--db", str(db), "--batch-size", "25"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stored = 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        if db.exists():
+            try:
+                with sqlite3.connect(db, timeout=5) as conn:
+                    stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            except sqlite3.OperationalError:
+                continue  # tables not created yet
+            if stored >= 50:
+                break
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert "the one in progress was rolled back" in err
+    with sqlite3.connect(db) as conn:
+        docs = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        linked = conn.execute("SELECT count(*) FROM transfer_claims").fetchone()[0]
+        claims = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
+    assert docs % 25 == 0 and 50 <= docs < 3000
+    assert linked == claims
