@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-from analysis_helpers import claim, frames
 
+from analysis_helpers import claim, frames
 from armsledger.analysis.bundles import bundled_deals, drone_diplomacy
 from armsledger.knowledge import default_knowledge
 
@@ -17,7 +17,7 @@ TEXT = ("Drone sales grew fast.\nIn June the Polish president visited Ankara. Th
 def test_bundled_deal_found_with_its_count_and_sentence() -> None:
     start = TEXT.index("The two countries")
     qatar = TEXT.index("Turkey also sold")
-    rows, claims = frames(
+    _rows, claims = frames(
         claim(0, "TUR", "POL", "ordered", quantity=24, year=2021, start=start, evidence="a deal for 24 drones"),
         claim(1, "TUR", "QAT", "delivered", start=qatar, evidence="Turkey also sold drones to Qatar."),
     )
@@ -31,12 +31,12 @@ def test_bundled_deal_found_with_its_count_and_sentence() -> None:
 
 def test_agreements_between_other_states_do_not_count() -> None:
     text = "Qatar signed three agreements with France. Turkey sold drones to Qatar."
-    rows, claims = frames(claim(0, "TUR", "QAT", "delivered", start=text.index("Turkey"), evidence="drones"))
+    _rows, claims = frames(claim(0, "TUR", "QAT", "delivered", start=text.index("Turkey"), evidence="drones"))
     assert bundled_deals(claims, pd.DataFrame([{"doc": "d1", "text": text}]), KB).empty
 
 
 def test_drone_diplomacy_ranks_suppliers_by_new_clients_per_year() -> None:
-    rows, claims = frames(
+    _rows, claims = frames(
         claim(0, "TUR", "UKR", "ordered", year=2019, evidence="Ukraine ordered drones."),
         claim(1, "TUR", "AZE", "delivered", year=2020, evidence="Drones for Azerbaijan."),
         claim(2, "TUR", "POL", "ordered", year=2021, evidence="Poland ordered drones."),

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from analysis_helpers import claim, frames
 
+from analysis_helpers import claim, frames
 from armsledger.analysis.entrapment import capability, find_entrapment, quantity_factor
 from armsledger.analysis.frames import claims_frame, rows_from_claims
 from armsledger.analysis.relations import ConflictParty, Membership, Pair, Period, Relations, load_relations

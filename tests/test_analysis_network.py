@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from analysis_helpers import claim, frames
-
 from armsledger.analysis.network import build_graph, network_summary, transfers
 
 

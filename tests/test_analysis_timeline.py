@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-from analysis_helpers import claim, frames
 
+from analysis_helpers import claim, frames
 from armsledger.analysis.frames import from_ledger
 from armsledger.analysis.timeline import claims_by_status, pair_timeline
 
