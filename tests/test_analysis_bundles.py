@@ -36,7 +36,7 @@ def test_agreements_between_other_states_do_not_count() -> None:
 
 
 def test_drone_diplomacy_ranks_suppliers_by_new_clients_per_year() -> None:
-    _rows, claims = frames(
+    rows, claims = frames(
         claim(0, "TUR", "UKR", "ordered", year=2019, evidence="Ukraine ordered drones."),
         claim(1, "TUR", "AZE", "delivered", year=2020, evidence="Drones for Azerbaijan."),
         claim(2, "TUR", "POL", "ordered", year=2021, evidence="Poland ordered drones."),

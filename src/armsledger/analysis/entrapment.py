@@ -142,7 +142,7 @@ def capability(system: str | None, category: str, evidence: list[str], kb: Knowl
         return Capability("ground", name or category.replace("-", " "))
     if category == "other" and (armed or (armed is None and re.search(r"ammunition|rifles|shells|small arms|grenades|mortars", text, re.I))):
         return Capability("ground", name or "arms and ammunition")
-    return Capability("support", name or category.replace("-", " "))
+    return Capability("support", name or ("other equipment" if category == "other" else category.replace("-", " ")))
 
 
 def is_drone(system: str | None, category: str, evidence: list[str], kb: Knowledge) -> bool:
