@@ -58,6 +58,13 @@ _CUES = [
         True,
     ),
     _cue(
+        r"(?:removed|expelled|excluded|kicked|barred|banned)(?=\s+(?:\S+\s+){1,3}from\b)",
+        "cancelled",
+        "unknown",
+        "supply",
+        True,
+    ),
+    _cue(
         r"(?:removed|expelled|excluded|kicked out|dropped|suspended) from|exclusion from|removal from",
         "cancelled",
         "unknown",

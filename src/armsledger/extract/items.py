@@ -26,7 +26,11 @@ _ADJECTIVE_GAP = re.compile(
     r"(?:\s+(?!(?:for|of|to|from|with|and|or|in|on|by|at|as|than|that|which)\s)[a-z\-]+){1,3}\s+"
 )
 # "delivered ... by a Pakistan Air Force Il-78 transport aircraft": the carrier, not the cargo.
-_CARRIER_BEFORE = re.compile(r"\b(?:by|aboard|on board|via)\s+(?:an?|the)\b[^,.;]{0,40}$")
+_CARRIER_BEFORE = re.compile(r"\b(?:by|aboard|on board|via)\s+(?:an?|the)\b[^,.;]{0,60}$")
+# "to replace its MiG-21 fleet": what a deal retires is not what it transfers.
+_REPLACED_BEFORE = re.compile(
+    r"\b(?:replac(?:e|es|ed|ing)|retir(?:e|es|ed|ing)|phase out|succeed)\s+(?:\w+\s+){0,3}$", re.I
+)
 _TRANSPORT = re.compile(r"\b(?:transport|tanker|cargo)\b", re.I)
 _GLUE = re.compile(r"^[\s\"“”'‘’\-–()]*$")
 _ORIGIN_GAP = re.compile(
@@ -104,7 +108,10 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
             _TRANSPORT.search(sentence_text[m.start - offset : end - offset + 40])
         ):
             i = j + 1
-            continue  # the aircraft that carried the goods, or the platform they are used on
+            continue  # the aircraft that carried the goods
+        if _REPLACED_BEFORE.search(sentence_text[max(0, m.start - offset - 50) : m.start - offset]):
+            i = j + 1
+            continue
         if noun is not None and system is None and _NOT_AN_ITEM_AFTER.match(after):
             i = j + 1
             continue

@@ -43,7 +43,8 @@ _QUICK = re.compile(
 
 # Subordinate or contrasting clauses: roles do not reach across them.
 _CLAUSE_BREAK = re.compile(
-    r"(?:;|\s[—–]\s|,?\s+(?:while|whereas|although|though|because|but|after|before|when|until|unless)\s+"
+    r"(?:;|\s[—–]\s|\b(?:reports?|allegations?|claims?|concerns?|fears?|evidence|indications?)\s+that\s"
+    r"|,?\s+(?:while|whereas|although|though|because|but|after|before|when|until|unless)\s+"
     r"(?=(?:(?:the|a|an|it|they|he|she|its|their|this|these|those|\w+ing)\b|[A-Z])))"
 )
 _UNNAMED_TAKERS = re.compile(
@@ -51,7 +52,7 @@ _UNNAMED_TAKERS = re.compile(
     r"\s+(?:\w+\s+)?(?:countries|nations|states|customers|clients|buyers|governments))\b",
     re.I,
 )
-_PRONOUN = re.compile(r"\b(?:them|they|these|those)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:them|they)\b", re.I)
 _PLATFORMS = frozenset({"aircraft", "ships", "armoured-vehicles", "air-defence", "artillery"})
 _COMPONENTS = frozenset({"engines", "sensors"})
 
@@ -203,11 +204,17 @@ def _claims_in_clause(
         if supplier is None:
             continue
         if absorbing and item.category in _PLATFORMS:
-            continue
+            # The platform the parts go into: its maker supplies it, and the parts' maker
+            # does not receive it ("engines for the Turkish Akinci deployed by Azerbaijan").
+            supplier = item.origin or item.catalog_state
+            if supplier is None:
+                continue
         recipients = _recipients(parties, supplier, recent, statuses, clause_text)
+        if absorbing and item.category in _PLATFORMS:
+            recipients = [r for r in recipients if r not in component_suppliers]
         if absorbing and item.category in _COMPONENTS:
             explicit = [p.code for p in parties if p.role == RECIPIENT and p.code != supplier]
-            recipients = explicit or sorted(platform_makers - {supplier})
+            recipients = sorted(platform_makers - {supplier}) or explicit
         quantity = item.quantity
         for recipient in recipients:
             for status in statuses:

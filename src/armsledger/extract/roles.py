@@ -126,7 +126,10 @@ def assign_roles(
         cue_after = next((c for c in cues if c.start >= party.end), None)
         if party.role is not None:
             continue
-        if party.company and word not in ("to", "for", "of", "with"):
+        if party.company and word == "of":
+            party.role = IGNORE  # "the Canada-based unit of L3Harris": a parent company, not a party
+            continue
+        if party.company and word not in ("to", "for", "with"):
             party.role = SUPPLIER  # companies named as actors are makers and sellers
             continue
         if (
