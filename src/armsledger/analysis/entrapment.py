@@ -250,6 +250,8 @@ def state_phrase(code: str, kb: Knowledge) -> str:
     """A state's name as it reads inside a sentence ("the United States", "Turkey", "the Houthis")."""
     name = kb.state_name(code)
     if code.startswith("NSA:"):
+        # The non-state file's own name is the first surface form stored for the code.
+        name = next((surface for surface, e in kb.exact.items() if e.value == code and e.form == "nonstate"), name)
         return f"the {name}" if " " in name or name.endswith("is") else name
     return f"the {name}" if _THE.match(name) else name
 

@@ -48,7 +48,7 @@ def network_figure(flows: pd.DataFrame, kb: Knowledge) -> go.Figure:
     fig = go.Figure()
     if graph.number_of_nodes() == 0:
         return fig
-    layout = nx.spring_layout(graph, seed=7, k=1.6 / math.sqrt(graph.number_of_nodes()))
+    layout = nx.spring_layout(graph, seed=7, k=2.2 / math.sqrt(graph.number_of_nodes()), iterations=200)
     for a, b, data in graph.edges(data=True):
         (x0, y0), (x1, y1) = layout[a], layout[b]
         fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
@@ -70,7 +70,7 @@ def network_figure(flows: pd.DataFrame, kb: Knowledge) -> go.Figure:
         hovertext=[f"{kb.state_name(n)}: supplies {o}, receives from {i}" for n, o, i in zip(nodes, out_deg, in_deg,
                                                                                             strict=True)],
         hoverinfo="text", showlegend=False,
-        marker={"size": [12 + 4 * (o + i) for o, i in zip(out_deg, in_deg, strict=True)],
+        marker={"size": [10 + 6 * math.sqrt(o + i) for o, i in zip(out_deg, in_deg, strict=True)],
                 "color": ["#c2452d" if o > i else "#3d6fb0" for o, i in zip(out_deg, in_deg, strict=True)],
                 "line": {"width": 1, "color": "white"}},
     ))
