@@ -27,7 +27,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="Read .txt/.jsonl files or folders, extract their claims and reconcile the "
                                    "register rows they touch. A document already stored (same text) is skipped, "
                                    "so running it twice adds nothing. One transaction per batch.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="a file or folder of documents")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="a file or folder of documents")
+    p.add_argument("--from-parquet", metavar="DIR",
+                   help="store the documents and claims an `armsledger batch` run wrote to DIR, instead of PATHs")
     add_db_option(p)
     p.add_argument("--rebuild", action="store_true",
                    help="drop stored documents, claims and rows first (analysts' edits and SIPRI rows are kept "
@@ -44,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         print("armsledger: error: --batch-size must be at least 1", file=sys.stderr)
         return 2
+    if bool(args.paths) == bool(args.from_parquet):
+        print("armsledger: error: give PATHs to read or --from-parquet DIR (one of the two)", file=sys.stderr)
+        return 2
     from armsledger.store import open_store
     from armsledger.store.build import BuildReport, build
 
@@ -56,7 +61,14 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with tqdm(desc="build", unit="doc", disable=not show, file=sys.stderr) as bar:
-            report = build(store, args.paths, args.batch_size, args.rebuild, on_failure=failed, on_batch=bar.update)
+            if args.from_parquet:
+                from armsledger.batch.ledger import build_from_parquet
+
+                report = build_from_parquet(store, args.from_parquet, args.batch_size, args.rebuild,
+                                            on_batch=bar.update)
+            else:
+                report = build(store, args.paths, args.batch_size, args.rebuild, on_failure=failed,
+                               on_batch=bar.update)
     except KeyboardInterrupt:
         print("armsledger: interrupted; batches finished before stay stored, the one in progress was rolled back",
               file=sys.stderr)
