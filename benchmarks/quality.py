@@ -33,7 +33,7 @@ def main() -> int:
         gold = load_claim_file(folder / "gold.jsonl")
         scores = score(gold, pred)
         print(f"== {name}: {len(docs)} documents, {sum(len(v) for v in pred.values())} claims, {elapsed:.2f} s")
-        print(format_report(scores, {}, show_errors=False), end="")
+        print(format_report(scores, {}, show_errors=False).rstrip("\n"))
         qa = scores["claim"].quantity_accuracy
         print(
             f"bar: triple F1 {scores['triple'].f1:.3f} (>= 0.85), core triple F1 {scores['triple-core'].f1:.3f} "

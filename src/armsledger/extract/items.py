@@ -31,6 +31,9 @@ _CARRIER_BEFORE = re.compile(r"\b(?:by|aboard|on board|via)\s+(?:an?|the)\b[^,.;
 _REPLACED_BEFORE = re.compile(
     r"\b(?:replac(?:e|es|ed|ing)|retir(?:e|es|ed|ing)|phase out|succeed)\s+(?:\w+\s+){0,3}$", re.I
 )
+_OWN_CUE_AFTER = re.compile(
+    r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered|delivered|received|supplied)\b"
+)
 _TRANSPORT = re.compile(r"\b(?:transport|tanker|cargo)\b", re.I)
 _GLUE = re.compile(r"^[\s\"“”'‘’\-–()]*$")
 _ORIGIN_GAP = re.compile(
@@ -109,7 +112,9 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
         ):
             i = j + 1
             continue  # the aircraft that carried the goods
-        if _REPLACED_BEFORE.search(sentence_text[max(0, m.start - offset - 50) : m.start - offset]):
+        if _REPLACED_BEFORE.search(
+            sentence_text[max(0, m.start - offset - 50) : m.start - offset]
+        ) and not _OWN_CUE_AFTER.match(sentence_text[end - offset :]):
             i = j + 1
             continue
         if noun is not None and system is None and _NOT_AN_ITEM_AFTER.match(after):

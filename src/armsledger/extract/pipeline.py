@@ -209,7 +209,10 @@ def _claims_in_clause(
             supplier = item.origin or item.catalog_state
             if supplier is None:
                 continue
-        recipients = _recipients(parties, supplier, recent, statuses, clause_text)
+        # Carrying the recipient over from earlier sentences needs something specific
+        # here: a count or a named system ("Orders for two dozen more drones").
+        specific = item.system is not None or bool(item.quantity and item.quantity.value)
+        recipients = _recipients(parties, supplier, recent if specific else [], statuses, clause_text)
         if absorbing and item.category in _PLATFORMS:
             recipients = [r for r in recipients if r not in component_suppliers]
         if absorbing and item.category in _COMPONENTS:

@@ -20,7 +20,8 @@ SUPPLIER, RECIPIENT, PARTNER, IGNORE, SPEAKER = "supplier", "recipient", "partne
 _MARKER = re.compile(
     r"\b(?P<word>along with|together with|alongside|as well as|according to|turn(?:ed|s|ing)? to|rel(?:y|ies|ied|ying) on|sourc(?:ed|es|ing) from|depend(?:s|ed|ing)? on"
     r"|dependent on|from|by|to|for|into|with|in|against|between|near|across|over|including|include|includes|like"
-    r"|such as|among them|namely|of|and|on|at|than|versus|vs|toward|towards|onto)\s+(?:the\s+|its\s+|their\s+)?$",
+    r"|such as|among them|namely|of|and|on|at|than|versus|vs|toward|towards|onto)\s+(?:the\s+|its\s+|their\s+)?"
+    r"(?:(?:eastern|western|northern|southern|central|north|south|east|west)\s+)?$",
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
@@ -199,9 +200,10 @@ def assign_roles(
             party.role = PARTNER
         elif word == "in":
             between = sentence[cue_before.start - offset : party.start - offset] if cue_before else ""
-            party.role = (
-                RECIPIENT if cue_before and _ARRIVAL.search(cue_before.text) and len(between) < 60 else IGNORE
+            arrived = cue_before is not None and (
+                _ARRIVAL.search(cue_before.text) or cue_before.text.lower() == "their use"
             )
+            party.role = RECIPIENT if arrived and len(between) < 60 else IGNORE
         elif word in ("against", "between", "near", "across", "over", "versus", "vs", "than", "on", "at"):
             party.role = IGNORE
         elif word in ("including", "include", "includes", "like", "such as", "among them", "namely"):

@@ -180,6 +180,9 @@ def load_knowledge() -> Knowledge:
                 _add(kb.exact, surface_key(surface), entry, state.code)
                 if surface.startswith("the "):
                     _add(kb.exact, surface_key(surface[4:]), entry, state.code)
+                if form in ("name", "capital") and len(surface) >= 4 and not surface.startswith("the "):
+                    # Datelines and section heads write names in capitals ("ANKARA, Turkey —").
+                    _add(kb.exact, surface_key(surface.upper()), entry, state.code)
                 if form in ("name", "alias", "demonym") and not surface.startswith("the "):
                     for suffix in _MADE:
                         _add(
