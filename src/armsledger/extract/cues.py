@@ -224,8 +224,9 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
                 cue.start, cue.end, cue.text, "delivered", cue.deal, cue.direction, cue.modifier, cue.strong
             )
         raw_after = text[cue.end - offset : cue.end - offset + 40]
-        if word == "used" and re.match(
-            r"\s+(?:[A-Z0-9]|aircraft|jets|planes|fighters|helicopters|tanks|vehicles|ships)", raw_after
+        if word == "used" and (
+            re.match(r"\s+Block\b", raw_after)
+            or re.search(r"(?:\b(?:and|or|new|upgraded|refurbished|the|a|an|of)|\d|,)\s*$", before)
         ):
             continue  # "used Block 30 F-16s": second-hand, not in use
         if word == "order" and re.search(r"\bin\s*$", before) and re.match(r"\s+to\b", raw_after):

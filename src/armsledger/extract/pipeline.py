@@ -52,7 +52,7 @@ _UNNAMED_TAKERS = re.compile(
     r"\s+(?:\w+\s+)?(?:countries|nations|states|customers|clients|buyers|governments))\b",
     re.I,
 )
-_PRONOUN = re.compile(r"\b(?:them|they)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:them|they|their use)\b", re.I)
 _PLATFORMS = frozenset({"aircraft", "ships", "armoured-vehicles", "air-defence", "artillery"})
 _COMPONENTS = frozenset({"engines", "sensors"})
 
@@ -179,10 +179,15 @@ def _claims_in_clause(
             and p.code not in takers
             and (p.marker in ("", "and") or _just_after_cue(p, cues))
         ][:1]
-    resolved = [
-        (item, *_supplier_and_system(item, suppliers, givers, parties, context, recent, len(items)))
-        for item in items
-    ]
+    # Bidders each before their own item ("Sweden offered Gripens, the US F-16s") pair up;
+    # a list of suppliers before all the items ("Turkey, Iran and the UAE supplied drones") shares them.
+    interleaved = len(items) > 1 and any(p.start > items[0].start for p in suppliers)
+    resolved = []
+    for item in items:
+        for giver in [suppliers] if interleaved or not suppliers else [[p] for p in _unique(suppliers)]:
+            resolved.append(
+                (item, *_supplier_and_system(item, giver, givers, parties, context, recent, len(items)))
+            )
     # Items listed together in one clause share their supplier ("24 drones, ground control stations").
     for kind in (True, False):  # components share with components, the rest with the rest
         known = {sup for item, sup, _ in resolved if sup and (item.category in _COMPONENTS) == kind}
@@ -242,6 +247,17 @@ def _claims_in_clause(
     return claims
 
 
+def _unique(parties: list[Party]) -> list[Party]:
+    """One party per state code, first mention kept."""
+    seen: set[str] = set()
+    out = []
+    for p in parties:
+        if p.code not in seen:
+            seen.add(p.code)
+            out.append(p)
+    return out
+
+
 def _just_after_cue(party: Party, cues: list[Cue]) -> bool:
     """Whether a party follows a transfer word closely ("in talks with France")."""
     return any(0 <= party.start - c.end <= 25 for c in cues)
@@ -257,6 +273,9 @@ def _category_of(name: str, context: DocumentContext) -> str:
 def _statuses(cues: list[Cue], item: Item) -> list[str]:
     """The deal stages a sentence states: a modifier ("planned", "cancelled") overrides the event words."""
     modifiers = [c for c in cues if c.modifier]
+    if any(not c.modifier for c in cues):
+        # A modifier far from the item ("... comes years after failed negotiations") is about something else.
+        modifiers = [c for c in modifiers if abs(c.start - item.start) <= 80]
     if modifiers:
         nearest = min(
             modifiers, key=lambda c: (abs(c.start - item.start), _MODIFIER_PRIORITY.index(c.status))

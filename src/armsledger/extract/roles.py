@@ -9,6 +9,7 @@ Qatar") share a role.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -48,6 +49,12 @@ _AUX_GAP = re.compile(
     r"{1,3}$"
 )
 _SAID_IT = re.compile(r"\b(?:said|says|say|announced|stated|confirmed)\s+(?:that\s+)?(?:it|they)\b", re.I)
+# Nouns and verbs before "from" that take something other than goods from a state.
+_NOT_FROM_GOODS = re.compile(
+    r"rebukes?|criticism|opposition|pressure|threats?|protests?|warnings?|objections?|condemnation|response"
+    r"|benefited|benefitted|away|far|apart|independence|sanctions|retaliation|backlash|support|attacks?"
+    r"|invasion|aggression|withdrawal|exit|resignation|visit|delegation|officials?|ministers?|envoys?"
+)
 _FROM_TO = re.compile(r"^\s+to\s+(?:the\s+)?[A-Z]")
 _CONFLICT_AFTER = re.compile(r"^\s*(?:-|–)?\s*(?:backed|based|led|controlled|held|allied|aligned)\b", re.I)
 # A capital followed by these is part of a name ("the Minsk agreements", "Moscow Center").
@@ -116,7 +123,23 @@ def assign_roles(
         return any(s < position for s in starts)
 
     groups = _list_groups(sentence, offset, parties)
+    # A list is real when "and"/"or" joins it; bare commas may be appositions ("Dassault, the UAE").
+    real_lists: dict[int, bool] = {}
+    for a, b in itertools.pairwise(parties):
+        if groups[id(a)] == groups[id(b)] and re.search(
+            r"\b(?:and|or)\b|&", sentence[a.end - offset : b.start - offset]
+        ):
+            real_lists[groups[id(a)]] = True
     for party in parties:
+        head = parties[groups[id(party)]]
+        if (
+            head is not party
+            and head.role is not None
+            and party.role is None
+            and real_lists.get(groups[id(party)])
+        ):
+            party.role = head.role  # a later member of a list takes the first member's role
+            continue
         before = sentence[max(0, party.start - offset - 30) : party.start - offset]
         marker = _MARKER.search(before)
         word = marker.group("word").lower() if marker else ""
@@ -183,10 +206,12 @@ def assign_roles(
         ):
             party.role = SUPPLIER
         elif word == "from":
-            # "bought ... from France", not "benefited from Indonesia".
-            party.role = SUPPLIER if cue_before is not None or party.company else IGNORE
+            # "bought ... from France", not "benefited from Indonesia" or "a rebuke from Russia".
+            head = re.search(r"(\w+)\s+from\s+(?:the\s+|its\s+|their\s+)?$", before)
+            not_goods = head is not None and _NOT_FROM_GOODS.fullmatch(head.group(1).lower())
+            party.role = SUPPLIER if (cue_before is not None or party.company) and not not_goods else IGNORE
         elif word == "by":
-            near = cue_before is not None and party.start - cue_before.end < 40
+            near = cue_before is not None and party.start - cue_before.end < 25
             if party.company or (near and cue_before.direction == "supply"):
                 party.role = SUPPLIER
             elif near and cue_before.direction == "receive" and not cue_before.modifier:
