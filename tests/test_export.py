@@ -128,7 +128,7 @@ def test_export_and_show_commands(db: Path, tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     text = shown.stdout
     assert "number_ordered     36" in text
-    assert "rule: running total among ordered claims" in text
+    assert "rule: largest of: each exact total among ordered claims plus the increments" in text
     assert "(documents a, b)" in text
     assert '"Kyiv will receive 24 more TB2 drones from Ankara"' in text
     assert "doc b [0:48] 2021-10-01  ordered, sale, qty 24, year 2021, incremental" in text

@@ -65,7 +65,7 @@ def test_increments_add_to_the_earlier_total_not_replace_it() -> None:
     row = summarise("r", [more, base, repeat])
     assert row.number_ordered == 36  # 12 + 24, the repeated "24 more" counted once
     prov = row.provenance["number_ordered"]
-    assert prov.rule.startswith("running total")
+    assert prov.rule.startswith("largest of: each exact total among ordered claims plus the increments")
     assert prov.claims == [base.key, more.key]
     assert prov.disagree == []
     assert row.year_of_order == 2019
@@ -196,3 +196,19 @@ def test_claim_keys_are_stable_and_depend_on_text_offsets_and_reading() -> None:
 def test_row_round_trips_through_json() -> None:
     row = summarise("r", [lc(quantity=12, year=2019), lc(status="delivered", quantity=12, year=2020, doc="b")])
     assert Row.from_json(row.to_json()) == row
+
+
+def test_an_undated_increment_adds_to_the_totals_of_other_sources() -> None:
+    # Undated reports: "24 more" in one, "12 in 2019" in another; the increment comes after a base.
+    more = lc(quantity=24, incremental=True, doc="a", published=None, seq=1)
+    base = lc(quantity=12, year=2019, doc="b", published=None, seq=2)
+    six = lc(quantity=6, year=2019, doc="c", published="2019-03-07", seq=3)
+    row = summarise("r", [more, base, six])
+    assert row.number_ordered == 36
+    assert row.provenance["number_ordered"].claims == [more.key, base.key]
+    assert row.provenance["number_ordered"].disagree == [six.key]
+    # Inside one document, an increment adds only to a total of an earlier year.
+    same = lc(quantity=12, year=2019, doc="d", seq=4)
+    later = lc(quantity=24, year=2021, incremental=True, doc="d", seq=4)
+    assert summarise("r", [same, later]).number_ordered == 36
+    assert summarise("r", [same, replace(later, year=None)]).number_ordered == 24

@@ -115,7 +115,7 @@ def test_reconciled_row_cites_every_document(tmp_path: Path) -> None:
     assert row.documents == ["a", "c", "b"]  # date order
     assert (row.number_ordered, row.number_delivered, row.status) == (36, 6, "delivered")
     assert row.provenance["number_ordered"].documents == ["a", "b"]
-    assert row.provenance["number_ordered"].rule.startswith("running total")
+    assert row.provenance["number_ordered"].rule.startswith("largest of: each exact total")
     store.close()
 
 

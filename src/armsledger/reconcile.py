@@ -17,9 +17,10 @@ The rules, in one place:
   ``delivered`` claims). Vague counts ("dozens") never set a figure. With totals only: the
   largest exact total. With increments only ("24 more"): the sum of the distinct increments
   (the same number in the same year counts once, however many documents repeat it). With both:
-  a running total over documents in date order, each adding its new increments and then
-  raising the figure to its largest stated total. With no order figure at all, the number
-  ordered is at least the number delivered.
+  the largest of each stated total plus the increments reported after it (by publication date,
+  then the claims' years; an undated increment counts as after, and inside one document only an
+  increment of a later year adds). With no order figure at all, the number ordered is at least
+  the number delivered.
 - **Status.** The furthest stage reported (interest < planned < ordered < delivered), unless
   the latest source (by publication date, then document order) reports a cancellation.
 - **Confidence** in [0, 1]: ``(1 - 0.5 ** documents) * (0.5 + 0.5 * agreeing share)``, where
@@ -43,7 +44,12 @@ DEAL_GAP_YEARS = 3
 LADDER: tuple[str, ...] = ("interest", "planned", "ordered", "delivered")
 # The figures a row carries, in the order `show` prints them.
 FIELDS: tuple[str, ...] = (
-    "number_ordered", "year_of_order", "number_delivered", "years_of_delivery", "status", "deal",
+    "number_ordered",
+    "year_of_order",
+    "number_delivered",
+    "years_of_delivery",
+    "status",
+    "deal",
 )
 
 
@@ -99,18 +105,39 @@ def group_key(supplier: str, recipient: str, system: str | None, category: str) 
 
 def claim_key(content_hash: str, claim: Claim) -> str:
     """A claim's stable key: the same document, offsets and reading give the same key on every rebuild."""
-    parts = (content_hash, str(claim.start), str(claim.end), claim.supplier, claim.recipient,
-             claim.system or f"category:{claim.category}", claim.status)
+    parts = (
+        content_hash,
+        str(claim.start),
+        str(claim.end),
+        claim.supplier,
+        claim.recipient,
+        claim.system or f"category:{claim.category}",
+        claim.status,
+    )
     return "c-" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def ledger_claim(claim: Claim, doc: Document, seq: int) -> LedgerClaim:
     """A claim extracted from a document, ready for the ledger."""
     return LedgerClaim(
-        key=claim_key(doc.content_hash, claim), doc=doc.id, doc_hash=doc.content_hash, published=doc.published,
-        seq=seq, supplier=claim.supplier, recipient=claim.recipient, system=claim.system, category=claim.category,
-        quantity=claim.quantity, deal=claim.deal, status=claim.status, year=claim.year, evidence=claim.evidence,
-        start=claim.start, end=claim.end, incremental=claim.incremental, vague_quantity=claim.vague_quantity,
+        key=claim_key(doc.content_hash, claim),
+        doc=doc.id,
+        doc_hash=doc.content_hash,
+        published=doc.published,
+        seq=seq,
+        supplier=claim.supplier,
+        recipient=claim.recipient,
+        system=claim.system,
+        category=claim.category,
+        quantity=claim.quantity,
+        deal=claim.deal,
+        status=claim.status,
+        year=claim.year,
+        evidence=claim.evidence,
+        start=claim.start,
+        end=claim.end,
+        incremental=claim.incremental,
+        vague_quantity=claim.vague_quantity,
     )
 
 
@@ -125,13 +152,22 @@ class Provenance:
 
     def to_json(self) -> dict[str, Any]:
         """A plain dict for storage and export."""
-        return {"rule": self.rule, "claims": self.claims, "documents": self.documents, "disagree": self.disagree}
+        return {
+            "rule": self.rule,
+            "claims": self.claims,
+            "documents": self.documents,
+            "disagree": self.disagree,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Provenance:
         """The inverse of to_json."""
-        return cls(data["rule"], list(data.get("claims", [])), list(data.get("documents", [])),
-                   list(data.get("disagree", [])))
+        return cls(
+            data["rule"],
+            list(data.get("claims", [])),
+            list(data.get("documents", [])),
+            list(data.get("disagree", [])),
+        )
 
 
 @dataclass(slots=True)
@@ -158,11 +194,21 @@ class Row:
     def to_json(self) -> dict[str, Any]:
         """Every field as plain JSON values."""
         return {
-            "key": self.key, "group": self.group, "supplier": self.supplier, "recipient": self.recipient,
-            "system": self.system, "category": self.category, "number_ordered": self.number_ordered,
-            "year_of_order": self.year_of_order, "number_delivered": self.number_delivered,
-            "years_of_delivery": self.years_of_delivery, "status": self.status, "deal": self.deal,
-            "confidence": self.confidence, "claims": self.claims, "documents": self.documents,
+            "key": self.key,
+            "group": self.group,
+            "supplier": self.supplier,
+            "recipient": self.recipient,
+            "system": self.system,
+            "category": self.category,
+            "number_ordered": self.number_ordered,
+            "year_of_order": self.year_of_order,
+            "number_delivered": self.number_delivered,
+            "years_of_delivery": self.years_of_delivery,
+            "status": self.status,
+            "deal": self.deal,
+            "confidence": self.confidence,
+            "claims": self.claims,
+            "documents": self.documents,
             "provenance": {k: v.to_json() for k, v in self.provenance.items()},
         }
 
@@ -192,9 +238,17 @@ def _keys(claims: Iterable[LedgerClaim]) -> list[str]:
 
 def _split_deals(claims: list[LedgerClaim]) -> list[tuple[int | None, list[LedgerClaim]]]:
     """One group's claims cut into deals by the grouping rule; each with its first order year."""
-    anchors = sorted((c for c in claims if c.status == "ordered" and c.year is not None
-                      and c.exact_quantity is not None and not c.incremental),
-                     key=lambda c: (c.year, c.order, c.key))
+    anchors = sorted(
+        (
+            c
+            for c in claims
+            if c.status == "ordered"
+            and c.year is not None
+            and c.exact_quantity is not None
+            and not c.incremental
+        ),
+        key=lambda c: (c.year, c.order, c.key),
+    )
     deals: list[tuple[int, set[int]]] = []  # (first year, quantities)
     for c in anchors:
         assert c.year is not None and c.exact_quantity is not None
@@ -233,6 +287,32 @@ def reconcile(claims: Iterable[LedgerClaim]) -> list[Row]:
     return [summarise(key, members) for key, members in group_claims(claims).items()]
 
 
+def _distinct_increments(increments: list[LedgerClaim]) -> list[LedgerClaim]:
+    """Increments with the same number and year counted once, however many sources repeat them."""
+    seen: set[tuple[int | None, int | None]] = set()
+    distinct = []
+    for c in _sorted(increments):
+        if (c.exact_quantity, c.year) not in seen:
+            seen.add((c.exact_quantity, c.year))
+            distinct.append(c)
+    return distinct
+
+
+def _before(total: LedgerClaim, increment: LedgerClaim) -> bool:
+    """Whether a stated total came before an increment, so the increment adds to it."""
+    if total.doc_hash == increment.doc_hash:
+        # One document: "12 in 2019, and 24 more this year" adds; "24 more, 36 in all" does not.
+        return total.year is not None and increment.year is not None and total.year < increment.year
+    if total.published and increment.published and total.published != increment.published:
+        return total.published < increment.published
+    if total.year is not None and increment.year is not None and total.year != increment.year:
+        return total.year < increment.year
+    if total.published and increment.published:
+        return total.seq < increment.seq
+    # An increment presupposes an earlier figure: undated, it counts as after the total.
+    return True
+
+
 def _figure(claims: list[LedgerClaim], stage: str) -> tuple[int | None, Provenance]:
     """A number of units from claims of one stage, by the totals/increments rules."""
     vague = [c for c in claims if c.vague_quantity]
@@ -247,31 +327,23 @@ def _figure(claims: list[LedgerClaim], stage: str) -> tuple[int | None, Provenan
         basis = [c for c in totals if c.exact_quantity == value]
         rule = f"largest exact total among {stage} claims{note}"
     elif not totals:
-        seen: set[tuple[int | None, int | None]] = set()
-        basis = []
-        for c in _sorted(increments):
-            if (c.exact_quantity, c.year) not in seen:
-                seen.add((c.exact_quantity, c.year))
-                basis.append(c)
+        basis = _distinct_increments(increments)
         value = sum(c.exact_quantity or 0 for c in basis)
         rule = f"sum of increments among {stage} claims (each number and year counted once){note}"
     else:
-        by_doc: dict[tuple[str, int], list[LedgerClaim]] = defaultdict(list)
-        for c in exact:
-            by_doc[c.order].append(c)
-        value, basis, seen = 0, [], set()
-        for order in sorted(by_doc):
-            for c in _sorted(x for x in by_doc[order] if x.incremental):
-                if (c.exact_quantity, c.year) not in seen:
-                    seen.add((c.exact_quantity, c.year))
-                    value += c.exact_quantity or 0
-                    basis.append(c)
-            stated = [x for x in by_doc[order] if not x.incremental]
-            top = max((x.exact_quantity or 0 for x in stated), default=0)
-            if top > value:
-                value, basis = top, [x for x in stated if x.exact_quantity == top]
-        rule = (f"running total among {stage} claims: documents in date order, increments added, "
-                f"a larger stated total replaces the figure{note}")
+        distinct = _distinct_increments(increments)
+        value = max(c.exact_quantity or 0 for c in totals)
+        basis = [c for c in totals if c.exact_quantity == value]
+        # Each stated total, plus the increments reported after it; the largest wins.
+        for total in _sorted(totals):
+            later = [c for c in distinct if _before(total, c)]
+            candidate = (total.exact_quantity or 0) + sum(c.exact_quantity or 0 for c in later)
+            if later and candidate > value:
+                value, basis = candidate, [total, *later]
+        if sum(c.exact_quantity or 0 for c in distinct) > value:
+            value, basis = sum(c.exact_quantity or 0 for c in distinct), distinct
+        rule = (f"largest of: each exact total among {stage} claims plus the increments reported after it "
+                f"(by date; an undated increment counts as after), or the increments alone when larger{note}")
     disagree = [c for c in totals if c.exact_quantity != value and c not in basis]
     return value, Provenance(rule, _keys(basis), _docs(basis), _keys(disagree))
 
@@ -283,7 +355,11 @@ def _status(claims: list[LedgerClaim]) -> tuple[str, Provenance, list[LedgerClai
     if cancelled and (not live or max(c.order for c in cancelled) >= max(c.order for c in live)):
         latest = max(c.order for c in cancelled)
         basis = [c for c in cancelled if c.order == latest]
-        rule = "cancelled: the latest source reports a cancellation" if live else "cancelled: only cancellations reported"
+        rule = (
+            "cancelled: the latest source reports a cancellation"
+            if live
+            else "cancelled: only cancellations reported"
+        )
         return "cancelled", Provenance(rule, _keys(basis), _docs(basis), _keys(live)), live
     if not live:
         return "interest", Provenance("no stage reported", [], [], []), []
@@ -304,8 +380,9 @@ def _deal(claims: list[LedgerClaim]) -> tuple[str, Provenance]:
     deal = min(known, key=lambda d: (-known[d], rank.get(d, len(rank)), d))
     basis = [c for c in claims if c.deal == deal]
     others = [c for c in claims if c.deal not in (deal, "unknown")]
-    return deal, Provenance("most frequent deal type among claims (unknown ignored)",
-                            _keys(basis), _docs(basis), _keys(others))
+    return deal, Provenance(
+        "most frequent deal type among claims (unknown ignored)", _keys(basis), _docs(basis), _keys(others)
+    )
 
 
 def _most_common(values: Sequence[str]) -> str:
@@ -317,7 +394,7 @@ def confidence(documents: int, agreeing: int, total: int) -> float:
     """``(1 - 0.5 ** documents) * (0.5 + 0.5 * agreeing / total)``, rounded to 3 places."""
     if documents <= 0 or total <= 0:
         return 0.0
-    return round((1 - 0.5 ** documents) * (0.5 + 0.5 * agreeing / total), 3)
+    return round((1 - 0.5**documents) * (0.5 + 0.5 * agreeing / total), 3)
 
 
 def summarise(key: str, claims: Iterable[LedgerClaim]) -> Row:
@@ -337,16 +414,18 @@ def summarise(key: str, claims: Iterable[LedgerClaim]) -> Row:
     if number_ordered is None and number_delivered is not None:
         number_ordered = number_delivered
         source = provenance["number_delivered"]
-        provenance["number_ordered"] = Provenance("no order figure: at least the number delivered",
-                                                  list(source.claims), list(source.documents), [])
+        provenance["number_ordered"] = Provenance(
+            "no order figure: at least the number delivered", list(source.claims), list(source.documents), []
+        )
 
     dated = [c for c in ordered if c.year is not None]
     if dated:
         year_of_order = min(c.year for c in dated if c.year is not None)
         basis = [c for c in dated if c.year == year_of_order]
         disagree = [c for c in dated if c.year != year_of_order and not c.incremental]
-        provenance["year_of_order"] = Provenance("earliest year among ordered claims", _keys(basis), _docs(basis),
-                                                 _keys(disagree))
+        provenance["year_of_order"] = Provenance(
+            "earliest year among ordered claims", _keys(basis), _docs(basis), _keys(disagree)
+        )
     else:
         year_of_order = None
         provenance["year_of_order"] = Provenance("no year among ordered claims")
@@ -355,20 +434,36 @@ def summarise(key: str, claims: Iterable[LedgerClaim]) -> Row:
     years_of_delivery = sorted({c.year for c in delivered_dated if c.year is not None})
     provenance["years_of_delivery"] = Provenance(
         "every year among delivered claims" if delivered_dated else "no year among delivered claims",
-        _keys(delivered_dated), _docs(delivered_dated), [])
+        _keys(delivered_dated),
+        _docs(delivered_dated),
+        [],
+    )
 
     status, provenance["status"], contradicting = _status(members)
     deal, provenance["deal"] = _deal(members)
 
-    dissent = set(contradicting) | {c for c in members
-                                    if c.key in provenance["number_ordered"].disagree
-                                    or c.key in provenance["number_delivered"].disagree}
+    dissent = set(contradicting) | {
+        c
+        for c in members
+        if c.key in provenance["number_ordered"].disagree or c.key in provenance["number_delivered"].disagree
+    }
     documents = len({c.doc_hash for c in members})
     score = confidence(documents, len(members) - len(dissent), len(members))
     return Row(
-        key=key, group=first.group, supplier=first.supplier, recipient=first.recipient,
-        system=_most_common(systems) if systems else None, category=category,
-        number_ordered=number_ordered, year_of_order=year_of_order, number_delivered=number_delivered,
-        years_of_delivery=years_of_delivery, status=status, deal=deal, confidence=score,
-        claims=_keys(members), documents=_docs(members), provenance={f: provenance[f] for f in FIELDS},
+        key=key,
+        group=first.group,
+        supplier=first.supplier,
+        recipient=first.recipient,
+        system=_most_common(systems) if systems else None,
+        category=category,
+        number_ordered=number_ordered,
+        year_of_order=year_of_order,
+        number_delivered=number_delivered,
+        years_of_delivery=years_of_delivery,
+        status=status,
+        deal=deal,
+        confidence=score,
+        claims=_keys(members),
+        documents=_docs(members),
+        provenance={f: provenance[f] for f in FIELDS},
     )
