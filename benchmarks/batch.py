@@ -43,8 +43,18 @@ def build_corpus(folder: Path, count: int, shared: Path) -> int:
         with (folder / f"news-{f}.jsonl").open("w", encoding="utf-8") as out:
             for n in range(f * per_file, min(count, (f + 1) * per_file)):
                 doc = texts[order[n]]
-                line = json.dumps({"id": f"bench-{n:07d}", "published": doc.published, "title": doc.title,
-                                   "text": doc.text}, ensure_ascii=False) + "\n"
+                line = (
+                    json.dumps(
+                        {
+                            "id": f"bench-{n:07d}",
+                            "published": doc.published,
+                            "title": doc.title,
+                            "text": doc.text,
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
                 written += len(line.encode("utf-8"))
                 out.write(line)
     return written
@@ -60,21 +70,36 @@ def loop(folder: Path) -> dict[str, float]:
             docs += 1
             claims += len(extract(result, kb))
     seconds = time.perf_counter() - began
-    return {"documents": docs, "claims": claims, "seconds": seconds,
-            "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+    return {
+        "documents": docs,
+        "claims": claims,
+        "seconds": seconds,
+        "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
 
 
 def run_loop_in_child(folder: Path) -> dict[str, float]:
     """The loop in a fresh process, so its peak memory is its own."""
-    done = subprocess.run([sys.executable, __file__, "--loop", str(folder)], check=True, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--loop", str(folder)], check=True, capture_output=True, text=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run_batch_cli(folder: Path, out: Path, workers: int) -> dict[str, float]:
     """`armsledger batch` as a user runs it; its summary.json."""
-    command = [str(Path(sys.executable).with_name("armsledger")), "batch", str(folder), "--out", str(out),
-               "--workers", str(workers), "--memory-limit", "2GB", "--no-progress"]
+    command = [
+        str(Path(sys.executable).with_name("armsledger")),
+        "batch",
+        str(folder),
+        "--out",
+        str(out),
+        "--workers",
+        str(workers),
+        "--memory-limit",
+        "2GB",
+        "--no-progress",
+    ]
     began = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     summary = json.loads((out / "summary.json").read_text())
@@ -103,20 +128,26 @@ def main() -> None:
     try:
         corpus = tmp / "corpus"
         size = build_corpus(corpus, args.docs, args.shared)
-        print(f"corpus: {args.docs:,} documents, {size / 2**20:.0f} MiB of JSON lines in {FILES} files ({corpus})")
+        print(
+            f"corpus: {args.docs:,} documents, {size / 2**20:.0f} MiB of JSON lines in {FILES} files ({corpus})"
+        )
         plain = run_loop_in_child(corpus)
         plain_rate = plain["documents"] / plain["seconds"]
-        print(f"single-process loop: {plain['documents']:,} documents, {plain['claims']:,} claims in "
-              f"{plain['seconds']:.0f} s = {plain_rate:.1f} documents/s; peak memory {mib(plain['peak_rss'])}")
+        print(
+            f"single-process loop: {plain['documents']:,} documents, {plain['claims']:,} claims in "
+            f"{plain['seconds']:.0f} s = {plain_rate:.1f} documents/s; peak memory {mib(plain['peak_rss'])}"
+        )
         rates: dict[int, float] = {}
         for workers in args.workers:
             summary = run_batch_cli(corpus, tmp / f"out-{workers}", workers)
             rates[workers] = summary["docs_per_second"]
             peaks = sorted(summary["peak_rss_by_worker"].values())
-            print(f"batch, {workers} worker(s): {summary['documents']:,} documents, {summary['claims']:,} claims, "
-                  f"{summary['partitions']} partitions in {summary['seconds']:.0f} s = "
-                  f"{summary['docs_per_second']:.1f} documents/s; peak memory per worker "
-                  f"{', '.join(mib(p) for p in peaks)}")
+            print(
+                f"batch, {workers} worker(s): {summary['documents']:,} documents, {summary['claims']:,} claims, "
+                f"{summary['partitions']} partitions in {summary['seconds']:.0f} s = "
+                f"{summary['docs_per_second']:.1f} documents/s; peak memory per worker "
+                f"{', '.join(mib(p) for p in peaks)}"
+            )
         if 1 in rates:
             for workers, rate in rates.items():
                 if workers != 1:

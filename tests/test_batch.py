@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import json
 from io import BytesIO
@@ -46,9 +47,14 @@ PAGE = b"""<html><head><meta charset="utf-8"><title>Tanks for Poland</title></he
 
 
 def _articles(count: int, start: int = 0) -> list[dict[str, str]]:
-    return [{"id": f"n{i:05d}", "published": "2022-06-01",
-             "text": f"Item {i}. " + SENTENCES[i % len(SENTENCES)].format(n=i % 40 + 2)}
-            for i in range(start, start + count)]
+    return [
+        {
+            "id": f"n{i:05d}",
+            "published": "2022-06-01",
+            "text": f"Item {i}. " + SENTENCES[i % len(SENTENCES)].format(n=i % 40 + 2),
+        }
+        for i in range(start, start + count)
+    ]
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, str]]) -> None:
@@ -58,11 +64,14 @@ def _write_jsonl(path: Path, rows: list[dict[str, str]]) -> None:
 def _warc(path: Path) -> None:
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=True)
-        for uri, kind, body in (("https://news.example.org/tanks", "text/html; charset=utf-8", PAGE),
-                                ("https://news.example.org/logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(64))):
+        for uri, kind, body in (
+            ("https://news.example.org/tanks", "text/html; charset=utf-8", PAGE),
+            ("https://news.example.org/logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
+        ):
             headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(uri, "response", payload=BytesIO(body),
-                                                          http_headers=headers))
+            writer.write_record(
+                writer.create_warc_record(uri, "response", payload=BytesIO(body), http_headers=headers)
+            )
 
 
 @pytest.fixture
@@ -73,8 +82,9 @@ def inputs(tmp_path: Path) -> Path:
     _write_jsonl(folder / "big.jsonl", _articles(120))
     gz_rows = "".join(json.dumps(r) + "\n" for r in _articles(3000, start=1000)).encode()
     (folder / "cut.jsonl.gz").write_bytes(gzip.compress(gz_rows)[:4_000])  # a truncated download
-    (folder / "whole.jsonl.gz").write_bytes(gzip.compress(
-        "".join(json.dumps(r) + "\n" for r in _articles(30, start=500)).encode()))
+    (folder / "whole.jsonl.gz").write_bytes(
+        gzip.compress("".join(json.dumps(r) + "\n" for r in _articles(30, start=500)).encode())
+    )
     (folder / "page.html").write_bytes(PAGE)
     _warc(folder / "crawl.warc.gz")
     (folder / "broken.rss").write_text("this { is not xml\n")
@@ -107,8 +117,9 @@ def test_plan_cuts_big_corpus_files_and_reads_them_like_the_plain_reader(inputs:
 
 def test_batch_end_to_end_counts_skips_and_parquet(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    summary = run_batch([inputs], out, workers=2, processes=False, settings=_small(), progress=False,
-                        say=lambda _: None)
+    summary = run_batch(
+        [inputs], out, workers=2, processes=False, settings=_small(), progress=False, say=lambda _: None
+    )
     layout = Layout(out)
     assert summary.failed == [] and summary.ran == summary.partitions > 5
     assert layout.done_names() == [f"part-{i:05d}" for i in range(summary.partitions)]
@@ -120,16 +131,21 @@ def test_batch_end_to_end_counts_skips_and_parquet(inputs: Path, tmp_path: Path)
     assert len(docs) == summary.documents
     read_before_cut = sum(1 for i in ids if i.startswith("n0") and 1000 <= int(i[1:]) < 4000)
     assert 0 < read_before_cut < 3000
-    assert summary.documents == 120 + 30 + read_before_cut + 1 + 1 + 1 + 2  # jsonl, gz, cut gz, page, warc, csv, wire
+    assert (
+        summary.documents == 120 + 30 + read_before_cut + 1 + 1 + 1 + 2
+    )  # jsonl, gz, cut gz, page, warc, csv, wire
     assert "giant" not in ids and "huge" not in ids
     # What the batch stored is what extraction says about each document, offsets and all.
     claims_total = 0
     for doc, claims in pairs:
         assert [c.as_dict() for c in claims] == [c.as_dict() for c in extract(doc)]
-        assert all(doc.text[c.start:c.end] == c.evidence for c in claims)
+        assert all(doc.text[c.start : c.end] == c.evidence for c in claims)
         claims_total += len(claims)
-    assert claims_total == summary.claims == sum(
-        pq.ParquetFile(layout.claims(n)).metadata.num_rows for n in layout.done_names())
+    assert (
+        claims_total
+        == summary.claims
+        == sum(pq.ParquetFile(layout.claims(n)).metadata.num_rows for n in layout.done_names())
+    )
     # Metadata survives the round trip; comments stay out of the page's text.
     page = next(d for d in docs if d.id == "page")
     assert page.title == "Tanks for Poland" and "Leopard" not in page.text
@@ -147,16 +163,25 @@ def test_resume_reruns_only_unfinished_partitions_without_duplicates(tmp_path: P
     out = tmp_path / "out"
     settings = _small(partition_bytes=2048)
     # Real worker processes on loopback, as a user's run would have.
-    first = run_batch([folder], out, workers=2, processes=True, memory_limit="1GB", settings=settings,
-                      progress=False, say=lambda _: None)
+    first = run_batch(
+        [folder],
+        out,
+        workers=2,
+        processes=True,
+        memory_limit="1GB",
+        settings=settings,
+        progress=False,
+        say=lambda _: None,
+    )
     layout = Layout(out)
     assert first.ran == first.partitions >= 4 and first.failed == []
     stamps = {n: layout.claims(n).stat().st_mtime_ns for n in layout.done_names()}
     # A run killed while writing part 2: no marker, a half-written file beside it.
     layout.marker("part-00002").unlink()
     layout.claims("part-00002").with_name("part-00002.parquet.partial-0123456789ab").write_bytes(b"PAR1 half")
-    second = run_batch([folder], out, workers=1, processes=False, settings=settings, progress=False,
-                       say=lambda _: None)
+    second = run_batch(
+        [folder], out, workers=1, processes=False, settings=settings, progress=False, say=lambda _: None
+    )
     assert (second.ran, second.resumed) == (1, first.partitions - 1)
     after = {n: layout.claims(n).stat().st_mtime_ns for n in layout.done_names()}
     assert [n for n in after if after[n] != stamps[n]] == ["part-00002"]
@@ -184,12 +209,21 @@ def test_oversize_article_in_a_single_file_is_skipped_unread(tmp_path: Path) -> 
     # A 200 MB article, scaled down: the limit is lowered instead of writing 200 MB.
     (tmp_path / "giant.txt").write_text("Poland ordered drones. " * 1000)
     (tmp_path / "fine.txt").write_text("Chile bought 12 F-16 jets from the Netherlands in 2005.")
-    summary = run_batch([tmp_path / "giant.txt", tmp_path / "fine.txt"], tmp_path / "out", workers=1,
-                        processes=False, settings=Settings(max_chars=100), progress=False, say=lambda _: None)
+    summary = run_batch(
+        [tmp_path / "giant.txt", tmp_path / "fine.txt"],
+        tmp_path / "out",
+        workers=1,
+        processes=False,
+        settings=Settings(max_chars=100),
+        progress=False,
+        say=lambda _: None,
+    )
     assert (summary.documents, summary.skipped) == (1, {"oversize": 1})
     report = json.loads((tmp_path / "out" / "done" / "part-00000.json").read_text())
-    assert report["messages"] == [f"{tmp_path / 'giant.txt'}: file of 23,000 bytes is over the limit of 1,000 "
-                                  "for one article: skipped unread"]
+    assert report["messages"] == [
+        f"{tmp_path / 'giant.txt'}: file of 23,000 bytes is over the limit of 1,000 "
+        "for one article: skipped unread"
+    ]
 
 
 def test_read_parquet_claims_refuses_a_folder_that_is_not_a_batch(tmp_path: Path) -> None:
@@ -197,13 +231,28 @@ def test_read_parquet_claims_refuses_a_folder_that_is_not_a_batch(tmp_path: Path
         list(read_parquet_claims(tmp_path))
 
 
-def test_batch_command_prints_a_summary_and_refuses_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_command_prints_a_summary_and_refuses_bad_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "a.jsonl"
     _write_jsonl(path, _articles(5))
     out = tmp_path / "out"
-    assert main(["batch", str(path), "--out", str(out), "--workers", "1", "--memory-limit", "1GB",
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "batch",
+                str(path),
+                "--out",
+                str(out),
+                "--workers",
+                "1",
+                "--memory-limit",
+                "1GB",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "partitions: 1 (1 run now, 0 already done, 0 failed)" in printed
     assert "documents: 5" in printed
@@ -216,12 +265,32 @@ def test_batch_command_prints_a_summary_and_refuses_bad_options(tmp_path: Path, 
 
 def test_documents_keep_their_fields_through_parquet(tmp_path: Path) -> None:
     path = tmp_path / "one.jsonl"
-    row = {"id": "x1", "url": "https://x.example/1", "published": "2021-05-24", "title": "T",
-           "text": "Poland ordered 24 drones from Turkey.\nImage: a drone on a runway\nMore text here."}
+    row = {
+        "id": "x1",
+        "url": "https://x.example/1",
+        "published": "2021-05-24",
+        "title": "T",
+        "text": "Poland ordered 24 drones from Turkey.\nImage: a drone on a runway\nMore text here.",
+    }
     _write_jsonl(path, [row])
     run_batch([path], tmp_path / "out", workers=1, processes=False, progress=False, say=lambda _: None)
     [(doc, _)] = list(read_parquet_claims(tmp_path / "out"))
     expected = next(r for r in read_paths([path]) if isinstance(r, Document))
     assert not isinstance(expected, ReadFailure)
     assert doc == expected  # every field, the skipped caption span included
-    assert doc.skipped and doc.text[doc.skipped[0].start:doc.skipped[0].end] == "Image: a drone on a runway"
+    assert doc.skipped and doc.text[doc.skipped[0].start : doc.skipped[0].end] == "Image: a drone on a runway"
+
+
+def test_a_second_run_on_the_same_folder_is_refused_while_one_runs(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    _write_jsonl(path, _articles(2))
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / "run.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running batch holds it
+        with pytest.raises(InputError, match="another batch is running on this folder"):
+            run_batch([path], out, workers=1, processes=False, progress=False, say=lambda _: None)
+    assert not (out / "plan.json").exists()
+    assert (
+        run_batch([path], out, workers=1, processes=False, progress=False, say=lambda _: None).documents == 2
+    )

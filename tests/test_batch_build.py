@@ -32,8 +32,13 @@ def _ledger(db: Path) -> tuple[dict[str, int], list[dict]]:
 
 def test_build_from_parquet_stores_what_a_build_from_files_stores(tmp_path: Path) -> None:
     corpus = tmp_path / "news.jsonl"
-    corpus.write_text("".join(json.dumps({"id": f"d{i}", "published": f"2022-01-0{i + 1}", "text": t}) + "\n"
-                              for i, t in enumerate(TEXTS)), encoding="utf-8")
+    corpus.write_text(
+        "".join(
+            json.dumps({"id": f"d{i}", "published": f"2022-01-0{i + 1}", "text": t}) + "\n"
+            for i, t in enumerate(TEXTS)
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "batch"
     run_batch([corpus], out, workers=1, processes=False, progress=False, say=lambda _: None)
     assert main(["build", "--from-parquet", str(out), "--db", str(tmp_path / "p.db"), "--no-progress"]) == 0
@@ -47,7 +52,8 @@ def test_build_from_parquet_stores_what_a_build_from_files_stores(tmp_path: Path
 
 
 def test_build_needs_paths_or_parquet_and_refuses_a_folder_that_is_not_a_batch(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["build", "--db", str(tmp_path / "x.db")]) == 2
     assert "give PATHs to read or --from-parquet DIR" in capsys.readouterr().err
     assert main(["build", "--from-parquet", str(tmp_path), "--db", str(tmp_path / "x.db")]) == 1

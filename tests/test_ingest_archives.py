@@ -22,7 +22,10 @@ PAGE = b"""<html><head><title>Tanks for Poland</title><meta charset="utf-8"></he
 
 
 def _rows(n: int) -> list[dict[str, str]]:
-    return [{"id": f"g{i}", "text": f"Story {i}: Egypt ordered {i + 2} Rafale jets from France."} for i in range(n)]
+    return [
+        {"id": f"g{i}", "text": f"Story {i}: Egypt ordered {i + 2} Rafale jets from France."}
+        for i in range(n)
+    ]
 
 
 def _gz(rows: list[dict[str, str]]) -> bytes:
@@ -50,8 +53,10 @@ def test_truncated_gz_keeps_what_was_read_and_says_how_much(tmp_path: Path) -> N
     assert len(failures) == 1 and failures[0].reason == "truncated"
     read_before_cut = len(docs) - 2
     assert 0 < read_before_cut < 20_000
-    assert failures[0].message == (f"truncated gzip: the file ends before its end marker; "
-                                   f"{read_before_cut} documents read before the cut")
+    assert failures[0].message == (
+        f"truncated gzip: the file ends before its end marker; "
+        f"{read_before_cut} documents read before the cut"
+    )
     # The run went on to the next file.
     assert [d.id for d in docs[-2:]] == ["g0", "g1"] and docs[-1].source.startswith(str(after))
 
@@ -68,18 +73,27 @@ def _warc(path: Path, records: list[tuple[str, str, bytes, str]]) -> None:
         writer = WARCWriter(out, gzip=path.name.endswith(".gz"))
         for uri, content_type, body, status in records:
             headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(uri, "response", payload=BytesIO(body),
-                                                          http_headers=headers))
+            writer.write_record(
+                writer.create_warc_record(uri, "response", payload=BytesIO(body), http_headers=headers)
+            )
 
 
 def test_warc_html_record_is_read_and_other_records_are_skipped_and_counted(tmp_path: Path) -> None:
     for name in ("crawl.warc.gz", "crawl.warc"):
         path = tmp_path / name
-        _warc(path, [
-            ("https://news.example.org/tanks", "text/html; charset=utf-8", PAGE, "200 OK"),
-            ("https://news.example.org/logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(64), "200 OK"),
-            ("https://news.example.org/gone", "text/html", b"<html>Not found</html>", "404 Not Found"),
-        ])
+        _warc(
+            path,
+            [
+                ("https://news.example.org/tanks", "text/html; charset=utf-8", PAGE, "200 OK"),
+                (
+                    "https://news.example.org/logo.png",
+                    "image/png",
+                    b"\x89PNG\r\n\x1a\n" + bytes(64),
+                    "200 OK",
+                ),
+                ("https://news.example.org/gone", "text/html", b"<html>Not found</html>", "404 Not Found"),
+            ],
+        )
         docs, failures = read_documents([path])
         assert len(docs) == 1
         doc = docs[0]
@@ -96,8 +110,13 @@ def test_warc_html_record_is_read_and_other_records_are_skipped_and_counted(tmp_
 
 def test_truncated_warc_and_a_file_that_is_not_warc(tmp_path: Path) -> None:
     whole = tmp_path / "whole.warc"
-    _warc(whole, [("https://news.example.org/a", "text/html", PAGE, "200 OK"),
-                  ("https://news.example.org/b", "text/html", PAGE.replace(b"250", b"116"), "200 OK")])
+    _warc(
+        whole,
+        [
+            ("https://news.example.org/a", "text/html", PAGE, "200 OK"),
+            ("https://news.example.org/b", "text/html", PAGE.replace(b"250", b"116"), "200 OK"),
+        ],
+    )
     data = whole.read_bytes()
     cut = tmp_path / "cut.warc"
     cut.write_bytes(data[: len(data) - 300])
@@ -107,5 +126,8 @@ def test_truncated_warc_and_a_file_that_is_not_warc(tmp_path: Path) -> None:
     assert len(docs) == 1
     by_name = {Path(f.source.split("@")[0]).name: f for f in failures}
     assert by_name["cut.warc"].reason == "truncated"
-    assert by_name["cut.warc"].message == "truncated WARC: the file ends inside a record; 1 pages read before the cut"
+    assert (
+        by_name["cut.warc"].message
+        == "truncated WARC: the file ends inside a record; 1 pages read before the cut"
+    )
     assert by_name["fake.warc"].message.startswith("not a WARC file")

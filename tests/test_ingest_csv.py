@@ -15,11 +15,21 @@ def _write(path: Path, header: list[str], rows: list[list[str]], encoding: str =
 
 def test_text_column_and_metadata_columns(tmp_path: Path) -> None:
     path = tmp_path / "articles.csv"
-    _write(path, ["ID", "Headline", "Text", "Date", "URL", "Author"], [
-        ["a1", "Rafales for Egypt", "Egypt ordered 30 more Rafale jets from France.\nThe deal was signed in May.",
-         "2021-05-04", "https://x.example/a1", "Jo Bloggs"],
-        ["", "No id", "India received S-400 systems from Russia.", "", "", ""],
-    ])
+    _write(
+        path,
+        ["ID", "Headline", "Text", "Date", "URL", "Author"],
+        [
+            [
+                "a1",
+                "Rafales for Egypt",
+                "Egypt ordered 30 more Rafale jets from France.\nThe deal was signed in May.",
+                "2021-05-04",
+                "https://x.example/a1",
+                "Jo Bloggs",
+            ],
+            ["", "No id", "India received S-400 systems from Russia.", "", "", ""],
+        ],
+    )
     docs, failures = read_documents([path])
     assert failures == []
     first, second = docs
@@ -41,12 +51,17 @@ def test_content_and_body_columns_are_found_too(tmp_path: Path) -> None:
 def test_legacy_encoding_long_cells_and_bad_rows(tmp_path: Path) -> None:
     path = tmp_path / "legacy.csv"
     long_text = "Qatar signed for Rafale jets worth 6 billion \u20ac with Dassault. " * 4000  # over 128 KB
-    _write(path, ["id", "text", "published"], [
-        ["l1", long_text, "2015-05-04"],
-        ["l2", "  ", ""],
-        ["l3", "Text with a bad date.", "last week"],
-        ["l4", "Caf\u00e9 talk: Chile bought F-16s from the Netherlands.", ""],
-    ], encoding="cp1252")
+    _write(
+        path,
+        ["id", "text", "published"],
+        [
+            ["l1", long_text, "2015-05-04"],
+            ["l2", "  ", ""],
+            ["l3", "Text with a bad date.", "last week"],
+            ["l4", "Caf\u00e9 talk: Chile bought F-16s from the Netherlands.", ""],
+        ],
+        encoding="cp1252",
+    )
     docs, failures = read_documents([path])
     assert [d.id for d in docs] == ["l1", "l4"]
     assert docs[0].text == long_text and "\u20ac" in docs[0].text

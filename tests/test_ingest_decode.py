@@ -13,9 +13,11 @@ from armsledger.ingest.decode import (
     detect_encoding,
 )
 
-FRENCH = ("Le ministère des Armées a confirmé la livraison de douze avions Rafale à la Grèce. "
-          "Les appareils ont été réceptionnés à Tanagra après plusieurs mois d'essais, et "
-          "d'autres livraisons sont prévues l'année prochaine selon le ministère. ")
+FRENCH = (
+    "Le ministère des Armées a confirmé la livraison de douze avions Rafale à la Grèce. "
+    "Les appareils ont été réceptionnés à Tanagra après plusieurs mois d'essais, et "
+    "d'autres livraisons sont prévues l'année prochaine selon le ministère. "
+)
 
 
 def test_long_latin1_text_is_read_when_detection_is_confident(tmp_path: Path) -> None:

@@ -62,8 +62,10 @@ def test_exact_and_near_copies_share_a_source_group() -> None:
 def test_comments_do_not_make_copies_look_different() -> None:
     with_thread = WIRE + "\n\n3 Comments\n\nhawk77 says: buy more drones, fifty of them, right now please!"
     skip_from = len(WIRE) + 2
-    docs = [Document(id="a", text=WIRE),
-            Document(id="b", text=with_thread, skipped=[Span(skip_from, len(with_thread))])]
+    docs = [
+        Document(id="a", text=WIRE),
+        Document(id="b", text=with_thread, skipped=[Span(skip_from, len(with_thread))]),
+    ]
     assert reporting_text(docs[1]).strip() == WIRE
     mark_duplicates(docs)
     assert [d.source_group for d in docs] == ["a", "a"]

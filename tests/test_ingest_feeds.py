@@ -37,14 +37,21 @@ def test_rss_entries_are_documents_with_metadata(tmp_path: Path) -> None:
     docs, failures = read_documents([path])
     assert [d.id for d in docs] == ["https://wire.example.org/a1", "https://wire.example.org/a2"]
     first = docs[0]
-    assert first.text == ("Poland ordered 24 Bayraktar TB2 drones from Turkey.\n\n"
-                          "The first deliveries are planned for next year.")
+    assert first.text == (
+        "Poland ordered 24 Bayraktar TB2 drones from Turkey.\n\n"
+        "The first deliveries are planned for next year."
+    )
     assert (first.title, first.published, first.site, first.author) == (
-        "Drones for Poland", "2021-05-24", "Defence Wire", "Jo Bloggs")
+        "Drones for Poland",
+        "2021-05-24",
+        "Defence Wire",
+        "Jo Bloggs",
+    )
     assert first.url == "https://wire.example.org/a1"
     assert docs[1].text == "Qatar received its first Rafale jets from France."
     assert [(f.source, f.message) for f in failures] == [
-        (f"{path}#entry3", "the entry has no content or summary text")]
+        (f"{path}#entry3", "the entry has no content or summary text")
+    ]
 
 
 def test_atom_feed_in_a_folder(tmp_path: Path) -> None:
@@ -57,7 +64,11 @@ def test_atom_feed_in_a_folder(tmp_path: Path) -> None:
     assert atom.id == "urn:naval-notes:1"
     assert atom.text == "Greece signed a contract for three FDI frigates from France."
     assert (atom.published, atom.site, atom.author, atom.url) == (
-        "2022-01-31", "Naval Notes", "Sam Writer", "https://naval.example.net/frigates")
+        "2022-01-31",
+        "Naval Notes",
+        "Sam Writer",
+        "https://naval.example.net/frigates",
+    )
     assert len(docs) == 3
 
 

@@ -79,12 +79,14 @@ def test_no_claim_comes_from_a_reader_comment(tmp_path: Path) -> None:
         for claim in extract(doc):
             assert "POL" not in (claim.supplier, claim.recipient)
             assert "Akinci" not in claim.evidence
-            assert doc.text[claim.start:claim.end] == claim.evidence
+            assert doc.text[claim.start : claim.end] == claim.evidence
 
 
 def test_page_in_a_declared_legacy_charset(tmp_path: Path) -> None:
     path = tmp_path / "legacy.html"
-    page = _page("", charset="windows-1252", extra=" The contract was worth 69 million \u20ac, said the minister.")
+    page = _page(
+        "", charset="windows-1252", extra=" The contract was worth 69 million \u20ac, said the minister."
+    )
     path.write_bytes(page.encode("cp1252"))
     docs, failures = read_documents([path])
     assert failures == []
@@ -93,7 +95,8 @@ def test_page_in_a_declared_legacy_charset(tmp_path: Path) -> None:
 
 def test_page_without_an_article_and_a_binary_page_fail_clearly(tmp_path: Path) -> None:
     (tmp_path / "empty-shell.html").write_text(
-        "<html><head><title>Loading</title><script>start()</script></head><body><div id='app'></div></body></html>")
+        "<html><head><title>Loading</title><script>start()</script></head><body><div id='app'></div></body></html>"
+    )
     (tmp_path / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     _, failures = read_documents([tmp_path])
     by_name = {Path(f.source).name: f for f in failures}

@@ -28,8 +28,9 @@ def group_batch(layout: Layout) -> DuplicateCount:
     offsets = np.r_[0, np.cumsum(sizes)].astype(np.int64)
 
     def column(name: str) -> np.ndarray:
-        return np.concatenate([pq.read_table(p, columns=[name]).column(name).to_numpy() for p in paths]
-                              or [np.zeros(0)])
+        return np.concatenate(
+            [pq.read_table(p, columns=[name]).column(name).to_numpy() for p in paths] or [np.zeros(0)]
+        )
 
     def where(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         part = np.searchsorted(offsets, indices, side="right") - 1
@@ -58,11 +59,14 @@ def group_batch(layout: Layout) -> DuplicateCount:
     heads = np.unique(roots[members])
     head_ids = dict(zip(heads.tolist(), take("id", heads), strict=True))
     part, row = where(members)
-    table = pa.table({
-        "part": pa.array([int(names[p].split("-")[1]) for p in part], pa.int32()),
-        "row": pa.array(row, pa.int32()),
-        "source_group": pa.array([head_ids[int(roots[m])] for m in members], pa.string()),
-    }, schema=GROUP_SCHEMA)
+    table = pa.table(
+        {
+            "part": pa.array([int(names[p].split("-")[1]) for p in part], pa.int32()),
+            "row": pa.array(row, pa.int32()),
+            "source_group": pa.array([head_ids[int(roots[m])] for m in members], pa.string()),
+        },
+        schema=GROUP_SCHEMA,
+    )
     write_table_atomically(layout.groups, table)
     return count_duplicates(keys, roots)
 

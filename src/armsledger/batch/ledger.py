@@ -17,8 +17,13 @@ from armsledger.store.ledger import store_batch
 from armsledger.store.queries import curated_register
 
 
-def build_from_parquet(store: Store, directory: str | Path, batch_size: int = BATCH_SIZE, rebuild: bool = False,
-                       on_batch: Callable[[int], None] | None = None) -> BuildReport:
+def build_from_parquet(
+    store: Store,
+    directory: str | Path,
+    batch_size: int = BATCH_SIZE,
+    rebuild: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> BuildReport:
     """Store every document and claim of a batch's finished partitions; ``rebuild`` drops machine output first."""
     report = BuildReport()
     pending: list[tuple[Document, list[Claim]]] = []

@@ -137,8 +137,10 @@ class PartitionWriter:
     def __init__(self, layout: Layout, name: str) -> None:
         self.final = (layout.documents(name), layout.claims(name))
         self.aside = tuple(partial_path(p) for p in self.final)
-        self.writers = (pq.ParquetWriter(self.aside[0], DOCUMENT_SCHEMA),
-                        pq.ParquetWriter(self.aside[1], CLAIM_SCHEMA))
+        self.writers = (
+            pq.ParquetWriter(self.aside[0], DOCUMENT_SCHEMA),
+            pq.ParquetWriter(self.aside[1], CLAIM_SCHEMA),
+        )
         self.docs: list[dict[str, Any]] = []
         self.claims: list[dict[str, Any]] = []
         self.rows = 0
@@ -161,8 +163,9 @@ class PartitionWriter:
     def __enter__(self) -> PartitionWriter:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         if kind is None:
             self.flush()
         for writer in self.writers:
@@ -195,8 +198,10 @@ def document_from_row(row: dict[str, Any], source_group: str | None = None) -> D
     """A document from a row of the documents table."""
     return Document(
         **{name: row.get(name) for name in _DOCUMENT_TEXT_FIELDS},
-        skipped=[Span(s, e) for s, e in zip(row.get("skipped_start") or [], row.get("skipped_end") or [],
-                                            strict=True)],
+        skipped=[
+            Span(s, e)
+            for s, e in zip(row.get("skipped_start") or [], row.get("skipped_end") or [], strict=True)
+        ],
         source_group=source_group,
     )
 
@@ -213,17 +218,23 @@ def read_parquet_claims(directory: str | Path) -> Iterator[tuple[Document, list[
     """
     layout = Layout(Path(directory))
     if not layout.plan.exists():
-        raise InputError(f"{directory}: not a batch output folder (no plan.json); run `armsledger batch` first")
+        raise InputError(
+            f"{directory}: not a batch output folder (no plan.json); run `armsledger batch` first"
+        )
     groups = _groups_by_partition(layout)
     for name in layout.done_names():
         by_row: dict[int, list[Claim]] = {}
         for row in pq.read_table(layout.claims(name)).to_pylist():
             by_row.setdefault(row["doc_row"], []).append(
-                Claim(**{k: row[k] for k in _CLAIM_FIELDS if k in row}))
+                Claim(**{k: row[k] for k in _CLAIM_FIELDS if k in row})
+            )
         group_of = groups.get(name, {})
         documents = pq.ParquetFile(layout.documents(name))
-        columns = [c for c in ("row", *_DOCUMENT_TEXT_FIELDS, "skipped_start", "skipped_end")
-                   if c in documents.schema_arrow.names]
+        columns = [
+            c
+            for c in ("row", *_DOCUMENT_TEXT_FIELDS, "skipped_start", "skipped_end")
+            if c in documents.schema_arrow.names
+        ]
         for batch in documents.iter_batches(batch_size=FLUSH_EVERY, columns=columns):
             for row in batch.to_pylist():
                 yield document_from_row(row, group_of.get(row["row"])), by_row.get(row["row"], [])

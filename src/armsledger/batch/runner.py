@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -84,41 +85,62 @@ def run_batch(
     began = time.perf_counter()
     layout = Layout(Path(out).resolve())
     limit = _memory_limit(memory_limit)
-    partitions = _load_or_make_plan(layout, list(inputs), settings)
-    done = set(layout.done_names())
-    pending = [p for p in partitions if p.name not in done]
-    summary = BatchSummary(partitions=len(partitions), resumed=len(partitions) - len(pending))
-    if pending:
-        with _dask_client(scheduler, workers, limit, processes) as client:
-            _run(client, pending, layout, settings, summary, progress, say)
-    counts = group_batch(layout)
-    summary.exact_copies, summary.near_copies = counts.exact, counts.near
-    for name in layout.done_names():
-        report = PartitionReport.from_json(read_json(layout.marker(name)))
-        summary.documents += report.documents
-        summary.claims += report.claims
-        for reason, n in report.skipped.items():
-            summary.skipped[reason] = summary.skipped.get(reason, 0) + n
-    summary.seconds = round(time.perf_counter() - began, 3)
-    write_atomically(layout.summary, summary.to_json())
+    files = input_files(list(inputs))
+    with _only_run(layout):
+        partitions = _load_or_make_plan(layout, files, settings)
+        done = set(layout.done_names())
+        pending = [p for p in partitions if p.name not in done]
+        summary = BatchSummary(partitions=len(partitions), resumed=len(partitions) - len(pending))
+        if pending:
+            with _dask_client(scheduler, workers, limit, processes) as client:
+                _run(client, pending, layout, settings, summary, progress, say)
+        counts = group_batch(layout)
+        summary.exact_copies, summary.near_copies = counts.exact, counts.near
+        for name in layout.done_names():
+            report = PartitionReport.from_json(read_json(layout.marker(name)))
+            summary.documents += report.documents
+            summary.claims += report.claims
+            for reason, n in report.skipped.items():
+                summary.skipped[reason] = summary.skipped.get(reason, 0) + n
+        summary.seconds = round(time.perf_counter() - began, 3)
+        write_atomically(layout.summary, summary.to_json())
     return summary
 
 
-def _run(client: Client, pending: list[Partition], layout: Layout, settings: Settings, summary: BatchSummary,
-         progress: bool | None, say: Callable[[str], None]) -> None:
+def _run(
+    client: Client,
+    pending: list[Partition],
+    layout: Layout,
+    settings: Settings,
+    summary: BatchSummary,
+    progress: bool | None,
+    say: Callable[[str], None],
+) -> None:
     out = str(layout.root)
-    futures = {client.submit(run_partition, p, out, settings, key=f"armsledger-{p.name}-{_token(out)}",
-                             retries=1, pure=False): p for p in pending}
+    futures = {
+        client.submit(
+            run_partition, p, out, settings, key=f"armsledger-{p.name}-{_token(out)}", retries=1, pure=False
+        ): p
+        for p in pending
+    }
     shown = 0
     show = sys.stderr.isatty() if progress is None else progress
-    with tqdm(total=sum(p.size for p in pending), unit="B", unit_scale=True, desc="batch", disable=not show,
-              file=sys.stderr) as bar:
+    with tqdm(
+        total=sum(p.size for p in pending),
+        unit="B",
+        unit_scale=True,
+        desc="batch",
+        disable=not show,
+        file=sys.stderr,
+    ) as bar:
         for future in as_completed(futures):
             partition = futures[future]
             try:
                 report: PartitionReport = future.result()
             except Exception as exc:  # a worker killed for memory, a crash: this partition only
-                summary.failed.append(f"{partition.name} ({partition.describe()}): {type(exc).__name__}: {exc}")
+                summary.failed.append(
+                    f"{partition.name} ({partition.describe()}): {type(exc).__name__}: {exc}"
+                )
                 say(f"armsledger: partition {summary.failed[-1]}")
                 continue
             finally:
@@ -126,7 +148,9 @@ def _run(client: Client, pending: list[Partition], layout: Layout, settings: Set
             summary.ran += 1
             summary.documents_this_run += report.documents
             worker = report.worker
-            summary.peak_rss_by_worker[worker] = max(summary.peak_rss_by_worker.get(worker, 0), report.peak_rss)
+            summary.peak_rss_by_worker[worker] = max(
+                summary.peak_rss_by_worker.get(worker, 0), report.peak_rss
+            )
             for message in report.messages:
                 if shown < 20:
                     say(f"armsledger: skipped {message}")
@@ -136,27 +160,51 @@ def _run(client: Client, pending: list[Partition], layout: Layout, settings: Set
         say(f"armsledger: ... and {shown - 20} more skipped inputs (see {layout.root / 'done'}/*.json)")
 
 
-def _load_or_make_plan(layout: Layout, inputs: list[str | Path], settings: Settings) -> list[Partition]:
-    files = input_files(inputs)
+def _load_or_make_plan(layout: Layout, files: list[Path], settings: Settings) -> list[Partition]:
     identity = [{"path": str(f), "size": f.stat().st_size, "mtime_ns": f.stat().st_mtime_ns} for f in files]
     if layout.plan.exists():
         stored = read_json(layout.plan)
         if stored.get("inputs") != identity or stored.get("settings") != asdict(settings):
             raise InputError(
                 f"{layout.root} holds a batch over other inputs or settings (or the inputs have changed since); "
-                "give another --out folder, or delete this one to start again")
+                "give another --out folder, or delete this one to start again"
+            )
         layout.make()
         layout.remove_leftovers()
         return [Partition.from_json(row) for row in stored["partitions"]]
     partitions = plan_partitions(files, settings.partition_bytes)
+    layout.make()
+    write_atomically(
+        layout.plan,
+        json.dumps(
+            {
+                "version": PLAN_VERSION,
+                "inputs": identity,
+                "settings": asdict(settings),
+                "partitions": [p.to_json() for p in partitions],
+            },
+            indent=1,
+        ),
+    )
+    return partitions
+
+
+@contextmanager
+def _only_run(layout: Layout) -> Iterator[None]:
+    """Hold DIR/run.lock: a second run on the same folder would delete the first one's files in progress."""
     try:
-        layout.make()
+        layout.root.mkdir(parents=True, exist_ok=True)
+        lock = (layout.root / "run.lock").open("a")
     except OSError as exc:
         raise InputError(f"{layout.root}: cannot create the output folder ({exc.strerror})") from None
-    write_atomically(layout.plan, json.dumps({
-        "version": PLAN_VERSION, "inputs": identity, "settings": asdict(settings),
-        "partitions": [p.to_json() for p in partitions]}, indent=1))
-    return partitions
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                f"{layout.root}: another batch is running on this folder; wait for it, or give another --out"
+            ) from None
+        yield
 
 
 def _memory_limit(text: str) -> int:
@@ -167,21 +215,36 @@ def _memory_limit(text: str) -> int:
 
 
 @contextmanager
-def _dask_client(scheduler: str | None, workers: int | None, memory_limit: int, processes: bool) -> Iterator[Client]:
+def _dask_client(
+    scheduler: str | None, workers: int | None, memory_limit: int, processes: bool
+) -> Iterator[Client]:
     """A client of the given scheduler, or of a new local cluster on loopback, closed afterwards."""
     if scheduler:
         try:
             client = Client(scheduler, timeout="15s")
         except (OSError, TimeoutError, ValueError) as exc:
-            raise InputError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc})") from None
+            raise InputError(
+                f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc})"
+            ) from None
         with client:
             yield client
         return
-    # Worker processes talk over loopback only; threads in this process need no network at all.
+    # Everything on loopback: the workers' connections (threads in this process need none), and the
+    # HTTP servers Dask starts even with no dashboard, which otherwise listen on every interface.
     where = {"host": "127.0.0.1"} if processes else {}
-    with LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=processes, memory_limit=memory_limit,
-                      dashboard_address=None, silence_logs=logging.ERROR, **where) as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=workers or 2,
+            threads_per_worker=1,
+            processes=processes,
+            memory_limit=memory_limit,
+            dashboard_address="127.0.0.1:0",
+            worker_dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+            **where,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 

@@ -86,14 +86,25 @@ def run_partition(partition: Partition, out: str, settings: Settings) -> Partiti
                 report.skip(result)
                 continue
             if len(result.text) > settings.max_chars:
-                report.skip(ReadFailure(result.source or result.id, f"text of {len(result.text):,} characters is "
-                                        f"over the limit of {settings.max_chars:,}: skipped", reason="oversize"))
+                report.skip(
+                    ReadFailure(
+                        result.source or result.id,
+                        f"text of {len(result.text):,} characters is "
+                        f"over the limit of {settings.max_chars:,}: skipped",
+                        reason="oversize",
+                    )
+                )
                 continue
             try:
                 claims = extract(result, kb)
             except Exception as exc:  # one odd document must not cost the partition
-                report.skip(ReadFailure(result.source or result.id, f"extraction failed: {type(exc).__name__}: {exc}",
-                                        reason="extraction-error"))
+                report.skip(
+                    ReadFailure(
+                        result.source or result.id,
+                        f"extraction failed: {type(exc).__name__}: {exc}",
+                        reason="extraction-error",
+                    )
+                )
                 continue
             writer.add(result, claims)
             report.documents += 1
@@ -111,14 +122,20 @@ def read_partition(partition: Partition, settings: Settings) -> Iterator[ReadRes
         yield from _marked(_read_byte_range(Path(partition.paths[0]), partition, settings.max_raw_bytes))
     elif partition.kind == "gz-lines":
         path = Path(partition.paths[0])
-        yield from _marked(read_jsonl_gz_lines(path, partition.start, partition.end or None, settings.max_raw_bytes))
+        yield from _marked(
+            read_jsonl_gz_lines(path, partition.start, partition.end or None, settings.max_raw_bytes)
+        )
     else:
         for name in partition.paths:
             path = Path(name)
             size = path.stat().st_size if path.exists() else 0
             if reader_suffix(path) in _SINGLE_DOCUMENT and size > settings.max_raw_bytes:
-                yield ReadFailure(name, f"file of {size:,} bytes is over the limit of {settings.max_raw_bytes:,} "
-                                        "for one article: skipped unread", reason="oversize")
+                yield ReadFailure(
+                    name,
+                    f"file of {size:,} bytes is over the limit of {settings.max_raw_bytes:,} "
+                    "for one article: skipped unread",
+                    reason="oversize",
+                )
                 continue
             yield from read_paths([path])
 

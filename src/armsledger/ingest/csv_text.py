@@ -48,8 +48,11 @@ def read_csv_file(path: Path) -> Iterator[ReadResult]:
             names = [name.strip().lower() for name in header]
             text_at = _column(names, TEXT_COLUMNS)
             if text_at is None:
-                yield ReadFailure(str(path), f"no text column: expected one of {', '.join(TEXT_COLUMNS)}; "
-                                             f"found {', '.join(header) or 'none'}")
+                yield ReadFailure(
+                    str(path),
+                    f"no text column: expected one of {', '.join(TEXT_COLUMNS)}; "
+                    f"found {', '.join(header) or 'none'}",
+                )
                 return
             where_is = {field: _column(names, options) for field, options in _COLUMNS.items()}
             start = reader.line_num + 1
@@ -57,17 +60,23 @@ def read_csv_file(path: Path) -> Iterator[ReadResult]:
                 yield _document(row, text_at, where_is, path, start)
                 start = reader.line_num + 1
         except UnicodeDecodeError as exc:
-            yield ReadFailure(f"{path}:{reader.line_num + 1}", f"not {encoding} text ({exc.reason}); "
-                                                               "the rows before it were read")
+            yield ReadFailure(
+                f"{path}:{reader.line_num + 1}",
+                f"not {encoding} text ({exc.reason}); the rows before it were read",
+            )
         except csv.Error as exc:
-            yield ReadFailure(f"{path}:{reader.line_num}", f"not valid CSV ({exc}); the rows before it were read")
+            yield ReadFailure(
+                f"{path}:{reader.line_num}", f"not valid CSV ({exc}); the rows before it were read"
+            )
 
 
 def _column(names: list[str], options: tuple[str, ...]) -> int | None:
     return next((names.index(option) for option in options if option in names), None)
 
 
-def _document(row: list[str], text_at: int, where_is: dict[str, int | None], path: Path, line: int) -> ReadResult:
+def _document(
+    row: list[str], text_at: int, where_is: dict[str, int | None], path: Path, line: int
+) -> ReadResult:
     where = f"{path}:{line}"
 
     def cell(field: str) -> str | None:

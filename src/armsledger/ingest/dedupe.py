@@ -39,7 +39,7 @@ def reporting_text(doc: Document) -> str:
         return doc.text
     parts, at = [], 0
     for span in sorted(doc.skipped, key=lambda s: s.start):
-        parts.append(doc.text[at:span.start])
+        parts.append(doc.text[at : span.start])
         at = max(at, span.end)
     parts.append(doc.text[at:])
     return " ".join(parts)
@@ -55,7 +55,7 @@ def signature(text: str) -> np.ndarray | None:
     width = min(SHINGLE_WORDS, len(codes))
     shingles = np.zeros(len(codes) - width + 1, dtype=np.uint64)
     for offset in range(width):
-        shingles = shingles * _ROLL + codes[offset:len(codes) - width + 1 + offset]
+        shingles = shingles * _ROLL + codes[offset : len(codes) - width + 1 + offset]
     shingles = np.unique(shingles) & np.uint64(0xFFFFFFFF)
     hashed = (np.outer(shingles, _A) + _B) % _MERSENNE
     return (hashed.min(axis=0) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
@@ -64,8 +64,10 @@ def signature(text: str) -> np.ndarray | None:
 def band_keys(sig: np.ndarray) -> np.ndarray:
     """One 64-bit key per band of a signature: documents sharing any key are candidates."""
     rows = sig.reshape(BANDS, _ROWS)
-    return np.array([int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8).digest(), "little")
-                     for row in rows], dtype=np.uint64)
+    return np.array(
+        [int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8).digest(), "little") for row in rows],
+        dtype=np.uint64,
+    )
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -110,7 +112,7 @@ def group_sources(
         sizes = np.diff(np.r_[starts, len(sorted_keys)])
         for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
             head = int(members[start])
-            pairs.update((head, int(other)) for other in members[start + 1:start + size])
+            pairs.update((head, int(other)) for other in members[start + 1 : start + size])
     if pairs:
         ordered = sorted(pairs)
         wanted = np.unique(np.array(ordered, dtype=np.int64).ravel())
@@ -149,11 +151,13 @@ def mark_duplicates(docs: list[Document], threshold: float = NEAR_DUPLICATE) -> 
     keys = np.array([content_key(doc.content_hash) for doc in docs], dtype=np.uint64)
     sigs = [signature(reporting_text(doc)) for doc in docs]
     has_signature = np.array([s is not None for s in sigs], dtype=bool)
-    full = np.array([s if s is not None else np.zeros(PERMUTATIONS, np.uint32) for s in sigs],
-                    dtype=np.uint32).reshape(len(docs), PERMUTATIONS)
+    full = np.array(
+        [s if s is not None else np.zeros(PERMUTATIONS, np.uint32) for s in sigs], dtype=np.uint32
+    ).reshape(len(docs), PERMUTATIONS)
     bands = np.array([band_keys(s) for s in full], dtype=np.uint64).reshape(len(docs), BANDS)
-    roots = group_sources(keys, (bands[:, b] for b in range(BANDS)), lambda idx: full[idx],
-                          has_signature, threshold)
+    roots = group_sources(
+        keys, (bands[:, b] for b in range(BANDS)), lambda idx: full[idx], has_signature, threshold
+    )
     sizes = np.bincount(roots, minlength=len(docs))
     for index, doc in enumerate(docs):
         root = int(roots[index])

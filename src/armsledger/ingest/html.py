@@ -21,8 +21,26 @@ from armsledger.model import Document
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Elements whose end is a paragraph break when a fragment becomes plain text.
-_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section",
-           "article", "pre", "figcaption", "dd", "dt")
+_BLOCKS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "tr",
+    "section",
+    "article",
+    "pre",
+    "figcaption",
+    "dd",
+    "dt",
+)
 # Only dates a page declares for itself: guessing from the body would take a date in the story.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
@@ -45,7 +63,10 @@ def document_from_html(markup: str, doc_id: str, source: str, url: str | None = 
     """The article of a web page as a document, or a failure when the page holds none."""
     try:
         found = trafilatura.bare_extraction(
-            markup, url=url, include_comments=False, with_metadata=True,
+            markup,
+            url=url,
+            include_comments=False,
+            with_metadata=True,
             date_extraction_params=_DATE_PARAMS,
         )
     except (ValueError, etree.ParserError) as exc:

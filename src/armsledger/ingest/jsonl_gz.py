@@ -25,8 +25,9 @@ def read_jsonl_gz_file(path: Path) -> Iterator[ReadResult]:
     yield from read_jsonl_gz_lines(path, 0, None)
 
 
-def read_jsonl_gz_lines(path: Path, skip: int, stop: int | None,
-                        max_line_bytes: int | None = None) -> Iterator[ReadResult]:
+def read_jsonl_gz_lines(
+    path: Path, skip: int, stop: int | None, max_line_bytes: int | None = None
+) -> Iterator[ReadResult]:
     """Documents on lines ``skip+1 .. stop`` (1-based, inclusive) of a gzipped corpus file.
 
     A line longer than ``max_line_bytes`` is passed over unread (a failure says so), so one
@@ -40,13 +41,20 @@ def read_jsonl_gz_lines(path: Path, skip: int, stop: int | None,
                     continue
                 if stop is not None and number > stop:
                     break
-                result = too_long(path, number, max_line_bytes) if raw is None else parse_raw_line(raw, path, number)
+                result = (
+                    too_long(path, number, max_line_bytes)
+                    if raw is None
+                    else parse_raw_line(raw, path, number)
+                )
                 if result is not None:
                     read += isinstance(result, Document)
                     yield result
     except EOFError:
-        yield ReadFailure(str(path), f"truncated gzip: the file ends before its end marker; "
-                                     f"{read} documents read before the cut", reason="truncated")
+        yield ReadFailure(
+            str(path),
+            f"truncated gzip: the file ends before its end marker; {read} documents read before the cut",
+            reason="truncated",
+        )
     except gzip.BadGzipFile:
         yield ReadFailure(str(path), "not a gzip file: expected gzipped JSON lines")
     except zlib.error as exc:
@@ -72,7 +80,9 @@ def bounded_lines(stream: BinaryIO, limit: int | None) -> Iterator[tuple[bytes |
 
 def too_long(path: Path, number: int, limit: int | None) -> ReadFailure:
     """The failure for a line over the size limit."""
-    return ReadFailure(f"{path}:{number}", f"line longer than {limit} bytes: skipped unread", reason="oversize")
+    return ReadFailure(
+        f"{path}:{number}", f"line longer than {limit} bytes: skipped unread", reason="oversize"
+    )
 
 
 def parse_raw_line(raw: bytes, path: Path, number: int) -> ReadResult | None:

@@ -78,11 +78,13 @@ def _page(record: Any, page: tuple[str, bytes | None], where: str) -> ReadResult
     if content_type.startswith("HTTP status"):
         return ReadFailure(where, f"{uri}: {content_type}, not a page: skipped", reason="not-html")
     if _media(content_type) not in _HTML_TYPES:
-        return ReadFailure(where, f"{uri}: {_media(content_type) or 'no content type'}, not HTML: skipped",
-                           reason="not-html")
+        return ReadFailure(
+            where, f"{uri}: {_media(content_type) or 'no content type'}, not HTML: skipped", reason="not-html"
+        )
     if body is None:
-        return ReadFailure(where, f"{uri}: page larger than {MAX_PAGE_BYTES // 2**20} MB: skipped",
-                           reason="oversize")
+        return ReadFailure(
+            where, f"{uri}: page larger than {MAX_PAGE_BYTES // 2**20} MB: skipped", reason="oversize"
+        )
     declared = _CHARSET.search(content_type)
     try:
         markup = decode_markup(body, declared.group(1) if declared else None)
@@ -109,8 +111,11 @@ def _is_warc(path: Path) -> bool:
 
 
 def _truncated(path: Path, pages: int) -> ReadFailure:
-    return ReadFailure(str(path), f"truncated WARC: the file ends inside a record; {pages} pages read before the cut",
-                       reason="truncated")
+    return ReadFailure(
+        str(path),
+        f"truncated WARC: the file ends inside a record; {pages} pages read before the cut",
+        reason="truncated",
+    )
 
 
 def _first_line(problem: Exception) -> str:
