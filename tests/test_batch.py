@@ -5,12 +5,14 @@ from __future__ import annotations
 import fcntl
 import gzip
 import json
+import logging
 from io import BytesIO
 from itertools import pairwise
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from distributed import LocalCluster
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -294,3 +296,21 @@ def test_a_second_run_on_the_same_folder_is_refused_while_one_runs(tmp_path: Pat
     assert (
         run_batch([path], out, workers=1, processes=False, progress=False, say=lambda _: None).documents == 2
     )
+
+
+def test_an_existing_cluster_by_address_and_a_bad_address(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    _write_jsonl(path, _articles(4))
+    with LocalCluster(
+        n_workers=1,
+        processes=False,
+        dashboard_address="127.0.0.1:0",
+        worker_dashboard_address="127.0.0.1:0",
+        silence_logs=logging.ERROR,
+    ) as cluster:
+        summary = run_batch(
+            [path], tmp_path / "out", scheduler=cluster.scheduler_address, progress=False, say=lambda _: None
+        )
+    assert (summary.ran, summary.documents) == (1, 4)
+    with pytest.raises(InputError, match="--scheduler nonsense://x: cannot reach a Dask scheduler there"):
+        run_batch([path], tmp_path / "out2", scheduler="nonsense://x", progress=False, say=lambda _: None)
