@@ -21,6 +21,7 @@ run: install
 
 test: install
 	sh scripts/ensure-chromium.sh
+	sh scripts/ensure-postgres.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 

@@ -1,0 +1,160 @@
+"""The store on a real PostgreSQL server: a throwaway cluster on loopback, started for these tests."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from armsledger.curation import ConflictError, new_edit
+from armsledger.export import render_table
+from armsledger.store import StoreError, open_store
+from armsledger.store.ledger import record_edit, store_batch
+from armsledger.store.queries import counts, curated_register, load_edits, register_view, search
+from armsledger.store.schema import Base
+from test_store import ARMSLEDGER, _corpus, cli, tb2_batch
+
+TB2 = "TUR/UKR/bayraktartb2"
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    if os.environ.get("ARMSLEDGER_PG_BIN"):
+        found.append(str(Path(os.environ["ARMSLEDGER_PG_BIN"]) / "initdb"))
+    return Path(found[-1]).parent if found and Path(found[-1]).exists() else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[str]:
+    """A PostgreSQL cluster on 127.0.0.1 for this module; yields a URL without a database name."""
+    bin_dir = _pg_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql (make test installs them)")
+    # Not under pytest's private temporary folder: the server's user must be able to reach it.
+    root = Path(tempfile.mkdtemp(prefix="armsledger-pg-"))
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        # initdb refuses to run as root: run the server as the postgres user.
+        if shutil.which("runuser") is None:
+            pytest.skip("running as root without runuser: cannot start PostgreSQL as another user")
+        shutil.chown(root, "postgres", "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    data, log, port = root / "data", root / "server.log", _free_port()
+    subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "armsledger",
+                    "--no-sync", "-E", "UTF8"], check=True, capture_output=True)
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off"
+    subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w",
+                    "start"], check=True, capture_output=True)
+    try:
+        yield f"postgresql://armsledger@127.0.0.1:{port}"
+    finally:
+        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server: str, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty database on the test server."""
+    import psycopg
+
+    name = "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50]
+    with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{pg_server}/{name}"
+
+
+def test_migrations_on_postgresql_match_the_orm(pg_url: str) -> None:
+    store = open_store(pg_url)
+    assert store.dialect == "postgresql"
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    store.close()
+    open_store(pg_url).close()
+
+
+def test_idempotent_batches_and_identical_register_on_postgresql(pg_url: str) -> None:
+    store = open_store(pg_url)
+    first = store_batch(store, tb2_batch())
+    assert (first.new_documents, first.new_claims) == (3, 4)
+    with store.reading() as session:
+        before = render_table(register_view(session))
+        row = curated_register(session).row(TB2)
+    assert row is not None and (row.number_ordered, row.number_delivered) == (36, 6)
+    second = store_batch(store, tb2_batch())
+    assert (second.new_documents, second.new_claims) == (0, 0)
+    with store.reading() as session:
+        assert render_table(register_view(session)) == before
+        assert counts(session)["documents"] == 3
+        assert [h["ref"] for h in search(session, "Kyiv") if h["kind"] == "document"] == ["b"]
+    store.close()
+
+
+def test_edits_conflicts_and_rebuilds_on_postgresql(pg_url: str) -> None:
+    store = open_store(pg_url)
+    store_batch(store, tb2_batch())
+    record_edit(store, new_edit("row", TB2, "correct", "ana", "", field="number_ordered", new_value=12), expected=36)
+    with pytest.raises(ConflictError):
+        record_edit(store, new_edit("row", TB2, "correct", "ben", "", field="number_ordered", new_value=48),
+                    expected=36)
+    record_edit(store, new_edit("row", "TUR/UKR/category:other", "reject", "ana"))
+    store_batch(store, tb2_batch()[:2], clear_first=True)
+    with store.reading() as session:
+        edits = load_edits(session)
+        curated = curated_register(session)
+    assert [(e.who, e.status) for e in edits] == [("ana", "applied"), ("ana", "orphaned")]
+    assert curated.row(TB2).number_ordered == 12  # type: ignore[union-attr]
+    store.close()
+
+
+def test_two_builds_at_once_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    shared = _corpus(tmp_path / "shared.jsonl", 30, "s")
+    procs = [subprocess.Popen([*ARMSLEDGER, "build", str(shared), str(_corpus(tmp_path / f"{n}.jsonl", 10, n)),
+                               "--db", pg_url, "--batch-size", "4"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in ("a", "b")]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    store = open_store(pg_url, create=False)
+    with store.reading() as session:
+        numbers = counts(session)
+    store.close()
+    assert numbers["documents"] == 50
+
+
+def test_a_server_that_is_down_gets_a_clear_message(tmp_path: Path) -> None:
+    url = f"postgresql://armsledger@127.0.0.1:{_free_port()}/ledger"
+    result = cli("register", "--db", url)
+    assert result.returncode == 1
+    assert "cannot connect to the database server at postgresql+psycopg://armsledger@127.0.0.1" in result.stderr
+    assert "Traceback" not in result.stderr
+    with pytest.raises(StoreError, match="cannot connect"):
+        open_store(url)
+
+
+def test_newer_schema_on_postgresql(pg_url: str) -> None:
+    import psycopg
+
+    open_store(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
+    result = subprocess.run([sys.executable, "-m", "armsledger.cli", "register", "--db", pg_url],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "is newer than this armsledger knows" in result.stderr
