@@ -140,8 +140,8 @@ _CUES = [
     ),
     _cue(
         r"order(?:ed|s|ing)?|bought|buys?|buying|purchas(?:e|es|ed|ing)|acquir(?:e|es|ed|ing)|acquisition"
-        r"|procur(?:e|es|ed|ing|ement)|finali[sz](?:e|es|ed|ing)|won an order|pledg(?:e|es|ed|ing)"
-        r"|promis(?:e|es|ed|ing)|en route|set to receive|(?:is|are) to receive|expected to receive|will receive",
+        r"|procur(?:e|es|ed|ing|ement)|finali[sz](?:e|es|ed|ing)|won an order"
+        r"|en route|set to receive|(?:is|are) to receive|expected to receive|will receive",
         "ordered",
         "sale",
         "receive",
@@ -149,6 +149,23 @@ _CUES = [
         True,
     ),
     _cue(r"agreed", "ordered", "sale", "neutral", False, True),
+    _cue(
+        r"pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|commit(?:s|ted)? to (?:send|supply|provide|deliver)",
+        "ordered",
+        "aid",
+        "supply",
+        False,
+        True,
+    ),
+    _cue(r"leas(?:e|es|ed|ing)", "delivered", "lease", "receive", False, True),
+    _cue(
+        r"sought(?!\s+to\b)|seek(?:s|ing)?(?!\s+to\b)|request(?:ed|s|ing)? (?:more|additional)",
+        "interest",
+        "sale",
+        "receive",
+        True,
+        True,
+    ),
     _cue(r"agreed to (?:buy|purchase|acquire|procure)", "ordered", "sale", "receive", False, True),
     _cue(r"customers?|clients?|buyers?|importers?", "ordered", "sale", "receive", False, True),
     _cue(r"sold|sells?|selling|sales?", "ordered", "sale", "supply", False, True),

@@ -47,6 +47,9 @@ def find_mentions(text: str, kb: Knowledge, offset: int = 0) -> list[Mention]:
             continue
         entry, end_char, used = hit
         start_char = tokens[i][0]
+        if entry.kind == "equipment" and re.search(r"\b(?:anti|counter)-$", text[:start_char]):
+            i += used  # "anti-aircraft guns" are not aircraft
+            continue
         found.append(_entry_mention(entry, start_char + offset, end_char + offset, text[start_char:end_char]))
         i += used
     found = _drop_person_names(text, found, offset)

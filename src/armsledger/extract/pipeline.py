@@ -35,7 +35,7 @@ _QUICK = re.compile(
     r"|purchas|acqui|procur|receiv|arriv|servic|deploy|operat|equipped|use|fleet|contract|deal|agree|sign|negotiat"
     r"|talk|pipeline|plan|intend|intent|approv|offer|bid|tender|interest|potential|candidate|consider|want|whether"
     r"|cancel|suspend|halt|froze|freez|scrap|remov|exclud|allowed|block|embargo|refus|drop|pull|withdr|terminat"
-    r"|stop|reject|customer|client|buyer|joint venture|produc|manufactur|build|aid|assistance|turned to|help|land"
+    r"|stop|reject|customer|client|buyer|joint venture|produc|manufactur|build|aid|assistance|turned to|help|land|leas"
     r"|reach|appear|complet|finali|won|eye|keen|seek|mull|prepared|willing|could|may|might|tries|tested|proven|using",
     re.I,
 )
@@ -362,6 +362,11 @@ def _recipients(
     # the previous sentences were about.
     if recent and recent[-1].recipient != supplier and set(statuses) <= {"planned", "interest"}:
         return [recent[-1].recipient]
+    # When the sentences just before all speak of one recipient, a new supplier named
+    # without one ("Britain sent 14 Challenger 2 tanks") sends to it too.
+    takers = {c.recipient for c in recent}
+    if len(takers) == 1 and supplier not in takers and len({c.supplier for c in recent}) > 1:
+        return list(takers)
     return []
 
 

@@ -32,7 +32,8 @@ _LIST_GAP = re.compile(
 # After a demonym, the nouns that make it stand for the state as a party.
 _DEMONYM_PARTY = re.compile(
     r"^\s+(?:armed forces|forces|army|armies|military|militaries|air force|navy|government|troops|defen[cs]e ministry"
-    r"|ministry of defen[cs]e|defen[cs]e forces|side)\b"
+    r"|ministry of defen[cs]e|defen[cs]e forces|side)\b",
+    re.I,
 )
 _ARRIVAL = re.compile(r"arriv|appeared|service|deploy|landed|reached|operat|fleet|delivered", re.I)
 # A state followed by these is a modifier of something else ("U.S. sanctions", "Turkey's border").
@@ -54,6 +55,17 @@ _NOT_FROM_GOODS = re.compile(
     r"rebukes?|criticism|opposition|pressure|threats?|protests?|warnings?|objections?|condemnation|response"
     r"|benefited|benefitted|away|far|apart|independence|sanctions|retaliation|backlash|support|attacks?"
     r"|invasion|aggression|withdrawal|exit|resignation|visit|delegation|officials?|ministers?|envoys?"
+)
+_POSSESSIVE_RELATION = re.compile(
+    r"^['’]s\s+(?:[a-z\-]+\s+){0,3}(?P<noun>suppliers?|providers?|vendors?|sources?|customers?|clients?|buyers?"
+    r"|importers?|recipients?)\b",
+    re.I,
+)
+_TAKER_NOUNS = ("supplier", "provider", "vendor", "source")
+_SPEAKER_AFTER = re.compile(
+    r"^\s+(?:said|says|told|reported|announced|stated|added|confirmed|claimed)\b(?!\s+(?:that\s+)?(?:it|they)\b)"
+    r"|^(?:['’]s)?\s+(?:\w+\s+){0,2}(?:said|says|told|reported|announced|stated|confirmed)\b(?!\s+(?:it|they)\b)",
+    re.I,
 )
 _FROM_TO = re.compile(r"^\s+to\s+(?:the\s+)?[A-Z]")
 _CONFLICT_AFTER = re.compile(r"^\s*(?:-|–)?\s*(?:backed|based|led|controlled|held|allied|aligned)\b", re.I)
@@ -124,12 +136,11 @@ def assign_roles(
 
     groups = _list_groups(sentence, offset, parties)
     # A list is real when "and"/"or" joins it; bare commas may be appositions ("Dassault, the UAE").
-    real_lists: dict[int, bool] = {}
-    for a, b in itertools.pairwise(parties):
-        if groups[id(a)] == groups[id(b)] and re.search(
-            r"\b(?:and|or)\b|&", sentence[a.end - offset : b.start - offset]
-        ):
-            real_lists[groups[id(a)]] = True
+    real_lists = {
+        gid: _joined(sentence, offset, [p for p in parties if groups[id(p)] == gid])
+        for gid in set(groups.values())
+    }
+    preset = _possessive_relations(sentence, offset, parties)
     for party in parties:
         head = parties[groups[id(party)]]
         if (
@@ -166,7 +177,7 @@ def assign_roles(
         if cue_after is not None and any(
             party.end < q.start < cue_after.start and q.text != party.text
             for q in parties
-            if groups[id(q)] != groups[id(party)]
+            if groups[id(q)] != groups[id(party)] and id(q) not in preset
         ):
             # Another state stands between this one and the verb: it is the subject, not this one.
             if word in ("", "and"):
@@ -331,6 +342,34 @@ def _closer(party: Party, after: Cue, before: Cue) -> bool:
     return after.start - party.end <= party.start - before.end + 40
 
 
+def _joined(sentence: str, offset: int, group: list[Party]) -> bool:
+    """Whether a run of parties is a coordinated list: "and"/"or" inside it or right after it."""
+    if len(group) < 2:
+        return False
+    gaps = [sentence[a.end - offset : b.start - offset] for a, b in itertools.pairwise(group)]
+    after = sentence[group[-1].end - offset : group[-1].end - offset + 12]
+    return (
+        any(re.search(r"\b(?:and|or)\b|&", gap) for gap in gaps)
+        or bool(re.match(r",?\s+(?:and|or)\b", after))
+        or len({p.end for p in group}) == 1
+    )
+
+
+def _possessive_relations(sentence: str, offset: int, parties: list[Party]) -> set[int]:
+    """ "India's largest arms supplier" makes India a taker; "Russia's biggest customers" makes Russia a giver."""
+    preset: set[int] = set()
+    for party in parties:
+        after = sentence[party.end - offset : party.end - offset + 60]
+        match = _POSSESSIVE_RELATION.match(after)
+        if match and party.role is None:
+            party.role = RECIPIENT if match.group("noun").lower().startswith(_TAKER_NOUNS) else SUPPLIER
+            preset.add(id(party))
+        elif party.role is None and _SPEAKER_AFTER.match(after):
+            party.role = IGNORE  # ", the White House said": the source of the report
+            preset.add(id(party))
+    return preset
+
+
 def _share_list_roles(sentence: str, offset: int, parties: list[Party]) -> None:
     """Members of one coordinated list take the role of the member that has one."""
     groups: list[list[Party]] = []
@@ -344,8 +383,9 @@ def _share_list_roles(sentence: str, offset: int, parties: list[Party]) -> None:
         groups.append([party])
     for group in groups:
         roles = [p.role for p in group if p.role not in (None,)]
-        if not roles:
-            continue
+        joined = _joined(sentence, offset, group)
+        if not roles or (len(group) > 1 and not joined and len({p.end for p in group}) > 1):
+            continue  # bare commas may be appositions ("to Moscow, the White House said")
         role = roles[0]
         for p in group:
             if p.role is None:
