@@ -45,15 +45,50 @@ class Ledger:
             claims = q.all_claims(session)
             curated = q.curated_register(session)
         row_of = {c: r.key for r in curated.rows for c in r.claims}
-        records: list[dict[str, Any]] = [{
-            "key": c.key, "doc": c.doc, "supplier": c.supplier, "recipient": c.recipient, "system": c.system,
-            "category": c.category, "quantity": c.quantity, "deal": c.deal, "status": c.status, "year": c.year,
-            "incremental": c.incremental, "vague_quantity": c.vague_quantity, "evidence": c.evidence,
-            "start": c.start, "end": c.end, "published": c.published, "row": row_of.get(c.key),
-        } for c in claims]
-        frame = pd.DataFrame.from_records(records, columns=[
-            "key", "doc", "supplier", "recipient", "system", "category", "quantity", "deal", "status", "year",
-            "incremental", "vague_quantity", "evidence", "start", "end", "published", "row"])
+        records: list[dict[str, Any]] = [
+            {
+                "key": c.key,
+                "doc": c.doc,
+                "supplier": c.supplier,
+                "recipient": c.recipient,
+                "system": c.system,
+                "category": c.category,
+                "quantity": c.quantity,
+                "deal": c.deal,
+                "status": c.status,
+                "year": c.year,
+                "incremental": c.incremental,
+                "vague_quantity": c.vague_quantity,
+                "evidence": c.evidence,
+                "start": c.start,
+                "end": c.end,
+                "published": c.published,
+                "row": row_of.get(c.key),
+            }
+            for c in claims
+        ]
+        frame = pd.DataFrame.from_records(
+            records,
+            columns=[
+                "key",
+                "doc",
+                "supplier",
+                "recipient",
+                "system",
+                "category",
+                "quantity",
+                "deal",
+                "status",
+                "year",
+                "incremental",
+                "vague_quantity",
+                "evidence",
+                "start",
+                "end",
+                "published",
+                "row",
+            ],
+        )
         for name in ("quantity", "year"):
             frame[name] = frame[name].astype("Int64")
         return frame
@@ -64,10 +99,22 @@ class Ledger:
 
         with self.store.reading() as session:
             docs = q.documents(session)
-            records = [{"doc": d.doc_id, "content_hash": d.content_hash, "url": d.url, "published": d.published,
-                        "title": d.title, "source": d.source, "chars": len(d.text), "text": d.text} for d in docs]
-        return pd.DataFrame.from_records(records, columns=["doc", "content_hash", "url", "published", "title",
-                                                           "source", "chars", "text"])
+            records = [
+                {
+                    "doc": d.doc_id,
+                    "content_hash": d.content_hash,
+                    "url": d.url,
+                    "published": d.published,
+                    "title": d.title,
+                    "source": d.source,
+                    "chars": len(d.text),
+                    "text": d.text,
+                }
+                for d in docs
+            ]
+        return pd.DataFrame.from_records(
+            records, columns=["doc", "content_hash", "url", "published", "title", "source", "chars", "text"]
+        )
 
     def edits(self) -> pd.DataFrame:
         """Every analyst's edit, in the order made, with whether it applies now."""
@@ -81,9 +128,23 @@ class Ledger:
             data = e.to_json()
             data["status"], data["note"] = outcomes.get(e.uid, (e.status, e.note))
             records.append(data)
-        return pd.DataFrame.from_records(records, columns=["uid", "target_kind", "target", "action", "field",
-                                                           "old_value", "new_value", "who", "at", "why", "status",
-                                                           "note"])
+        return pd.DataFrame.from_records(
+            records,
+            columns=[
+                "uid",
+                "target_kind",
+                "target",
+                "action",
+                "field",
+                "old_value",
+                "new_value",
+                "who",
+                "at",
+                "why",
+                "status",
+                "note",
+            ],
+        )
 
 
 def open_ledger(db: str | os.PathLike[str] | None = None) -> Ledger:

@@ -66,9 +66,20 @@ class Edit:
 
     def to_json(self) -> dict[str, Any]:
         """The edit as a plain dict, for export and storage."""
-        return {"uid": self.uid, "target_kind": self.target_kind, "target": self.target, "action": self.action,
-                "field": self.field, "old_value": self.old_value, "new_value": self.new_value, "who": self.who,
-                "at": self.at, "why": self.why, "status": self.status, "note": self.note}
+        return {
+            "uid": self.uid,
+            "target_kind": self.target_kind,
+            "target": self.target,
+            "action": self.action,
+            "field": self.field,
+            "old_value": self.old_value,
+            "new_value": self.new_value,
+            "who": self.who,
+            "at": self.at,
+            "why": self.why,
+            "status": self.status,
+            "note": self.note,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], where: str = "edit") -> Edit:
@@ -76,10 +87,25 @@ class Edit:
         missing = [k for k in ("uid", "target_kind", "target", "action", "who", "at") if not data.get(k)]
         if missing:
             raise InputError(f"{where}: missing {', '.join(missing)}")
-        edit = cls(**{k: data.get(k) for k in ("uid", "target_kind", "target", "action", "field", "old_value",
-                                                "new_value", "who", "at")},
-                   why=str(data.get("why") or ""), status=str(data.get("status") or "applied"),
-                   note=str(data.get("note") or ""))
+        edit = cls(
+            **{
+                k: data.get(k)
+                for k in (
+                    "uid",
+                    "target_kind",
+                    "target",
+                    "action",
+                    "field",
+                    "old_value",
+                    "new_value",
+                    "who",
+                    "at",
+                )
+            },
+            why=str(data.get("why") or ""),
+            status=str(data.get("status") or "applied"),
+            note=str(data.get("note") or ""),
+        )
         validate(edit, where)
         return edit
 
@@ -89,8 +115,16 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def new_edit(target_kind: str, target: str, action: str, who: str, why: str = "", field: str | None = None,
-             old_value: Any = None, new_value: Any = None) -> Edit:
+def new_edit(
+    target_kind: str,
+    target: str,
+    action: str,
+    who: str,
+    why: str = "",
+    field: str | None = None,
+    old_value: Any = None,
+    new_value: Any = None,
+) -> Edit:
     """A fresh edit with its own id and time, checked for sense."""
     edit = Edit(uuid.uuid4().hex, target_kind, target, action, field, old_value, new_value, who, now(), why)
     validate(edit, "edit")
@@ -103,12 +137,15 @@ def validate(edit: Edit, where: str) -> None:
         raise InputError(f"{where}: target kind {edit.target_kind!r} is not 'row' or 'claim'")
     allowed = ROW_ACTIONS if edit.target_kind == "row" else CLAIM_ACTIONS
     if edit.action not in allowed:
-        raise InputError(f"{where}: a {edit.target_kind} edit is one of {', '.join(sorted(allowed))}, "
-                         f"not {edit.action!r}")
+        raise InputError(
+            f"{where}: a {edit.target_kind} edit is one of {', '.join(sorted(allowed))}, not {edit.action!r}"
+        )
     if not edit.who.strip():
         raise InputError(f"{where}: who made the edit is required (--who NAME)")
     if edit.action == "correct" and edit.field not in EDITABLE:
-        raise InputError(f"{where}: field {edit.field!r} cannot be corrected; editable: {', '.join(EDITABLE)}")
+        raise InputError(
+            f"{where}: field {edit.field!r} cannot be corrected; editable: {', '.join(EDITABLE)}"
+        )
     if edit.action == "merge" and not isinstance(edit.new_value, str):
         raise InputError(f"{where}: a merge names the row merged in")
     if edit.action == "split" and not (isinstance(edit.new_value, list) and edit.new_value):
@@ -201,8 +238,9 @@ def _day(edit: Edit) -> str:
     return edit.at[:10]
 
 
-def apply_edits(rows: Iterable[Row], edits: Iterable[Edit],
-                claims_by_row: Mapping[str, list[LedgerClaim]]) -> Curated:
+def apply_edits(
+    rows: Iterable[Row], edits: Iterable[Edit], claims_by_row: Mapping[str, list[LedgerClaim]]
+) -> Curated:
     """The register with every edit applied, in order; claims_by_row covers ``needed_rows``."""
     table: dict[str, Row] = {r.key: r for r in rows}
     members: dict[str, list[LedgerClaim]] = {k: list(v) for k, v in claims_by_row.items()}
@@ -294,19 +332,30 @@ def apply_edits(rows: Iterable[Row], edits: Iterable[Edit],
             row = replace(row, provenance=dict(row.provenance))
             (table if row.key in table else rejected)[row.key] = row
             current = getattr(row, e.field)
-            note = "" if current == e.old_value else \
-                f"{e.field} was {_show(e.old_value)} when edited, the register now says {_show(current)}"
+            note = (
+                ""
+                if current == e.old_value
+                else f"{e.field} was {_show(e.old_value)} when edited, the register now says {_show(current)}"
+            )
             setattr(row, e.field, e.new_value)
             machine = row.provenance.get(e.field)
             rule = f"set to {_show(e.new_value)} by {e.who} on {_day(e)}" + (f": {e.why}" if e.why else "")
             rule += f" (was {_show(current)})"
-            row.provenance[e.field] = Provenance(rule, list(machine.claims) if machine else [],
-                                                 list(machine.documents) if machine else [],
-                                                 list(machine.disagree) if machine else [])
+            row.provenance[e.field] = Provenance(
+                rule,
+                list(machine.claims) if machine else [],
+                list(machine.documents) if machine else [],
+                list(machine.disagree) if machine else [],
+            )
             done(e, row.key, f"{e.field} set to {_show(e.new_value)}", note)
 
-    return Curated(rows=[table[k] for k in sorted(table)], rejected=[rejected[k] for k in sorted(rejected)],
-                   outcomes=outcomes, notes={k: notes[k] for k in sorted(notes)}, accepted=accepted)
+    return Curated(
+        rows=[table[k] for k in sorted(table)],
+        rejected=[rejected[k] for k in sorted(rejected)],
+        outcomes=outcomes,
+        notes={k: notes[k] for k in sorted(notes)},
+        accepted=accepted,
+    )
 
 
 def _show(value: Any) -> str:
@@ -326,6 +375,8 @@ def check_expected(curated: Curated, kind: str, target: str, name: str | None, e
         raise InputError(f"no register row {target!r}")
     current = getattr(row, name)
     if expected is not UNSET and current != expected:
-        raise ConflictError(f"{target}: {name} is now {_show(current)}, not {_show(expected)} as expected; "
-                            "someone changed it since you read it. Look again (armsledger show) and retry.")
+        raise ConflictError(
+            f"{target}: {name} is now {_show(current)}, not {_show(expected)} as expected; "
+            "someone changed it since you read it. Look again (armsledger show) and retry."
+        )
     return current

@@ -27,12 +27,32 @@ if TYPE_CHECKING:
 
 FORMATS: tuple[str, ...] = ("csv", "json", "parquet", "graphml", "gexf")
 REGISTER_COLUMNS: tuple[str, ...] = (
-    "key", "supplier", "recipient", "system", "category", "number_ordered", "year_of_order", "number_delivered",
-    "years_of_delivery", "status", "deal", "confidence", "documents", "claims", "edits", "sipri",
+    "key",
+    "supplier",
+    "recipient",
+    "system",
+    "category",
+    "number_ordered",
+    "year_of_order",
+    "number_delivered",
+    "years_of_delivery",
+    "status",
+    "deal",
+    "confidence",
+    "documents",
+    "claims",
+    "edits",
+    "sipri",
 )
 # Columns after SIPRI's own, so a diff against SIPRI's export lines up column by column.
 EXTRA_COLUMNS: tuple[str, ...] = ("armsledger row", "Confidence", "Documents", "Edits")
-_DEAL_COMMENT = {"aid": "Aid", "production": "Licensed production", "lease": "Lease", "sale": "", "unknown": ""}
+_DEAL_COMMENT = {
+    "aid": "Aid",
+    "production": "Licensed production",
+    "lease": "Lease",
+    "sale": "",
+    "unknown": "",
+}
 
 
 @dataclass(slots=True)
@@ -71,13 +91,26 @@ def register_records(view: RegisterView) -> list[dict[str, Any]]:
     """One flat dict per visible row, with the register's columns."""
     records = []
     for row in view.rows:
-        records.append({
-            "key": row.key, "supplier": row.supplier, "recipient": row.recipient, "system": row.system,
-            "category": row.category, "number_ordered": row.number_ordered, "year_of_order": row.year_of_order,
-            "number_delivered": row.number_delivered, "years_of_delivery": list(row.years_of_delivery),
-            "status": row.status, "deal": row.deal, "confidence": row.confidence, "documents": list(row.documents),
-            "claims": list(row.claims), "edits": view.notes(row), "sipri": view.sipri_note(row),
-        })
+        records.append(
+            {
+                "key": row.key,
+                "supplier": row.supplier,
+                "recipient": row.recipient,
+                "system": row.system,
+                "category": row.category,
+                "number_ordered": row.number_ordered,
+                "year_of_order": row.year_of_order,
+                "number_delivered": row.number_delivered,
+                "years_of_delivery": list(row.years_of_delivery),
+                "status": row.status,
+                "deal": row.deal,
+                "confidence": row.confidence,
+                "documents": list(row.documents),
+                "claims": list(row.claims),
+                "edits": view.notes(row),
+                "sipri": view.sipri_note(row),
+            }
+        )
     return records
 
 
@@ -87,26 +120,56 @@ def footer(view: RegisterView) -> list[str]:
     if view.edits:
         outcomes = view.curated.outcomes
         orphaned = [e for e in view.edits if outcomes.get(e.uid, ("applied", ""))[0] == "orphaned"]
-        lines.append(f"{len(view.edits)} edit(s): {len(view.edits) - len(orphaned)} applied, "
-                     f"{len(orphaned)} orphaned")
+        lines.append(
+            f"{len(view.edits)} edit(s): {len(view.edits) - len(orphaned)} applied, {len(orphaned)} orphaned"
+        )
         for e in orphaned:
-            lines.append(f"  orphaned edit {e.uid[:8]} ({e.action} {e.target} by {e.who}): {outcomes[e.uid][1]}")
+            lines.append(
+                f"  orphaned edit {e.uid[:8]} ({e.action} {e.target} by {e.who}): {outcomes[e.uid][1]}"
+            )
     if view.curated.rejected:
-        lines.append(f"{len(view.curated.rejected)} row(s) rejected by analysts: "
-                     + ", ".join(r.key for r in view.curated.rejected))
+        lines.append(
+            f"{len(view.curated.rejected)} row(s) rejected by analysts: "
+            + ", ".join(r.key for r in view.curated.rejected)
+        )
     return lines
 
 
 def render_table(view: RegisterView) -> str:
     """The register as a fixed-width table for a terminal."""
     with_sipri = bool(view.sipri.count)
-    headers = ["row", "supplier", "recipient", "system", "ordered", "year", "delivered", "delivery years",
-               "status", "deal", "conf", "docs", "edited"] + (["sipri"] if with_sipri else [])
+    headers = [
+        "row",
+        "supplier",
+        "recipient",
+        "system",
+        "ordered",
+        "year",
+        "delivered",
+        "delivery years",
+        "status",
+        "deal",
+        "conf",
+        "docs",
+        "edited",
+    ] + (["sipri"] if with_sipri else [])
     body = []
     for row in view.rows:
-        line = [row.key, row.supplier, row.recipient, row.system or f"({row.category})", _cell(row.number_ordered),
-                _cell(row.year_of_order), _cell(row.number_delivered), _years(row.years_of_delivery), row.status,
-                row.deal, f"{row.confidence:.3f}", str(len(row.documents)), "yes" if view.notes(row) else ""]
+        line = [
+            row.key,
+            row.supplier,
+            row.recipient,
+            row.system or f"({row.category})",
+            _cell(row.number_ordered),
+            _cell(row.year_of_order),
+            _cell(row.number_delivered),
+            _years(row.years_of_delivery),
+            row.status,
+            row.deal,
+            f"{row.confidence:.3f}",
+            str(len(row.documents)),
+            "yes" if view.notes(row) else "",
+        ]
         if with_sipri:
             line.append(view.sipri_note(row))
         body.append(line)
@@ -135,9 +198,11 @@ def render_json(view: RegisterView) -> str:
     body = {
         "rows": rows,
         "rejected": [r.key for r in view.curated.rejected],
-        "orphaned_edits": [{"uid": e.uid, "action": e.action, "target": e.target, "who": e.who,
-                            "note": outcomes[e.uid][1]} for e in view.edits
-                           if outcomes.get(e.uid, ("applied", ""))[0] == "orphaned"],
+        "orphaned_edits": [
+            {"uid": e.uid, "action": e.action, "target": e.target, "who": e.who, "note": outcomes[e.uid][1]}
+            for e in view.edits
+            if outcomes.get(e.uid, ("applied", ""))[0] == "orphaned"
+        ],
     }
     return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
@@ -155,18 +220,40 @@ def _description(row: Row, kb: Knowledge) -> str:
 def sipri_records(view: RegisterView) -> list[list[str]]:
     """Rows in SIPRI trade-register column order, names spelled as SIPRI spells them."""
     out = []
-    for row in sorted(view.rows, key=lambda r: (sipri_name(r.recipient, view.kb, view.sipri_names),
-                                                sipri_name(r.supplier, view.kb, view.sipri_names), r.key)):
+    for row in sorted(
+        view.rows,
+        key=lambda r: (
+            sipri_name(r.recipient, view.kb, view.sipri_names),
+            sipri_name(r.supplier, view.kb, view.sipri_names),
+            r.key,
+        ),
+    ):
         comments = [c for c in (_DEAL_COMMENT.get(row.deal, ""),) if c]
         comments.append("sources: " + ", ".join(row.documents))
-        out.append([
-            sipri_name(row.recipient, view.kb, view.sipri_names), sipri_name(row.supplier, view.kb, view.sipri_names),
-            _cell(row.year_of_order), _uncertain(row, "year_of_order"), _cell(row.number_ordered),
-            _uncertain(row, "number_ordered"), row.system or "", _description(row, view.kb),
-            _cell(row.number_delivered), _uncertain(row, "number_delivered"), _years(row.years_of_delivery),
-            row.status, "; ".join(comments), "", "", "",
-            row.key, f"{row.confidence:.3f}", "; ".join(row.documents), "; ".join(view.notes(row)),
-        ])
+        out.append(
+            [
+                sipri_name(row.recipient, view.kb, view.sipri_names),
+                sipri_name(row.supplier, view.kb, view.sipri_names),
+                _cell(row.year_of_order),
+                _uncertain(row, "year_of_order"),
+                _cell(row.number_ordered),
+                _uncertain(row, "number_ordered"),
+                row.system or "",
+                _description(row, view.kb),
+                _cell(row.number_delivered),
+                _uncertain(row, "number_delivered"),
+                _years(row.years_of_delivery),
+                row.status,
+                "; ".join(comments),
+                "",
+                "",
+                "",
+                row.key,
+                f"{row.confidence:.3f}",
+                "; ".join(row.documents),
+                "; ".join(view.notes(row)),
+            ]
+        )
     return out
 
 
@@ -186,8 +273,9 @@ def to_dataframe(view: RegisterView) -> pd.DataFrame:
     records = register_records(view)
     by_key = {r.key: r for r in view.rows}
     for rec in records:
-        rec["provenance"] = json.dumps({k: v.to_json() for k, v in by_key[rec["key"]].provenance.items()},
-                                       ensure_ascii=False)
+        rec["provenance"] = json.dumps(
+            {k: v.to_json() for k, v in by_key[rec["key"]].provenance.items()}, ensure_ascii=False
+        )
     columns = [*REGISTER_COLUMNS, "provenance"]
     frame = pd.DataFrame.from_records(records, columns=columns)
     for name in ("number_ordered", "year_of_order", "number_delivered"):
@@ -203,12 +291,21 @@ def to_graph(view: RegisterView) -> nx.MultiDiGraph:
     for row in view.rows:
         for code in (row.supplier, row.recipient):
             if code not in graph:
-                graph.add_node(code, label=view.kb.state_name(code),
-                               kind="non-state" if code.startswith("NSA:") else "state")
+                graph.add_node(
+                    code,
+                    label=view.kb.state_name(code),
+                    kind="non-state" if code.startswith("NSA:") else "state",
+                )
         attrs: dict[str, Any] = {
-            "row": row.key, "system": row.system or "", "category": row.category, "status": row.status,
-            "deal": row.deal, "confidence": row.confidence, "years_of_delivery": _years(row.years_of_delivery),
-            "documents": "; ".join(row.documents), "sipri": view.sipri_note(row),
+            "row": row.key,
+            "system": row.system or "",
+            "category": row.category,
+            "status": row.status,
+            "deal": row.deal,
+            "confidence": row.confidence,
+            "years_of_delivery": _years(row.years_of_delivery),
+            "documents": "; ".join(row.documents),
+            "sipri": view.sipri_note(row),
         }
         # GraphML and GEXF have no null: a figure nobody reported is left off the edge.
         for name in ("number_ordered", "year_of_order", "number_delivered"):
@@ -247,8 +344,11 @@ def _value(value: Any) -> str:
 def render_row(view: RegisterView, row: Row, claims: Mapping[str, LedgerClaim]) -> str:
     """One row, each field with the rule and claims behind it, then every source sentence."""
     kb = view.kb
-    out = [f"{row.key}", f"  {kb.state_name(row.supplier)} ({row.supplier}) -> {kb.state_name(row.recipient)} "
-           f"({row.recipient}): {row.system or '(no system named)'}, {row.category}"]
+    out = [
+        f"{row.key}",
+        f"  {kb.state_name(row.supplier)} ({row.supplier}) -> {kb.state_name(row.recipient)} "
+        f"({row.recipient}): {row.system or '(no system named)'}, {row.category}",
+    ]
     if row.key in {r.key for r in view.curated.rejected}:
         out.append("  REJECTED by an analyst: not in the register")
     out.append("")
@@ -262,14 +362,22 @@ def render_row(view: RegisterView, row: Row, claims: Mapping[str, LedgerClaim]) 
             parts = []
             for key in prov.disagree:
                 c = claims.get(key)
-                detail = "" if c is None else f" ({c.status}" + (f", {c.quantity}" if c.quantity is not None else "") \
-                    + (f", {c.year}" if c.year is not None else "") + f", {c.doc})"
+                detail = (
+                    ""
+                    if c is None
+                    else f" ({c.status}"
+                    + (f", {c.quantity}" if c.quantity is not None else "")
+                    + (f", {c.year}" if c.year is not None else "")
+                    + f", {c.doc})"
+                )
                 parts.append(key + detail)
             out.append(f"      disagree: {', '.join(parts)}")
     documents = len({c.doc_hash for c in claims.values()}) or len(row.documents)
     out.append(f"  {'confidence':<18} {row.confidence:.3f}")
-    out.append(f"      rule: (1 - 0.5^documents) x (0.5 + 0.5 x agreeing share): {documents} independent "
-               f"document(s), {len(row.claims)} claim(s)")
+    out.append(
+        f"      rule: (1 - 0.5^documents) x (0.5 + 0.5 x agreeing share): {documents} independent "
+        f"document(s), {len(row.claims)} claim(s)"
+    )
     note = view.sipri_note(row)
     if note:
         out.append(f"  {'SIPRI':<18} {note}")
@@ -288,6 +396,8 @@ def render_row(view: RegisterView, row: Row, claims: Mapping[str, LedgerClaim]) 
         if c.year is not None:
             facts.append(f"year {c.year}")
         facts += [flag for flag, on in (("incremental", c.incremental), ("vague", c.vague_quantity)) if on]
-        out.append(f"    {key}  doc {c.doc} [{c.start}:{c.end}] {c.published or 'undated'}  {', '.join(facts)}")
-        out.append(f"        \"{' '.join(c.evidence.split())}\"")
+        out.append(
+            f"    {key}  doc {c.doc} [{c.start}:{c.end}] {c.published or 'undated'}  {', '.join(facts)}"
+        )
+        out.append(f'        "{" ".join(c.evidence.split())}"')
     return "\n".join(out) + "\n"

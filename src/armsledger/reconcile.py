@@ -344,7 +344,8 @@ def _figure(claims: list[LedgerClaim], stage: str) -> tuple[int | None, Provenan
             value, basis = sum(c.exact_quantity or 0 for c in distinct), distinct
         rule = (f"largest of: each exact total among {stage} claims plus the increments reported after it "
                 f"(by date; an undated increment counts as after), or the increments alone when larger{note}")
-    disagree = [c for c in totals if c.exact_quantity != value and c not in basis]
+    used = {c.key for c in basis}
+    disagree = [c for c in totals if c.exact_quantity != value and c.key not in used]
     return value, Provenance(rule, _keys(basis), _docs(basis), _keys(disagree))
 
 

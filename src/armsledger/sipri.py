@@ -23,14 +23,33 @@ from armsledger.knowledge import Knowledge, fold_key
 from armsledger.reconcile import Row
 
 HEADER: tuple[str, ...] = (
-    "Recipient", "Supplier", "Year of order", " ", "Number ordered", " ", "Weapon designation",
-    "Weapon description", "Number delivered", " ", "Year(s) of delivery", "status", "Comments",
-    "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons",
+    "Recipient",
+    "Supplier",
+    "Year of order",
+    " ",
+    "Number ordered",
+    " ",
+    "Weapon designation",
+    "Weapon description",
+    "Number delivered",
+    " ",
+    "Year(s) of delivery",
+    "status",
+    "Comments",
+    "SIPRI TIV per unit",
+    "SIPRI TIV for total order",
+    "SIPRI TIV of delivered weapons",
 )
 # Where SIPRI's name for a state differs from the knowledge's short name; an import adds more.
 SIPRI_NAMES: dict[str, str] = {
-    "TUR": "Turkiye", "BIH": "Bosnia-Herzegovina", "CPV": "Cabo Verde", "COG": "Congo",
-    "CIV": "Cote d'Ivoire", "CZE": "Czechia", "DDR": "East Germany (GDR)", "VNM": "Viet Nam",
+    "TUR": "Turkiye",
+    "BIH": "Bosnia-Herzegovina",
+    "CPV": "Cabo Verde",
+    "COG": "Congo",
+    "CIV": "Cote d'Ivoire",
+    "CZE": "Czechia",
+    "DDR": "East Germany (GDR)",
+    "VNM": "Viet Nam",
 }
 UNKNOWN = "unknown"
 # Lines searched for the header before giving up.
@@ -139,13 +158,15 @@ def parse_sipri(text: str, source: str, kb: Knowledge) -> SipriImport:
             header_at = index
             break
     if header_at is None:
-        raise InputError(f"{source}: no SIPRI trade-register header (a line starting 'Recipient,Supplier,Year of "
-                         f"order') in the first {MAX_PREAMBLE} lines; is this a SIPRI trade-register CSV export?")
+        raise InputError(
+            f"{source}: no SIPRI trade-register header (a line starting 'Recipient,Supplier,Year of "
+            f"order') in the first {MAX_PREAMBLE} lines; is this a SIPRI trade-register CSV export?"
+        )
     header = next(csv.reader([lines[header_at]]))
     if tuple(h.strip() for h in header[:13]) != tuple(h.strip() for h in HEADER[:13]):
         raise InputError(f"{source}:{header_at + 1}: unexpected columns; expected {','.join(HEADER[:13])}...")
     result = SipriImport(source)
-    reader = csv.reader(io.StringIO("".join(lines[header_at + 1:])))
+    reader = csv.reader(io.StringIO("".join(lines[header_at + 1 :])))
     previous_end = header_at + 1
     for cells in reader:
         line = previous_end + 1
@@ -162,26 +183,42 @@ def parse_sipri(text: str, source: str, kb: Knowledge) -> SipriImport:
         for name, role in ((cells[0], "recipient"), (cells[1], "supplier")):
             code = party_code(name, kb)
             if code is None:
-                result.warnings.append(f"{where}: unknown {role} name {name!r} (not in states.csv); row skipped")
+                result.warnings.append(
+                    f"{where}: unknown {role} name {name!r} (not in states.csv); row skipped"
+                )
             codes.append(code)
         if None in codes:
             continue
         years = [y.strip() for y in cells[10].split(";") if y.strip()]
         delivery_years = [int(y) for y in years if y.isdigit()]
         if len(delivery_years) != len(years):
-            result.warnings.append(f"{where}: year(s) of delivery {cells[10]!r} are not all years; kept "
-                                   f"{'; '.join(map(str, delivery_years)) or 'none'}")
-        result.records.append(SipriRecord(
-            line=line, recipient_name=cells[0].strip(), supplier_name=cells[1].strip(), recipient=str(codes[0]),
-            supplier=str(codes[1]), year_of_order=_int(cells[2], "year of order", where, result.warnings),
-            year_of_order_uncertain=cells[3].strip() == "?",
-            number_ordered=_int(cells[4], "number ordered", where, result.warnings),
-            number_ordered_uncertain=cells[5].strip() == "?", designation=cells[6].strip(),
-            description=cells[7].strip(), number_delivered=_int(cells[8], "number delivered", where, result.warnings),
-            number_delivered_uncertain=cells[9].strip() == "?", years_of_delivery=delivery_years,
-            condition=cells[11].strip(), comments=cells[12].strip(), tiv_per_unit=_float(cells[13]),
-            tiv_total=_float(cells[14]), tiv_delivered=_float(cells[15]),
-        ))
+            result.warnings.append(
+                f"{where}: year(s) of delivery {cells[10]!r} are not all years; kept "
+                f"{'; '.join(map(str, delivery_years)) or 'none'}"
+            )
+        result.records.append(
+            SipriRecord(
+                line=line,
+                recipient_name=cells[0].strip(),
+                supplier_name=cells[1].strip(),
+                recipient=str(codes[0]),
+                supplier=str(codes[1]),
+                year_of_order=_int(cells[2], "year of order", where, result.warnings),
+                year_of_order_uncertain=cells[3].strip() == "?",
+                number_ordered=_int(cells[4], "number ordered", where, result.warnings),
+                number_ordered_uncertain=cells[5].strip() == "?",
+                designation=cells[6].strip(),
+                description=cells[7].strip(),
+                number_delivered=_int(cells[8], "number delivered", where, result.warnings),
+                number_delivered_uncertain=cells[9].strip() == "?",
+                years_of_delivery=delivery_years,
+                condition=cells[11].strip(),
+                comments=cells[12].strip(),
+                tiv_per_unit=_float(cells[13]),
+                tiv_total=_float(cells[14]),
+                tiv_delivered=_float(cells[15]),
+            )
+        )
     return result
 
 
@@ -261,8 +298,11 @@ class SipriIndex:
 
     def matches(self, row: Row) -> list[SipriRecord]:
         """SIPRI rows about the same supplier, recipient and system."""
-        return [r for r in self.by_pair.get((row.supplier, row.recipient), [])
-                if same_system(row.system, r.designation, self.kb)]
+        return [
+            r
+            for r in self.by_pair.get((row.supplier, row.recipient), [])
+            if same_system(row.system, r.designation, self.kb)
+        ]
 
     def compare(self, row: Row) -> str:
         """'also in SIPRI', 'not in SIPRI' or 'differs from SIPRI on: ...'; empty with no SIPRI import."""
@@ -274,15 +314,23 @@ class SipriIndex:
 
         def closeness(r: SipriRecord) -> tuple[int, int, int, int]:
             year_gap = abs((r.year_of_order or 0) - (row.year_of_order or 0)) if row.year_of_order else 0
-            return (0 if r.year_of_order == row.year_of_order else 1,
-                    0 if r.number_ordered == row.number_ordered else 1, year_gap, r.line)
+            return (
+                0 if r.year_of_order == row.year_of_order else 1,
+                0 if r.number_ordered == row.number_ordered else 1,
+                year_gap,
+                r.line,
+            )
 
         best = min(found, key=closeness)
-        differs = [label for label, ours, theirs in (
-            ("number ordered", row.number_ordered, best.number_ordered),
-            ("year of order", row.year_of_order, best.year_of_order),
-            ("number delivered", row.number_delivered, best.number_delivered),
-        ) if ours is not None and theirs is not None and ours != theirs]
+        differs = [
+            label
+            for label, ours, theirs in (
+                ("number ordered", row.number_ordered, best.number_ordered),
+                ("year of order", row.year_of_order, best.year_of_order),
+                ("number delivered", row.number_delivered, best.number_delivered),
+            )
+            if ours is not None and theirs is not None and ours != theirs
+        ]
         if differs:
             return f"differs from SIPRI (line {best.line}) on: {', '.join(differs)}"
         return f"also in SIPRI (line {best.line})"

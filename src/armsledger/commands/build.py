@@ -16,28 +16,49 @@ DEFAULT_DB = "armsledger.db"
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     """The ``--db`` option every store command takes (here, so `--help` needs no database library)."""
-    parser.add_argument("--db", metavar="PATH|URL",
-                        help="the store: a SQLite file or a database URL such as postgresql://user@host/db "
-                             f"(default: $ARMSLEDGER_DB, else ./{DEFAULT_DB})")
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="the store: a SQLite file or a database URL such as postgresql://user@host/db "
+        f"(default: $ARMSLEDGER_DB, else ./{DEFAULT_DB})",
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the command."""
-    p = sub.add_parser("build", help="read documents into the store and reconcile the register",
-                       description="Read .txt/.jsonl files or folders, extract their claims and reconcile the "
-                                   "register rows they touch. A document already stored (same text) is skipped, "
-                                   "so running it twice adds nothing. One transaction per batch.")
+    p = sub.add_parser(
+        "build",
+        help="read documents into the store and reconcile the register",
+        description="Read .txt/.jsonl files or folders, extract their claims and reconcile the "
+        "register rows they touch. A document already stored (same text) is skipped, "
+        "so running it twice adds nothing. One transaction per batch.",
+    )
     p.add_argument("paths", nargs="*", metavar="PATH", help="a file or folder of documents")
-    p.add_argument("--from-parquet", metavar="DIR",
-                   help="store the documents and claims an `armsledger batch` run wrote to DIR, instead of PATHs")
+    p.add_argument(
+        "--from-parquet",
+        metavar="DIR",
+        help="store the documents and claims an `armsledger batch` run wrote to DIR, instead of PATHs",
+    )
     add_db_option(p)
-    p.add_argument("--rebuild", action="store_true",
-                   help="drop stored documents, claims and rows first (analysts' edits and SIPRI rows are kept "
-                        "and applied again)")
-    p.add_argument("--batch-size", type=int, default=BATCH_SIZE, metavar="N",
-                   help=f"documents per transaction (default {BATCH_SIZE})")
-    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="show a progress bar on standard error (default: when it is a terminal)")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="drop stored documents, claims and rows first (analysts' edits and SIPRI rows are kept "
+        "and applied again)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=BATCH_SIZE,
+        metavar="N",
+        help=f"documents per transaction (default {BATCH_SIZE})",
+    )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on standard error (default: when it is a terminal)",
+    )
     p.set_defaults(run=run)
 
 
@@ -64,14 +85,18 @@ def run(args: argparse.Namespace) -> int:
             if args.from_parquet:
                 from armsledger.batch.ledger import build_from_parquet
 
-                report = build_from_parquet(store, args.from_parquet, args.batch_size, args.rebuild,
-                                            on_batch=bar.update)
+                report = build_from_parquet(
+                    store, args.from_parquet, args.batch_size, args.rebuild, on_batch=bar.update
+                )
             else:
-                report = build(store, args.paths, args.batch_size, args.rebuild, on_failure=failed,
-                               on_batch=bar.update)
+                report = build(
+                    store, args.paths, args.batch_size, args.rebuild, on_failure=failed, on_batch=bar.update
+                )
     except KeyboardInterrupt:
-        print("armsledger: interrupted; batches finished before stay stored, the one in progress was rolled back",
-              file=sys.stderr)
+        print(
+            "armsledger: interrupted; batches finished before stay stored, the one in progress was rolled back",
+            file=sys.stderr,
+        )
         return 130
     finally:
         store.close()

@@ -1,11 +1,11 @@
 """`armsledger edit` and `armsledger edits`: record, carry and list analysts' decisions.
 
-    armsledger edit ROW --set number_ordered=24 [--expect 12] --why "..." --who NAME
-    armsledger edit ROW|CLAIM --accept | --reject --why "..."
-    armsledger edit merge ROW1 ROW2          (ROW2's claims join ROW1)
-    armsledger edit split ROW --claims ID,ID (those claims become a row of their own)
-    armsledger edit export FILE | import FILE
-    armsledger edits                         (every edit, applied or orphaned)
+armsledger edit ROW --set number_ordered=24 [--expect 12] --why "..." --who NAME
+armsledger edit ROW|CLAIM --accept | --reject --why "..."
+armsledger edit merge ROW1 ROW2          (ROW2's claims join ROW1)
+armsledger edit split ROW --claims ID,ID (those claims become a row of their own)
+armsledger edit export FILE | import FILE
+armsledger edits                         (every edit, applied or orphaned)
 """
 
 from __future__ import annotations
@@ -30,18 +30,28 @@ SUBCOMMANDS = ("merge", "split", "export", "import", "list")
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register `edit` and `edits`."""
-    p = sub.add_parser("edit", help="record an analyst's decision on a row or a claim",
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Edits are stored apart from machine output and applied on top of it after "
-                                   "every build; a rebuild never loses one.\n\n" + (__doc__ or "").split("\n\n", 1)[1])
-    p.add_argument("words", nargs="+", metavar="TARGET",
-                   help="a row key or claim key, or: merge ROW1 ROW2 | split ROW | export FILE | import FILE | list")
+    p = sub.add_parser(
+        "edit",
+        help="record an analyst's decision on a row or a claim",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Edits are stored apart from machine output and applied on top of it after "
+        "every build; a rebuild never loses one.\n\n" + (__doc__ or "").split("\n\n", 1)[1],
+    )
+    p.add_argument(
+        "words",
+        nargs="+",
+        metavar="TARGET",
+        help="a row key or claim key, or: merge ROW1 ROW2 | split ROW | export FILE | import FILE | list",
+    )
     action = p.add_mutually_exclusive_group()
     action.add_argument("--set", action="append", metavar="FIELD=VALUE", help="correct a field of a row")
     action.add_argument("--accept", action="store_true", help="confirm the row or claim")
     action.add_argument("--reject", action="store_true", help="reject the row or claim")
-    p.add_argument("--expect", metavar="OLD", help="with --set: the value you saw; a different current value "
-                                                    "is a conflict and nothing is recorded")
+    p.add_argument(
+        "--expect",
+        metavar="OLD",
+        help="with --set: the value you saw; a different current value is a conflict and nothing is recorded",
+    )
     p.add_argument("--claims", metavar="ID,ID", help="with split: the claims that leave the row")
     p.add_argument("--who", default=None, help="who decides (default: $ARMSLEDGER_WHO, else your login name)")
     p.add_argument("--why", default="", help="the reason, in words")
@@ -77,14 +87,18 @@ def run(args: argparse.Namespace) -> int:
         if head == "merge":
             if len(rest) != 2:
                 raise InputError("usage: armsledger edit merge ROW1 ROW2 --why TEXT")
-            edit = record_edit(store, new_edit("row", rest[0], "merge", _who(args), args.why, new_value=rest[1]))
+            edit = record_edit(
+                store, new_edit("row", rest[0], "merge", _who(args), args.why, new_value=rest[1])
+            )
             print(f"recorded {edit.uid[:8]}: {rest[1]} merged into {rest[0]}")
             return 0
         if head == "split":
             if len(rest) != 1 or not args.claims:
                 raise InputError("usage: armsledger edit split ROW --claims ID,ID --why TEXT")
             claims = sorted({c.strip() for c in args.claims.split(",") if c.strip()})
-            edit = record_edit(store, new_edit("row", rest[0], "split", _who(args), args.why, new_value=claims))
+            edit = record_edit(
+                store, new_edit("row", rest[0], "split", _who(args), args.why, new_value=claims)
+            )
             print(f"recorded {edit.uid[:8]}: {len(claims)} claim(s) split from {rest[0]}")
             return 0
         if rest:
@@ -110,8 +124,11 @@ def _decide(store: Store, args: argparse.Namespace, target: str) -> int:
             name = name.strip()
             value = parse_value(name, raw)
             expected = UNSET if args.expect is None else parse_value(name, args.expect)
-            edit = record_edit(store, new_edit("row", target, "correct", _who(args), args.why, field=name,
-                                               new_value=value), expected=expected)
+            edit = record_edit(
+                store,
+                new_edit("row", target, "correct", _who(args), args.why, field=name, new_value=value),
+                expected=expected,
+            )
             print(f"recorded {edit.uid[:8]}: {target} {name} {_show(edit.old_value)} -> {_show(value)}")
         return 0
     if args.accept or args.reject:
@@ -185,12 +202,20 @@ def _listing(edits: list[Edit], outcomes: dict[str, tuple[str, str]]) -> str:
     body = []
     for e in edits:
         status, note = outcomes.get(e.uid, (e.status, e.note))
-        what = e.action if e.action != "correct" else f"{e.field}: {_show(e.old_value)} -> {_show(e.new_value)}"
+        what = (
+            e.action if e.action != "correct" else f"{e.field}: {_show(e.old_value)} -> {_show(e.new_value)}"
+        )
         if e.action in ("merge", "split"):
             what = f"{e.action} {_show(e.new_value)}"
         body.append([e.uid[:8], e.at[:19].replace("T", " "), e.who, e.target, what, status, note or e.why])
-    return text_table(["edit", "when (UTC)", "who", "target", "what", "status", "note / why"], body,
-                      {3: 40, 4: 40, 6: 60}) + f"{len(edits)} edit(s)\n"
+    return (
+        text_table(
+            ["edit", "when (UTC)", "who", "target", "what", "status", "note / why"],
+            body,
+            {3: 40, 4: 40, 6: 60},
+        )
+        + f"{len(edits)} edit(s)\n"
+    )
 
 
 def run_list(args: argparse.Namespace) -> int:

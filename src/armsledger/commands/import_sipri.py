@@ -14,10 +14,13 @@ from armsledger.sipri import read_sipri
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the command."""
-    p = sub.add_parser("import-sipri", help="load a SIPRI trade-register CSV export for comparison",
-                       description="Read SIPRI's CSV export (preamble, '?' flag columns, Windows-1252) and map its "
-                                   "state names to codes. It replaces any earlier import; the register then says, "
-                                   "per row, whether SIPRI has it too and where the figures differ.")
+    p = sub.add_parser(
+        "import-sipri",
+        help="load a SIPRI trade-register CSV export for comparison",
+        description="Read SIPRI's CSV export (preamble, '?' flag columns, Windows-1252) and map its "
+        "state names to codes. It replaces any earlier import; the register then says, "
+        "per row, whether SIPRI has it too and where the figures differ.",
+    )
     p.add_argument("file", type=Path, metavar="FILE.csv")
     add_db_option(p)
     p.set_defaults(run=run)
@@ -44,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"{result.rows_read} SIPRI rows read, {stored} imported, {skipped} skipped")
     if view.rows:
         kinds = Counter(view.sipri_note(r).split(" (")[0] for r in view.rows)
-        print(f"register: {kinds.get('also in SIPRI', 0)} row(s) also in SIPRI, "
-              f"{kinds.get('differs from SIPRI', 0)} differ from SIPRI, {kinds.get('not in SIPRI', 0)} not in SIPRI")
+        print(
+            f"register: {kinds.get('also in SIPRI', 0)} row(s) also in SIPRI, "
+            f"{kinds.get('differs from SIPRI', 0)} differ from SIPRI, {kinds.get('not in SIPRI', 0)} not in SIPRI"
+        )
     return 0

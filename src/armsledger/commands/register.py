@@ -15,9 +15,12 @@ RENDERERS = {"table": render_table, "csv": render_csv, "json": render_json}
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the command."""
-    p = sub.add_parser("register", help="print the register (same store, same bytes)",
-                       description="Print every register row, sorted by row key, with analysts' edits applied; "
-                                   "the footer reports orphaned edits and rejected rows.")
+    p = sub.add_parser(
+        "register",
+        help="print the register (same store, same bytes)",
+        description="Print every register row, sorted by row key, with analysts' edits applied; "
+        "the footer reports orphaned edits and rejected rows.",
+    )
     add_db_option(p)
     p.add_argument("--format", choices=tuple(RENDERERS), default="table")
     p.add_argument("--out", type=Path, help="write here instead of standard output")

@@ -11,9 +11,12 @@ from armsledger.render import text_table
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the command."""
-    p = sub.add_parser("search", help="full-text search over documents and evidence",
-                       description="Search stored document text and claims' evidence sentences. On SQLite the "
-                                   "query uses FTS5 syntax: words, \"a phrase\", OR, NOT, prefix*.")
+    p = sub.add_parser(
+        "search",
+        help="full-text search over documents and evidence",
+        description="Search stored document text and claims' evidence sentences. On SQLite the "
+        'query uses FTS5 syntax: words, "a phrase", OR, NOT, prefix*.',
+    )
     p.add_argument("query", nargs="+", metavar="QUERY")
     add_db_option(p)
     p.add_argument("--limit", type=int, default=20, help="most results to print (default 20)")

@@ -12,11 +12,16 @@ from armsledger.export import render_row
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the command."""
-    p = sub.add_parser("show", help="show one register row with its provenance and sources",
-                       description="Print a register row: each figure with the rule that chose it and the claims "
-                                   "and documents behind it, the claims that disagree, then every source sentence "
-                                   "with its document id and offsets.")
-    p.add_argument("row", metavar="ROW", help="a row key as `armsledger register` prints it, e.g. TUR/UKR/bayraktartb2")
+    p = sub.add_parser(
+        "show",
+        help="show one register row with its provenance and sources",
+        description="Print a register row: each figure with the rule that chose it and the claims "
+        "and documents behind it, the claims that disagree, then every source sentence "
+        "with its document id and offsets.",
+    )
+    p.add_argument(
+        "row", metavar="ROW", help="a row key as `armsledger register` prints it, e.g. TUR/UKR/bayraktartb2"
+    )
     add_db_option(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
@@ -42,9 +47,21 @@ def run(args: argparse.Namespace) -> int:
         data = row.to_json()
         data["edits"] = view.notes(row)
         data["sipri"] = view.sipri_note(row)
-        data["sources"] = [{"claim": k, "doc": c.doc, "start": c.start, "end": c.end, "published": c.published,
-                            "status": c.status, "quantity": c.quantity, "year": c.year, "evidence": c.evidence}
-                           for k, c in sorted(claims.items()) if k in set(row.claims)]
+        data["sources"] = [
+            {
+                "claim": k,
+                "doc": c.doc,
+                "start": c.start,
+                "end": c.end,
+                "published": c.published,
+                "status": c.status,
+                "quantity": c.quantity,
+                "year": c.year,
+                "evidence": c.evidence,
+            }
+            for k, c in sorted(claims.items())
+            if k in set(row.claims)
+        ]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(render_row(view, row, claims))

@@ -32,13 +32,20 @@ class BuildReport:
 
     def summary(self) -> str:
         """The one-line summary `armsledger build` prints."""
-        return (f"{self.read} documents read, {self.new} new, {self.already} already stored; "
-                f"{self.new_claims} new claims; {self.rows} register rows ({len(self.touched)} touched)")
+        return (
+            f"{self.read} documents read, {self.new} new, {self.already} already stored; "
+            f"{self.new_claims} new claims; {self.rows} register rows ({len(self.touched)} touched)"
+        )
 
 
-def build(store: Store, paths: Iterable[str | Path], batch_size: int = BATCH_SIZE, rebuild: bool = False,
-          on_failure: Callable[[ReadFailure], None] | None = None,
-          on_batch: Callable[[int], None] | None = None) -> BuildReport:
+def build(
+    store: Store,
+    paths: Iterable[str | Path],
+    batch_size: int = BATCH_SIZE,
+    rebuild: bool = False,
+    on_failure: Callable[[ReadFailure], None] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> BuildReport:
     """Read documents under the paths into the store; ``rebuild`` first drops machine output (not edits)."""
     kb = default_knowledge()
     report = BuildReport()

@@ -43,12 +43,15 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> URL:
     try:
         url = make_url(raw)
     except exc.ArgumentError:
-        raise StoreError(f"{raw}: not a database URL (expected a file path, sqlite:///PATH or "
-                         "postgresql://USER@HOST/DB)") from None
+        raise StoreError(
+            f"{raw}: not a database URL (expected a file path, sqlite:///PATH or postgresql://USER@HOST/DB)"
+        ) from None
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if not (url.drivername.startswith("sqlite") or url.drivername.startswith("postgresql")):
-        raise StoreError(f"{raw}: unsupported database {url.drivername!r}; armsledger uses SQLite or PostgreSQL")
+        raise StoreError(
+            f"{raw}: unsupported database {url.drivername!r}; armsledger uses SQLite or PostgreSQL"
+        )
     return url
 
 
@@ -80,8 +83,10 @@ def check_sqlite_file(path: Path) -> None:
     except OSError as err:
         raise StoreError(f"{path}: cannot be read ({err.strerror})") from None
     if head and head != SQLITE_MAGIC:
-        raise StoreError(f"{path}: not a SQLite database (a foreign or corrupt file); nothing was written. "
-                         "Use --db to point at another file.")
+        raise StoreError(
+            f"{path}: not a SQLite database (a foreign or corrupt file); nothing was written. "
+            "Use --db to point at another file."
+        )
 
 
 def _sqlite_engine(url: URL, timeout: float) -> Engine:
@@ -118,8 +123,10 @@ def explain(error: BaseException, where: str, timeout: float | None = None) -> s
     low = message.lower()
     if "database is locked" in low or "database table is locked" in low:
         waited = f" (waited {timeout:g} s)" if timeout is not None else ""
-        return (f"{where}: the database is locked by another process{waited}; nothing was written. "
-                "Try again when it finishes, or raise ARMSLEDGER_BUSY_TIMEOUT.")
+        return (
+            f"{where}: the database is locked by another process{waited}; nothing was written. "
+            "Try again when it finishes, or raise ARMSLEDGER_BUSY_TIMEOUT."
+        )
     if "file is not a database" in low or "malformed" in low or "not a database" in low:
         return f"{where}: not a readable SQLite database (corrupt or a foreign file); nothing was written."
     if "disk is full" in low or "no space left" in low:
@@ -128,8 +135,14 @@ def explain(error: BaseException, where: str, timeout: float | None = None) -> s
         return f"{where}: cannot open the database file (does its folder exist and is it writable?)"
     if "readonly" in low or "read-only" in low:
         return f"{where}: the database is read-only; nothing was written."
-    if "connection refused" in low or "could not connect" in low or "connection failed" in low \
-            or "timeout expired" in low or "no such host" in low or "name or service not known" in low:
+    if (
+        "connection refused" in low
+        or "could not connect" in low
+        or "connection failed" in low
+        or "timeout expired" in low
+        or "no such host" in low
+        or "name or service not known" in low
+    ):
         return f"cannot connect to the database server at {where}: {message}"
     if "does not exist" in low and "database" in low:
         return f"{where}: {message} (create it first, e.g. with createdb)"
@@ -192,4 +205,3 @@ class Store:
     def close(self) -> None:
         """Release every connection."""
         self.engine.dispose()
-

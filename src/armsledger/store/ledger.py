@@ -47,8 +47,9 @@ def stored_hashes(store: Store, hashes: Iterable[str]) -> set[str]:
     found: set[str] = set()
     with store.reading() as session:
         for batch in chunks(sorted(set(hashes))):
-            found.update(session.scalars(select(DocumentRow.content_hash)
-                                         .where(DocumentRow.content_hash.in_(batch))))
+            found.update(
+                session.scalars(select(DocumentRow.content_hash).where(DocumentRow.content_hash.in_(batch)))
+            )
     return found
 
 
@@ -67,7 +68,9 @@ def _index(session: Session, rows: list[dict[str, str]]) -> None:
         session.execute(text("INSERT INTO search_index (kind, ref, body) VALUES (:kind, :ref, :body)"), rows)
 
 
-def store_batch(store: Store, items: Sequence[tuple[Document, list[Claim]]], clear_first: bool = False) -> BatchResult:
+def store_batch(
+    store: Store, items: Sequence[tuple[Document, list[Claim]]], clear_first: bool = False
+) -> BatchResult:
     """Store documents with their claims and reconcile the rows they touch, in one transaction."""
     result = BatchResult(documents=len(items))
     with store.writing() as session:
@@ -76,17 +79,25 @@ def store_batch(store: Store, items: Sequence[tuple[Document, list[Claim]]], cle
         hashes = {doc.content_hash for doc, _ in items}
         present: set[str] = set()
         for batch in chunks(sorted(hashes)):
-            present.update(session.scalars(select(DocumentRow.content_hash)
-                                           .where(DocumentRow.content_hash.in_(batch))))
+            present.update(
+                session.scalars(select(DocumentRow.content_hash).where(DocumentRow.content_hash.in_(batch)))
+            )
         groups: set[str] = set()
         search_rows: list[dict[str, str]] = []
         for doc, claims in items:
             if doc.content_hash in present:
                 continue
             present.add(doc.content_hash)
-            stored = DocumentRow(doc_id=doc.id, content_hash=doc.content_hash, url=doc.url, published=doc.published,
-                                 title=doc.title, source=doc.source, text=doc.text,
-                                 skipped=[[s.start, s.end] for s in doc.skipped])
+            stored = DocumentRow(
+                doc_id=doc.id,
+                content_hash=doc.content_hash,
+                url=doc.url,
+                published=doc.published,
+                title=doc.title,
+                source=doc.source,
+                text=doc.text,
+                skipped=[[s.start, s.end] for s in doc.skipped],
+            )
             session.add(stored)
             session.flush()
             result.new_documents += 1
@@ -98,11 +109,26 @@ def store_batch(store: Store, items: Sequence[tuple[Document, list[Claim]]], cle
                 if lc.key in seen:
                     continue
                 seen.add(lc.key)
-                session.add(ClaimRow(key=lc.key, document_id=stored.id, group_key=lc.group, supplier=lc.supplier,
-                                     recipient=lc.recipient, system=lc.system, category=lc.category,
-                                     quantity=lc.quantity, deal=lc.deal, status=lc.status, year=lc.year,
-                                     evidence=lc.evidence, start_offset=lc.start, end_offset=lc.end,
-                                     incremental=lc.incremental, vague_quantity=lc.vague_quantity))
+                session.add(
+                    ClaimRow(
+                        key=lc.key,
+                        document_id=stored.id,
+                        group_key=lc.group,
+                        supplier=lc.supplier,
+                        recipient=lc.recipient,
+                        system=lc.system,
+                        category=lc.category,
+                        quantity=lc.quantity,
+                        deal=lc.deal,
+                        status=lc.status,
+                        year=lc.year,
+                        evidence=lc.evidence,
+                        start_offset=lc.start,
+                        end_offset=lc.end,
+                        incremental=lc.incremental,
+                        vague_quantity=lc.vague_quantity,
+                    )
+                )
                 search_rows.append({"kind": "claim", "ref": lc.key, "body": lc.evidence})
                 groups.add(lc.group)
                 result.new_claims += 1
@@ -125,7 +151,10 @@ def reconcile_groups(session: Session, groups: Iterable[str]) -> set[str]:
     session.flush()
     ids: dict[str, int] = {}
     for batch in chunks(sorted({k for r in rows for k in r.claims})):
-        ids.update((k, i) for k, i in session.execute(select(ClaimRow.key, ClaimRow.id).where(ClaimRow.key.in_(batch))))
+        ids.update(
+            (k, i)
+            for k, i in session.execute(select(ClaimRow.key, ClaimRow.id).where(ClaimRow.key.in_(batch)))
+        )
     for row in rows:
         stored = _transfer(row)
         session.add(stored)
@@ -136,12 +165,24 @@ def reconcile_groups(session: Session, groups: Iterable[str]) -> set[str]:
 
 
 def _transfer(row: Row) -> TransferRow:
-    return TransferRow(key=row.key, group_key=row.group, supplier=row.supplier, recipient=row.recipient,
-                       system=row.system, category=row.category, number_ordered=row.number_ordered,
-                       year_of_order=row.year_of_order, number_delivered=row.number_delivered,
-                       years_of_delivery=row.years_of_delivery, status=row.status, deal=row.deal,
-                       confidence=row.confidence, claim_keys=row.claims, documents=row.documents,
-                       provenance={k: v.to_json() for k, v in row.provenance.items()})
+    return TransferRow(
+        key=row.key,
+        group_key=row.group,
+        supplier=row.supplier,
+        recipient=row.recipient,
+        system=row.system,
+        category=row.category,
+        number_ordered=row.number_ordered,
+        year_of_order=row.year_of_order,
+        number_delivered=row.number_delivered,
+        years_of_delivery=row.years_of_delivery,
+        status=row.status,
+        deal=row.deal,
+        confidence=row.confidence,
+        claim_keys=row.claims,
+        documents=row.documents,
+        provenance={k: v.to_json() for k, v in row.provenance.items()},
+    )
 
 
 def reconcile_all(store: Store) -> int:
@@ -189,9 +230,20 @@ def record_edit(store: Store, edit: Edit, expected: Any = UNSET) -> Edit:
 
 
 def _edit_row(edit: Edit) -> EditRow:
-    return EditRow(uid=edit.uid, target_kind=edit.target_kind, target=edit.target, action=edit.action,
-                   field=edit.field, old_value=edit.old_value, new_value=edit.new_value, who=edit.who, at=edit.at,
-                   why=edit.why, status=edit.status, note=edit.note)
+    return EditRow(
+        uid=edit.uid,
+        target_kind=edit.target_kind,
+        target=edit.target,
+        action=edit.action,
+        field=edit.field,
+        old_value=edit.old_value,
+        new_value=edit.new_value,
+        who=edit.who,
+        at=edit.at,
+        why=edit.why,
+        status=edit.status,
+        note=edit.note,
+    )
 
 
 def import_edits(store: Store, edits: Sequence[Edit]) -> tuple[int, int]:
@@ -235,13 +287,29 @@ def replace_sipri(store: Store, source: str, records: Sequence[SipriRecord]) -> 
     """Replace any earlier SIPRI import with these rows, in one transaction; how many were stored."""
     with store.writing() as session:
         session.execute(delete(SipriRow))
-        session.add_all(SipriRow(
-            source_file=source, line=r.line, recipient_name=r.recipient_name, supplier_name=r.supplier_name,
-            recipient=r.recipient, supplier=r.supplier, year_of_order=r.year_of_order,
-            year_of_order_uncertain=r.year_of_order_uncertain, number_ordered=r.number_ordered,
-            number_ordered_uncertain=r.number_ordered_uncertain, designation=r.designation,
-            description=r.description, number_delivered=r.number_delivered,
-            number_delivered_uncertain=r.number_delivered_uncertain, years_of_delivery=r.years_of_delivery,
-            condition=r.condition, comments=r.comments, tiv_per_unit=r.tiv_per_unit, tiv_total=r.tiv_total,
-            tiv_delivered=r.tiv_delivered) for r in records)
+        session.add_all(
+            SipriRow(
+                source_file=source,
+                line=r.line,
+                recipient_name=r.recipient_name,
+                supplier_name=r.supplier_name,
+                recipient=r.recipient,
+                supplier=r.supplier,
+                year_of_order=r.year_of_order,
+                year_of_order_uncertain=r.year_of_order_uncertain,
+                number_ordered=r.number_ordered,
+                number_ordered_uncertain=r.number_ordered_uncertain,
+                designation=r.designation,
+                description=r.description,
+                number_delivered=r.number_delivered,
+                number_delivered_uncertain=r.number_delivered_uncertain,
+                years_of_delivery=r.years_of_delivery,
+                condition=r.condition,
+                comments=r.comments,
+                tiv_per_unit=r.tiv_per_unit,
+                tiv_total=r.tiv_total,
+                tiv_delivered=r.tiv_delivered,
+            )
+            for r in records
+        )
     return len(records)

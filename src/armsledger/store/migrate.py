@@ -39,14 +39,18 @@ def schema_state(store: Store) -> str | None:
         if "alembic_version" not in tables:
             if tables:
                 listed = ", ".join(sorted(tables)[:6])
-                raise StoreError(f"{store.where}: a database, but not an armsledger store (it has tables {listed}); "
-                                 "nothing was written. Use --db to point at another database.")
+                raise StoreError(
+                    f"{store.where}: a database, but not an armsledger store (it has tables {listed}); "
+                    "nothing was written. Use --db to point at another database."
+                )
             return None
         revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     head, known = known_revisions()
     if revision and revision not in known:
-        raise StoreError(f"{store.where}: the store's schema ({revision}) is newer than this armsledger knows "
-                         f"(up to {head}); upgrade armsledger to use it. Nothing was written.")
+        raise StoreError(
+            f"{store.where}: the store's schema ({revision}) is newer than this armsledger knows "
+            f"(up to {head}); upgrade armsledger to use it. Nothing was written."
+        )
     return revision
 
 
@@ -66,8 +70,9 @@ def open_store(db: str | os.PathLike[str] | None = None, create: bool = True) ->
         check_sqlite_file(path)
         if not path.exists():
             if not create:
-                raise StoreError(f"{path}: no armsledger store here; run `armsledger build PATH...` first "
-                                 "or give --db")
+                raise StoreError(
+                    f"{path}: no armsledger store here; run `armsledger build PATH...` first or give --db"
+                )
             if not path.parent.is_dir():
                 raise StoreError(f"{path}: folder {path.parent} does not exist")
     store = Store(url, make_engine(url))
@@ -75,7 +80,9 @@ def open_store(db: str | os.PathLike[str] | None = None, create: bool = True) ->
         revision = schema_state(store)
         if revision != known_revisions()[0]:
             if revision is None and not create:
-                raise StoreError(f"{describe(url)}: the database is empty; run `armsledger build PATH...` first")
+                raise StoreError(
+                    f"{describe(url)}: the database is empty; run `armsledger build PATH...` first"
+                )
             upgrade(store)
     except BaseException:
         store.close()

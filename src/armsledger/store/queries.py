@@ -34,16 +34,33 @@ def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 
 
 def _claims_select() -> Select[Any]:
-    return select(ClaimRow, DocumentRow.doc_id, DocumentRow.content_hash, DocumentRow.published,
-                  DocumentRow.id).join(DocumentRow, ClaimRow.document_id == DocumentRow.id)
+    return select(
+        ClaimRow, DocumentRow.doc_id, DocumentRow.content_hash, DocumentRow.published, DocumentRow.id
+    ).join(DocumentRow, ClaimRow.document_id == DocumentRow.id)
 
 
-def _ledger_claim(row: ClaimRow, doc_id: str, content_hash: str, published: str | None, seq: int) -> LedgerClaim:
+def _ledger_claim(
+    row: ClaimRow, doc_id: str, content_hash: str, published: str | None, seq: int
+) -> LedgerClaim:
     return LedgerClaim(
-        key=row.key, doc=doc_id, doc_hash=content_hash, published=published, seq=seq, supplier=row.supplier,
-        recipient=row.recipient, system=row.system, category=row.category, quantity=row.quantity, deal=row.deal,
-        status=row.status, year=row.year, evidence=row.evidence, start=row.start_offset, end=row.end_offset,
-        incremental=bool(row.incremental), vague_quantity=bool(row.vague_quantity),
+        key=row.key,
+        doc=doc_id,
+        doc_hash=content_hash,
+        published=published,
+        seq=seq,
+        supplier=row.supplier,
+        recipient=row.recipient,
+        system=row.system,
+        category=row.category,
+        quantity=row.quantity,
+        deal=row.deal,
+        status=row.status,
+        year=row.year,
+        evidence=row.evidence,
+        start=row.start_offset,
+        end=row.end_offset,
+        incremental=bool(row.incremental),
+        vague_quantity=bool(row.vague_quantity),
     )
 
 
@@ -70,10 +87,13 @@ def claims_of_rows(session: Session, row_keys: Iterable[str]) -> dict[str, list[
     """The claims behind each of the given machine rows."""
     result: dict[str, list[LedgerClaim]] = defaultdict(list)
     for batch in chunks(sorted(set(row_keys))):
-        stmt = (_claims_select().add_columns(TransferRow.key)
-                .join(TransferClaim, TransferClaim.claim_id == ClaimRow.id)
-                .join(TransferRow, TransferRow.id == TransferClaim.transfer_id)
-                .where(TransferRow.key.in_(batch)))
+        stmt = (
+            _claims_select()
+            .add_columns(TransferRow.key)
+            .join(TransferClaim, TransferClaim.claim_id == ClaimRow.id)
+            .join(TransferRow, TransferRow.id == TransferClaim.transfer_id)
+            .where(TransferRow.key.in_(batch))
+        )
         for claim, doc_id, content_hash, published, seq, row_key in session.execute(stmt):
             result[row_key].append(_ledger_claim(claim, doc_id, content_hash, published, seq))
     return dict(result)
@@ -81,13 +101,26 @@ def claims_of_rows(session: Session, row_keys: Iterable[str]) -> dict[str, list[
 
 def row_from_table(t: TransferRow) -> Row:
     """A machine row as reconcile made it."""
-    return Row.from_json({
-        "key": t.key, "group": t.group_key, "supplier": t.supplier, "recipient": t.recipient, "system": t.system,
-        "category": t.category, "number_ordered": t.number_ordered, "year_of_order": t.year_of_order,
-        "number_delivered": t.number_delivered, "years_of_delivery": t.years_of_delivery or [],
-        "status": t.status, "deal": t.deal, "confidence": t.confidence, "claims": t.claim_keys or [],
-        "documents": t.documents or [], "provenance": t.provenance or {},
-    })
+    return Row.from_json(
+        {
+            "key": t.key,
+            "group": t.group_key,
+            "supplier": t.supplier,
+            "recipient": t.recipient,
+            "system": t.system,
+            "category": t.category,
+            "number_ordered": t.number_ordered,
+            "year_of_order": t.year_of_order,
+            "number_delivered": t.number_delivered,
+            "years_of_delivery": t.years_of_delivery or [],
+            "status": t.status,
+            "deal": t.deal,
+            "confidence": t.confidence,
+            "claims": t.claim_keys or [],
+            "documents": t.documents or [],
+            "provenance": t.provenance or {},
+        }
+    )
 
 
 def machine_rows(session: Session) -> list[Row]:
@@ -97,9 +130,20 @@ def machine_rows(session: Session) -> list[Row]:
 
 def edit_from_table(e: EditRow) -> Edit:
     """A stored edit."""
-    return Edit(uid=e.uid, target_kind=e.target_kind, target=e.target, action=e.action, field=e.field,
-                old_value=e.old_value, new_value=e.new_value, who=e.who, at=e.at, why=e.why or "",
-                status=e.status, note=e.note or "")
+    return Edit(
+        uid=e.uid,
+        target_kind=e.target_kind,
+        target=e.target,
+        action=e.action,
+        field=e.field,
+        old_value=e.old_value,
+        new_value=e.new_value,
+        who=e.who,
+        at=e.at,
+        why=e.why or "",
+        status=e.status,
+        note=e.note or "",
+    )
 
 
 def load_edits(session: Session) -> list[Edit]:
@@ -117,14 +161,16 @@ def curated_register(session: Session) -> Curated:
     return apply_edits(rows, edits, claims_of_rows(session, needed))
 
 
-def refresh_edit_status(session: Session, curated: Curated | None = None) -> Curated:
+def refresh_edit_status(session: Session) -> None:
     """Record, on every edit, whether it applies to the register as it now stands."""
-    curated = curated or curated_register(session)
-    for edit in session.scalars(select(EditRow)):
-        status, note = curated.outcomes.get(edit.uid, ("applied", ""))
+    stored = list(session.scalars(select(EditRow)))
+    if not stored:
+        return
+    outcomes = curated_register(session).outcomes
+    for edit in stored:
+        status, note = outcomes.get(edit.uid, ("applied", ""))
         if (edit.status, edit.note) != (status, note):
             edit.status, edit.note = status, note
-    return curated
 
 
 def find_row(curated: Curated, key: str) -> Row:
@@ -149,7 +195,9 @@ def documents_by_id(session: Session, ids: Sequence[str]) -> dict[str, DocumentR
     """Stored documents by their document id (the first stored, when ids repeat)."""
     found: dict[str, DocumentRow] = {}
     for batch in chunks(sorted(set(ids))):
-        for doc in session.scalars(select(DocumentRow).where(DocumentRow.doc_id.in_(batch)).order_by(DocumentRow.id)):
+        for doc in session.scalars(
+            select(DocumentRow).where(DocumentRow.doc_id.in_(batch)).order_by(DocumentRow.id)
+        ):
             found.setdefault(doc.doc_id, doc)
     return found
 
@@ -162,9 +210,16 @@ def all_claims(session: Session) -> list[LedgerClaim]:
 
 def counts(session: Session) -> dict[str, int]:
     """How many documents, claims, rows, edits and SIPRI rows the store holds."""
-    return {name: session.scalar(select(func.count()).select_from(table)) or 0
-            for name, table in (("documents", DocumentRow), ("claims", ClaimRow), ("rows", TransferRow),
-                                ("edits", EditRow), ("sipri_rows", SipriRow))}
+    return {
+        name: session.scalar(select(func.count()).select_from(table)) or 0
+        for name, table in (
+            ("documents", DocumentRow),
+            ("claims", ClaimRow),
+            ("rows", TransferRow),
+            ("edits", EditRow),
+            ("sipri_rows", SipriRow),
+        )
+    }
 
 
 def sipri_rows(session: Session) -> list[SipriRow]:
@@ -175,24 +230,32 @@ def sipri_rows(session: Session) -> list[SipriRow]:
 def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]]:
     """Documents and evidence sentences matching a full-text query, best first."""
     if session.get_bind().dialect.name == "sqlite":
-        stmt = text("SELECT kind, ref, snippet(search_index, 2, '[', ']', '…', 12) AS snip, bm25(search_index) "
-                    "AS score FROM search_index WHERE search_index MATCH :q ORDER BY score, kind, ref LIMIT :n")
+        stmt = text(
+            "SELECT kind, ref, snippet(search_index, 2, '[', ']', '…', 12) AS snip, bm25(search_index) "
+            "AS score FROM search_index WHERE search_index MATCH :q ORDER BY score, kind, ref LIMIT :n"
+        )
         try:
             rows = session.execute(stmt, {"q": query, "n": limit}).all()
         except Exception as err:  # FTS5 reports a bad query as an OperationalError
             if "fts5" in str(err).lower() or "syntax" in str(err).lower():
-                raise InputError(f"search {query!r}: not a valid full-text query ({err.__cause__ or err})") from None
+                raise InputError(
+                    f"search {query!r}: not a valid full-text query ({err.__cause__ or err})"
+                ) from None
             raise
         return [{"kind": k, "ref": r, "snippet": s} for k, r, s, _ in rows]
     # PostgreSQL: a plain case-insensitive match over the same texts.
     pattern = f"%{query}%"
     found: list[dict[str, Any]] = []
-    for doc in session.scalars(select(DocumentRow).where(or_(DocumentRow.text.ilike(pattern),
-                                                             DocumentRow.title.ilike(pattern)))
-                               .order_by(DocumentRow.id).limit(limit)):
+    for doc in session.scalars(
+        select(DocumentRow)
+        .where(or_(DocumentRow.text.ilike(pattern), DocumentRow.title.ilike(pattern)))
+        .order_by(DocumentRow.id)
+        .limit(limit)
+    ):
         found.append({"kind": "document", "ref": doc.doc_id, "snippet": _around(doc.text, query)})
-    for claim in session.scalars(select(ClaimRow).where(ClaimRow.evidence.ilike(pattern))
-                                 .order_by(ClaimRow.key).limit(limit)):
+    for claim in session.scalars(
+        select(ClaimRow).where(ClaimRow.evidence.ilike(pattern)).order_by(ClaimRow.key).limit(limit)
+    ):
         found.append({"kind": "claim", "ref": claim.key, "snippet": claim.evidence})
     return found[:limit]
 
@@ -201,24 +264,45 @@ def _around(body: str, query: str, width: int = 60) -> str:
     at = body.lower().find(query.lower())
     if at < 0:
         return body[: width * 2]
-    return "…" + body[max(0, at - width): at + len(query) + width] + "…"
+    return "…" + body[max(0, at - width) : at + len(query) + width] + "…"
 
 
 def sipri_records(session: Session) -> list[SipriRecord]:
     """The imported SIPRI rows as records."""
-    return [SipriRecord(
-        line=r.line, recipient_name=r.recipient_name, supplier_name=r.supplier_name, recipient=r.recipient,
-        supplier=r.supplier, year_of_order=r.year_of_order, year_of_order_uncertain=bool(r.year_of_order_uncertain),
-        number_ordered=r.number_ordered, number_ordered_uncertain=bool(r.number_ordered_uncertain),
-        designation=r.designation, description=r.description, number_delivered=r.number_delivered,
-        number_delivered_uncertain=bool(r.number_delivered_uncertain), years_of_delivery=list(r.years_of_delivery or []),
-        condition=r.condition, comments=r.comments, tiv_per_unit=r.tiv_per_unit, tiv_total=r.tiv_total,
-        tiv_delivered=r.tiv_delivered) for r in sipri_rows(session)]
+    return [
+        SipriRecord(
+            line=r.line,
+            recipient_name=r.recipient_name,
+            supplier_name=r.supplier_name,
+            recipient=r.recipient,
+            supplier=r.supplier,
+            year_of_order=r.year_of_order,
+            year_of_order_uncertain=bool(r.year_of_order_uncertain),
+            number_ordered=r.number_ordered,
+            number_ordered_uncertain=bool(r.number_ordered_uncertain),
+            designation=r.designation,
+            description=r.description,
+            number_delivered=r.number_delivered,
+            number_delivered_uncertain=bool(r.number_delivered_uncertain),
+            years_of_delivery=list(r.years_of_delivery or []),
+            condition=r.condition,
+            comments=r.comments,
+            tiv_per_unit=r.tiv_per_unit,
+            tiv_total=r.tiv_total,
+            tiv_delivered=r.tiv_delivered,
+        )
+        for r in sipri_rows(session)
+    ]
 
 
 def register_view(session: Session, kb: Knowledge | None = None) -> RegisterView:
     """Everything the register's outputs need, read in one snapshot."""
     kb = kb or default_knowledge()
     records = sipri_records(session)
-    return RegisterView(curated=curated_register(session), edits=load_edits(session), kb=kb,
-                        sipri=SipriIndex(records, kb), sipri_names=imported_names(records))
+    return RegisterView(
+        curated=curated_register(session),
+        edits=load_edits(session),
+        kb=kb,
+        sipri=SipriIndex(records, kb),
+        sipri_names=imported_names(records),
+    )

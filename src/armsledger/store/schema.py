@@ -33,8 +33,9 @@ class DocumentRow(Base):
     text: Mapped[str] = mapped_column(Text)
     skipped: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
 
-    claims: Mapped[list[ClaimRow]] = relationship(back_populates="document", cascade="all, delete-orphan",
-                                                  passive_deletes=True)
+    claims: Mapped[list[ClaimRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class ClaimRow(Base):
@@ -93,7 +94,9 @@ class TransferClaim(Base):
     __tablename__ = "transfer_claims"
 
     transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id", ondelete="CASCADE"), primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True, index=True)
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class EditRow(Base):

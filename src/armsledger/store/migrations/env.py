@@ -13,7 +13,9 @@ from armsledger.store.schema import Base
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("armsledger migrations run through armsledger.store.migrate, which provides a connection")
+    raise RuntimeError(
+        "armsledger migrations run through armsledger.store.migrate, which provides a connection"
+    )
 
 
 def _ours(name: str | None, kind: str, _parents: object) -> bool:

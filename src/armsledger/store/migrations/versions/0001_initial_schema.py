@@ -35,7 +35,9 @@ def upgrade() -> None:
         "claims",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("key", sa.String(40), nullable=False, unique=True),
-        sa.Column("document_id", sa.Integer(), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "document_id", sa.Integer(), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("group_key", sa.Text(), nullable=False),
         sa.Column("supplier", sa.String(80), nullable=False),
         sa.Column("recipient", sa.String(80), nullable=False),
@@ -76,7 +78,9 @@ def upgrade() -> None:
     op.create_index("ix_transfers_group_key", "transfers", ["group_key"])
     op.create_table(
         "transfer_claims",
-        sa.Column("transfer_id", sa.Integer(), sa.ForeignKey("transfers.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column(
+            "transfer_id", sa.Integer(), sa.ForeignKey("transfers.id", ondelete="CASCADE"), primary_key=True
+        ),
         sa.Column("claim_id", sa.Integer(), sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
     )
     op.create_index("ix_transfer_claims_claim_id", "transfer_claims", ["claim_id"])
