@@ -121,7 +121,7 @@ _CUES = [
     _cue(
         r"joint venture|co-produc(?:e|es|ed|ing|tion)|co-build|coproduc(?:e|ing|tion)|licen[cs]ed? production"
         r"|produce under licen[cs]e|local (?:production|assembly|manufacturing)|manufacture[ds]? (?:\w+ )?locally"
-        r"|facilities to (?:manufacture|produce)|production line",
+        r"|facilities to (?:manufacture|produce)|production line|under licen[cs]e|assembled (?:locally|in)",
         "ordered",
         "production",
         "neutral",
@@ -150,6 +150,17 @@ _CUES = [
     ),
     _cue(r"agreed", "ordered", "sale", "neutral", False, True),
     _cue(
+        r"(?:package|deal|sale|contract|order|agreement|request)s?\s+(?:also\s+)?(?:includes?|included|covers?|comprises?"
+        r"|contains?)",
+        "inherit",
+        "sale",
+        "neutral",
+        False,
+        True,
+    ),
+    _cue(r"hand(?:ed|s|ing)? over|armed with", "delivered", "unknown", "neutral", False, True),
+    _cue(r"selected|chose|chosen|picked|opted for|preferred", "planned", "sale", "receive", True, True),
+    _cue(
         r"pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|commit(?:s|ted)? to (?:send|supply|provide|deliver)",
         "ordered",
         "aid",
@@ -171,7 +182,7 @@ _CUES = [
     _cue(r"sold|sells?|selling|sales?", "ordered", "sale", "supply", False, True),
     # delivered
     _cue(
-        r"deliver(?:y|ies)|received|recieved|receiv(?:es|ing)|arriv(?:ed|es|al)|hand(?:ed)? over|took delivery"
+        r"deliver(?:y|ies)|received|recieved|receiv(?:es|ing)|arriv(?:ed|es|al)|took delivery|commissioned"
         r"|taken delivery|in service|entered service|inducted|equipped with|operat(?:es|ed|ing|ors?)"
         r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|fleet|landed|reached|appeared in"
         r"|shipments?|shipped|completed|helped|sent to|fielded"

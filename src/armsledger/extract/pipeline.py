@@ -29,21 +29,12 @@ _IMPLICIT = re.compile(
     r"|exported|sold",
     re.I,
 )
-# Only sentences with one of these can hold a claim; checked before any other work.
-_QUICK = re.compile(
-    r"sol[de]|sell|sale|suppl|deliver|export|provid|sen[dt]|ship|transfer|gift|donat|pledg|promis|order|buy|bought"
-    r"|purchas|acqui|procur|receiv|arriv|servic|deploy|operat|equipped|use|fleet|contract|deal|agree|sign|negotiat"
-    r"|talk|pipeline|plan|intend|intent|approv|offer|bid|tender|interest|potential|candidate|consider|want|whether"
-    r"|cancel|suspend|halt|froze|freez|scrap|remov|exclud|allowed|block|embargo|refus|drop|pull|withdr|terminat"
-    r"|stop|reject|customer|client|buyer|joint venture|produc|manufactur|build|aid|assistance|turned to|help|land|leas"
-    r"|reach|appear|complet|finali|won|eye|keen|seek|mull|prepared|willing|could|may|might|tries|tested|proven|using",
-    re.I,
-)
 
 
 # Subordinate or contrasting clauses: roles do not reach across them.
 _CLAUSE_BREAK = re.compile(
-    r"(?:;|\s[—–]\s|\b(?:reports?|allegations?|claims?|concerns?|fears?|evidence|indications?)\s+that\s"
+    r"(?:;|\s[—–]\s|,?\s+and\s+(?=(?:later\s+|then\s+|also\s+|subsequently\s+)?(?:signed|ordered|bought|purchased"
+    r"|received|took delivery|placed|set up|agreed)\b)|\b(?:reports?|allegations?|claims?|concerns?|fears?|evidence|indications?)\s+that\s"
     r"|,?\s+(?:while|whereas|although|though|because|but|after|before|when|until|unless)\s+"
     r"(?=(?:(?:the|a|an|it|they|he|she|its|their|this|these|those|\w+ing)\b|[A-Z])))"
 )
@@ -79,9 +70,6 @@ class SentenceAnalysis:
 
 def analyse(sentence: Sentence, kb: Knowledge) -> SentenceAnalysis:
     """Mentions, items and cues of one sentence."""
-    if not _QUICK.search(sentence.text):
-        mentions = find_mentions(sentence.text, kb, sentence.start)
-        return SentenceAnalysis(sentence, mentions, build_items(sentence.text, sentence.start, mentions), [])
     mentions = find_mentions(sentence.text, kb, sentence.start)
     items = build_items(sentence.text, sentence.start, mentions)
     cues = find_cues(sentence.text, sentence.start)
@@ -162,11 +150,15 @@ def _claims_in_clause(
         items = [
             Item(first_cue.start, first_cue.end, name, _category_of(name, context), None, catalog_state=maker)
         ]
-    statuses = _statuses(cues, items[0])
+    if all(c.status == "inherit" for c in cues):
+        # "The package also includes Harpoon missiles": the stage of the deal just named.
+        statuses = [recent[-1].status] if recent else []
+    else:
+        statuses = _statuses([c for c in cues if c.status != "inherit"], items[0])
     if not statuses:
         return []
     deal = deal_from_cues(cues)
-    year = event_year(sentence.text, doc.published)
+    year = event_year(clause_text, doc.published) or event_year(sentence.text, doc.published)
     suppliers = [p for p in parties if p.role == SUPPLIER]
     givers: list[Party] = []
     if not suppliers and any(p.role == RECIPIENT for p in parties):
@@ -304,6 +296,8 @@ def _supplier_and_system(
     then the supplier of the claims just before.
     """
     supplier: str | None = None
+    # A state named as the item's user does not supply it ("Brazilian Gripens ... by Embraer").
+    suppliers = [p for p in suppliers if p.code != item.operator]
     if suppliers:
         if item_count > 1:
             before = [p for p in suppliers if p.end <= item.start]
@@ -353,6 +347,8 @@ def _recipients(
         found = codes(role)
         if found:
             return found
+    if any(p.role == RECIPIENT for p in parties):
+        return []  # the taker named is the supplier itself: a domestic order, not a transfer
     if _UNNAMED_TAKERS.search(clause):
         return []  # "deals with five countries": the takers are not named here
     for claim in reversed(recent):
@@ -365,7 +361,7 @@ def _recipients(
     # When the sentences just before all speak of one recipient, a new supplier named
     # without one ("Britain sent 14 Challenger 2 tanks") sends to it too.
     takers = {c.recipient for c in recent}
-    if len(takers) == 1 and supplier not in takers and len({c.supplier for c in recent}) > 1:
+    if len(takers) == 1 and supplier not in takers:
         return list(takers)
     return []
 

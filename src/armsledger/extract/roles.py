@@ -31,7 +31,7 @@ _LIST_GAP = re.compile(
 )
 # After a demonym, the nouns that make it stand for the state as a party.
 _DEMONYM_PARTY = re.compile(
-    r"^\s+(?:armed forces|forces|army|armies|military|militaries|air force|navy|government|troops|defen[cs]e ministry"
+    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:armed forces|forces|army|armies|military|militaries|air force|navy|government|troops|defen[cs]e ministry"
     r"|ministry of defen[cs]e|defen[cs]e forces|side)\b",
     re.I,
 )

@@ -19,6 +19,7 @@ from armsledger.errors import InputError
 from armsledger.model import CATEGORIES
 
 DATA_DIR = Path(__file__).parent / "data"
+_DESIGNATION_SHAPE = re.compile(r"[A-Z0-9][\w\-/. ]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,8 @@ class Knowledge:
         entry = self.exact.get(key)
         if entry is not None:
             return entry
-        if any(ch.isdigit() for ch in key):
+        # Loose matching only for designation-shaped text ("TB-2", "Su 35"), never "a €4".
+        if any(ch.isdigit() for ch in key) and _DESIGNATION_SHAPE.fullmatch(key):
             return self.folded.get(fold_key(key))
         return None
 
