@@ -12,7 +12,7 @@ from armsledger.errors import InputError
 from armsledger.reconcile import LedgerClaim, reconcile
 from armsledger.store import open_store
 from armsledger.store.ledger import edits_jsonl, import_edits, parse_edits_jsonl, record_edit, store_batch
-from armsledger.store.queries import curated_register, load_edits
+from armsledger.store.queries import claims_by_key, curated_register, load_edits
 from test_store import cli, make_claim, make_doc, tb2_batch
 
 TB2 = "TUR/UKR/bayraktartb2"
@@ -219,3 +219,28 @@ def test_edit_commands_end_to_end(tmp_path: Path) -> None:
     exported = tmp_path / "edits.jsonl"
     assert cli("edit", "export", str(exported), "--db", db).returncode == 0
     assert len(exported.read_text().splitlines()) == 2
+
+
+def test_merge_and_split_recorded_in_the_store(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    store_batch(store, tb2_batch())
+    record_edit(store, new_edit("row", TB2, "merge", "ana", "the ammunition came with the drones",
+                                new_value="TUR/UKR/category:other"))
+    with store.reading() as session:
+        curated = curated_register(session)
+    assert [r.key for r in curated.rows] == [TB2]
+    merged = curated.rows[0]
+    assert len(merged.claims) == 4
+    with store.reading() as session:
+        found = claims_by_key(session, merged.claims)
+    ammunition = next(k for k, c in found.items() if c.system is None)
+    record_edit(store, new_edit("row", TB2, "split", "ben", "not part of the drone deal", new_value=[ammunition]))
+    with store.reading() as session:
+        curated = curated_register(session)
+    assert [r.key for r in curated.rows] == [TB2, split_key(TB2, [ammunition])]
+    assert curated.rows[1].claims == [ammunition]
+    assert curated.rows[0].number_ordered == 36
+    with pytest.raises(InputError, match="no register row 'TUR/UKR/category:other'"):
+        record_edit(store, new_edit("row", TB2, "merge", "ana", new_value="TUR/UKR/category:other"))
+    store.close()
+

@@ -319,3 +319,23 @@ def test_ctrl_c_during_a_build_keeps_whole_batches_only(tmp_path: Path) -> None:
         claims = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
     assert docs % 25 == 0 and 50 <= docs < 3000
     assert linked == claims
+
+
+def test_a_full_disk_rolls_the_batch_back_with_a_message(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    store_batch(store, tb2_batch()[:1])
+    with store.reading() as session:
+        pages = session.connection().exec_driver_sql("PRAGMA page_count").scalar()
+
+    # SQLite's own limit on the file's size: writing past it fails as a full disk does (SQLITE_FULL).
+    @event.listens_for(store.engine, "connect")
+    def _cap(dbapi: sqlite3.Connection, _record: object) -> None:
+        dbapi.execute(f"PRAGMA max_page_count = {pages + 2}")
+
+    store.engine.dispose()
+    big = make_doc("big", "Turkey sold Ukraine drones. " * 20000)
+    with pytest.raises(StoreError, match="the disk is full; the last batch was rolled back"):
+        store_batch(store, [(big, [make_claim(big, "Turkey sold Ukraine drones")]), *tb2_batch()[1:]])
+    with store.reading() as session:
+        assert counts(session)["documents"] == 1
+    store.close()
