@@ -128,3 +128,12 @@ def test_import_sipri_command(tmp_path: Path, excerpt: Path) -> None:
     assert "1058: unknown recipient name 'Katanga'" in result.stderr
     missing = cli("import-sipri", str(tmp_path / "nope.csv"), "--db", db)
     assert missing.returncode == 1 and "nope.csv: no such file" in missing.stderr
+
+
+def test_systems_the_catalog_tells_apart_never_match() -> None:
+    kb = default_knowledge()
+    if "Akinci" not in kb.systems or "Bayraktar TB2" not in kb.systems:
+        pytest.skip("the systems catalog does not list both Akinci and Bayraktar TB2")
+    assert not same_system("Akinci", "Bayraktar TB-2", kb)
+    assert same_system("Akinci", "Bayraktar Akinci", kb)
+    assert same_system("TB2", "Bayraktar TB-2", kb)

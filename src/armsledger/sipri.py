@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from armsledger.errors import InputError
-from armsledger.knowledge import Knowledge, fold_key
+from armsledger.knowledge import Knowledge, System
 from armsledger.reconcile import Row
 
 HEADER: tuple[str, ...] = (
@@ -265,25 +265,33 @@ def normalise(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
-def _forms(name: str, kb: Knowledge) -> set[str]:
-    forms = {normalise(name), fold_key(name)}
+def _catalog(name: str, kb: Knowledge) -> System | None:
+    """The catalog's system for a designation or one of its aliases."""
     system = kb.systems.get(name)
     if system is None:
         entry = kb.lookup(name)
         system = kb.systems.get(entry.value) if entry is not None and entry.kind == "system" else None
-    if system is not None:
-        forms |= {normalise(a) for a in (system.designation, *system.aliases)}
-    return {f for f in forms if f}
+    return system
 
 
 def same_system(ours: str | None, theirs: str, kb: Knowledge) -> bool:
-    """Whether our designation and SIPRI's name one system: equal, alias, or one containing the other."""
+    """Whether our designation and SIPRI's name one system: one catalog entry, equal, or one containing the other.
+
+    Two names the catalog knows as different systems never match, even when one contains the other
+    ("Bayraktar Akinci" is not the "Bayraktar" TB2).
+    """
     if not ours or not theirs:
         return False
-    a, b = _forms(ours, kb), _forms(theirs, kb)
-    if a & b:
+    mine, other = _catalog(ours, kb), _catalog(theirs, kb)
+    if mine is not None and other is not None:
+        return mine.designation == other.designation
+    a, b = normalise(ours), normalise(theirs)
+    if not a or not b:
+        return False
+    known = mine or other
+    if known is not None and {a, b} <= {normalise(n) for n in (known.designation, *known.aliases)}:
         return True
-    return any(min(len(x), len(y)) >= 3 and (x in y or y in x) for x in a for y in b)
+    return a == b or (min(len(a), len(b)) >= 3 and (a in b or b in a))
 
 
 class SipriIndex:
