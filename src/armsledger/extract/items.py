@@ -27,9 +27,13 @@ _ADJECTIVE_GAP = re.compile(
 )
 # "delivered ... by a Pakistan Air Force Il-78 transport aircraft": the carrier, not the cargo.
 _CARRIER_BEFORE = re.compile(r"\b(?:by|aboard|on board|via)\s+(?:an?|the)\b[^,.;]{0,60}$")
-# "to replace its MiG-21 fleet": what a deal retires is not what it transfers.
+# "to replace its MiG-21 fleet", "shot down 20 of the drones": what a deal retires, or what
+# is fired at or destroyed, is not what it transfers.
 _REPLACED_BEFORE = re.compile(
-    r"\b(?:replac(?:e|es|ed|ing)|retir(?:e|es|ed|ing)|phase out|succeed)\s+(?:\w+\s+){0,3}$", re.I
+    r"\b(?:replac(?:e|es|ed|ing)|retir(?:e|es|ed|ing)|phase out|succeed|shot down|shoot down|shooting down"
+    r"|intercept(?:ed|s|ing)?|down(?:ed|ing)|destroy(?:ed|s|ing)?|launch(?:ed|es|ing)?|fired|struck|against)"
+    r"\s+(?:\w+\s+){0,3}$",
+    re.I,
 )
 _OWN_CUE_AFTER = re.compile(
     r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered|delivered|received|supplied)\b"
@@ -90,7 +94,8 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
             if (
                 not appositive
                 and not (_GLUE.match(gap) and len(gap) <= 3)
-                and not _ADJECTIVE_GAP.fullmatch(gap)
+                # Adjectives only between a system and its noun ("Caracal military transport helicopters").
+                and not (system is not None and nxt.kind == "equipment" and _ADJECTIVE_GAP.fullmatch(gap))
             ):
                 break
             if nxt.kind == "system" and system is not None:
