@@ -130,7 +130,7 @@ _CUES = [
     ),
     # ordered
     _cue(
-        r"sign(?:ed|s|ing)? (?:a |an |the )?(?:\$?[\w.,-]+ )?(?:deal|contract|agreement)s?|deals?|contracts?"
+        r"sign(?:ed|s|ing)? (?:a |an |the )?(?:\$?[\w.,-]+ )?(?:deal|contract|agreement)s?|signed (?:up )?for|deals?|contracts?"
         r"|agreements?",
         "ordered",
         "sale",

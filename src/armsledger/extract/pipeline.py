@@ -121,18 +121,20 @@ def _claims_in(
             [c for c in analysis.cues if start <= c.start < end],
         )
         if part.cues:
-            claims.extend(_claims_in_clause(part, context, recent + claims, doc))
+            claims.extend(_claims_in_clause(part, context, recent + claims, doc, doc.text[start:end]))
         previous_items = items or previous_items
     return claims
 
 
 def _claims_in_clause(
-    analysis: SentenceAnalysis, context: DocumentContext, recent: list[Claim], doc: Document
+    analysis: SentenceAnalysis,
+    context: DocumentContext,
+    recent: list[Claim],
+    doc: Document,
+    clause_text: str,
 ) -> list[Claim]:
     sentence = analysis.sentence
     items = list(analysis.items)
-    spans = [m.start for m in analysis.mentions] + [c.start for c in analysis.cues] + [i.start for i in items]
-    clause_text = sentence.text[min(spans) - sentence.start :] if spans else sentence.text
     cues = analysis.cues
     origins = {item.origin_at for item in items if item.origin_at is not None}
     parties = parties_from(sentence.text, sentence.start, analysis.mentions, origins)
@@ -158,7 +160,9 @@ def _claims_in_clause(
     if not statuses:
         return []
     deal = deal_from_cues(cues)
-    year = event_year(clause_text, doc.published) or event_year(sentence.text, doc.published)
+    # The clause's own date, else one stated before it in the sentence ("In 2019, X signed ... and later ...").
+    prefix = sentence.text[: max(0, sentence.text.find(clause_text))]
+    year = event_year(clause_text, doc.published) or (event_year(prefix, doc.published) if prefix else None)
     suppliers = [p for p in parties if p.role == SUPPLIER]
     givers: list[Party] = []
     if not suppliers and any(p.role == RECIPIENT for p in parties):
@@ -208,7 +212,11 @@ def _claims_in_clause(
                 continue
         # Carrying the recipient over from earlier sentences needs something specific
         # here: a count or a named system ("Orders for two dozen more drones").
-        specific = item.system is not None or bool(item.quantity and item.quantity.value)
+        specific = (
+            item.system is not None
+            or bool(item.quantity and item.quantity.value)
+            or any(c.start == sentence.start for c in recent)  # an earlier clause of this sentence
+        )
         recipients = _recipients(parties, supplier, recent if specific else [], statuses, clause_text)
         if absorbing and item.category in _PLATFORMS:
             recipients = [r for r in recipients if r not in component_suppliers]
