@@ -13,16 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 
 from armsledger.curation import ConflictError, new_edit
 from armsledger.export import render_table
 from armsledger.store import StoreError, open_store
 from armsledger.store.ledger import record_edit, store_batch
 from armsledger.store.queries import counts, curated_register, load_edits, register_view, search
-from armsledger.store.schema import Base
-from test_store import ARMSLEDGER, _corpus, cli, tb2_batch
+from test_store import ARMSLEDGER, _corpus, cli, schema_differences, tb2_batch
 
 TB2 = "TUR/UKR/bayraktartb2"
 
@@ -85,7 +82,7 @@ def test_migrations_on_postgresql_match_the_orm(pg_url: str) -> None:
     store = open_store(pg_url)
     assert store.dialect == "postgresql"
     with store.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert schema_differences(conn) == []
     store.close()
     open_store(pg_url).close()
 

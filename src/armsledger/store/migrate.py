@@ -14,8 +14,6 @@ from sqlalchemy import inspect, text
 from armsledger.store.engine import Store, StoreError, check_sqlite_file, describe, make_engine, resolve_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# Tables every armsledger store has; a database with other tables and none of these is foreign.
-CORE_TABLES = frozenset({"documents", "claims", "transfers", "transfer_claims", "edits", "sipri_rows"})
 
 
 def alembic_config() -> Config:
