@@ -60,7 +60,13 @@ def _longest_at(
     text: str, tokens: list[tuple[int, int]], i: int, kb: Knowledge
 ) -> tuple[Entry, int, int] | None:
     start = tokens[i][0]
-    last = min(len(tokens), i + kb.max_tokens)
+    first = text[start : tokens[i][1]]
+    span = kb.first_words.get(first) or kb.first_words.get(first.lower())
+    if not span and first.endswith("s"):
+        span = kb.first_words.get(first[:-1]) or kb.first_words.get(first[:-1].lower())  # "TB2s", "Rafales"
+    if not span:
+        return None  # no name, system or company starts with this word
+    last = min(len(tokens), i + max(span, 1) + 1)
     for j in range(last - 1, i - 1, -1):
         # Tokens must be joined by at most a few characters of space or punctuation.
         if j > i and tokens[j][0] - tokens[j - 1][1] > 3:

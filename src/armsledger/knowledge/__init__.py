@@ -121,6 +121,9 @@ class Knowledge:
     # Folded surfaces of designations with a digit in them ("TB-2", "tb2", "Su 35").
     folded: dict[str, Entry] = field(default_factory=dict)
     max_tokens: int = 8
+    # The first word of every surface form, and the most words a form starting with it
+    # has: lets the matcher skip the many words that start no name at all.
+    first_words: dict[str, int] = field(default_factory=dict)
 
     def state_name(self, code: str) -> str:
         """The short English name of a state or group code, or the code itself."""
@@ -254,7 +257,22 @@ def load_knowledge() -> Knowledge:
                 kb.exact, surface_key(surface), Entry("equipment", item.category, category=item.category), ""
             )
     kb.max_tokens = 8
+    _index_first_words(kb)
     return kb
+
+
+def _index_first_words(kb: Knowledge) -> None:
+    """Record each surface form's first word (exact and folded) with its length in words."""
+    for key in list(kb.exact) + list(kb.folded):
+        words = re.findall(r"\w+", key)
+        if not words:
+            continue
+        for first in (words[0], words[0].lower()):
+            kb.first_words[first] = max(kb.first_words.get(first, 0), min(len(words), kb.max_tokens))
+    # Folded keys have lost their word breaks ("su35"): their first word may be any prefix.
+    for key in kb.folded:
+        for cut in range(1, min(len(key), 8) + 1):
+            kb.first_words.setdefault(key[:cut], kb.max_tokens)
 
 
 @lru_cache(maxsize=1)
