@@ -67,6 +67,7 @@ _SPEAKER_AFTER = re.compile(
     r"|^(?:['’]s)?\s+(?:\w+\s+){0,2}(?:said|says|told|reported|announced|stated|confirmed)\b(?!\s+(?:it|they)\b)",
     re.I,
 )
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+\s+)?$")
 _FROM_TO = re.compile(r"^\s+to\s+(?:the\s+)?[A-Z]")
 _CONFLICT_AFTER = re.compile(r"^\s*(?:-|–)?\s*(?:backed|based|led|controlled|held|allied|aligned)\b", re.I)
 # A capital followed by these is part of a name ("the Minsk agreements", "Moscow Center").
@@ -189,11 +190,17 @@ def assign_roles(
             and not _SPEECH.search(gap_to_cue)
             and (
                 (word in ("", "and") and _SUBJECT_GAP.match(gap_to_cue))
-                or (word not in ("from", "to", "for", "by", "with") and _AUX_GAP.match(gap_to_cue))
+                or (word in ("", "and", "in", "of") and _AUX_GAP.match(gap_to_cue) and "being" in gap_to_cue)
             )
         ):
-            # Right before its verb ("Turkey being removed", "Poland has ordered"): the subject.
-            party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
+            # Right before its verb ("Poland has ordered", "Turkey being removed"): the subject.
+            if _PASSIVE.search(gap_to_cue) and cue_after.text.lower().endswith(
+                ("ed", "sold", "sent", "given")
+            ):
+                # "Ukraine was supplied with drones", "Turkey being removed": the passive subject takes.
+                party.role = PARTNER if cue_after.direction == "neutral" else RECIPIENT
+            else:
+                party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
             continue
         if word == "according to":
             party.role = IGNORE

@@ -1,0 +1,38 @@
+"""Transfer cues: stage, deal kind and the side of the subject, with their exceptions."""
+
+from armsledger.extract.cues import deal_from_cues, find_cues
+
+
+def cues(text: str) -> list[tuple[str, str, str]]:
+    return [(c.text, c.status, c.direction) for c in find_cues(text)]
+
+
+def test_base_cues_and_directions() -> None:
+    assert cues("Turkey sold drones") == [("sold", "ordered", "supply")]
+    assert cues("Poland bought drones") == [("bought", "ordered", "receive")]
+    assert cues("India received jets") == [("received", "delivered", "receive")]
+    assert cues("Germany delivered tanks") == [("delivered", "delivered", "supply")]
+
+
+def test_modifiers() -> None:
+    assert cues("talks are under way") == [("talks", "planned", "neutral")]
+    assert cues("Romania is considering it") == [("considering", "interest", "receive")]
+    assert cues("Canada suspended exports")[0] == ("suspended", "cancelled", "supply")
+
+
+def test_negation_future_and_hypothetical() -> None:
+    assert cues("Pakistan has not yet received them") == []
+    assert cues("The jets should be delivered in 2024") == [("delivered", "ordered", "supply")]
+    assert cues("Any drone shipments to Ethiopia") == []
+    assert cues("in order to meet its needs") == []
+    assert cues("second-order effects") == []
+
+
+def test_second_hand_used_is_no_use() -> None:
+    assert cues("Israel offered used Block 30 F-16s") == [("offered", "planned", "supply")]
+
+
+def test_deal_kind() -> None:
+    assert deal_from_cues(find_cues("a joint venture to produce drones")) == "production"
+    assert deal_from_cues(find_cues("Germany pledged tanks")) == "aid"
+    assert deal_from_cues(find_cues("Ukraine received tanks")) == "unknown"
