@@ -264,6 +264,8 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             and not cue.modifier
         ):
             continue  # "any drone shipments": hypothetical
+        if re.search(r"\b(?:refrain(?:ed|s)? from|stop(?:ped)? short of|available for|open to)\s+$", before):
+            continue  # "refrain from providing", "available for export": no transfer stated
         if re.search(r"\b(?:not|never|no longer|yet to|n['’]t|without)\s+(?:\w+\s+)?$", before):
             continue  # "has not yet received": the event did not happen
         if word.startswith("export") and re.match(
