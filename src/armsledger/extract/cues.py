@@ -195,7 +195,7 @@ _CUES = [
         True,
     ),
     _cue(
-        r"deliver(?:ed|s|ing)|supplied|suppl(?:y|ies|ying)|exported|exports?|exporting|provided|provid(?:e|es|ing)|sent|send(?:s|ing)?"
+        r"deliver(?:ed|s|ing)?|supplied|suppl(?:y|ies|ying)|exported|exports?|exporting|provided|provid(?:e|es|ing)|sent|send(?:s|ing)?"
         r"|transferred|transfer(?:s|ring)?|gave|gifted|gift|donat(?:ed|es|ing|ion)",
         "delivered",
         "sale",
