@@ -268,9 +268,18 @@ def assign_roles(
                 if cue_before.direction == "supply" and len(gap) < 25:
                     party.role = RECIPIENT  # "sold Ukraine", "supplying Ethiopia's army with"
     _share_list_roles(sentence, offset, parties)
+    _local_builders(parties)
     _speaker_as_subject(sentence, offset, parties, cues)
     _gapped_suppliers(sentence, offset, parties, starts)
     _infinitive_purpose(sentence, offset, parties, cues)
+
+
+def _local_builders(parties: list[Party]) -> None:
+    """ "built locally by PT PAL" for Indonesia: a company of the taking state builds, it does not supply."""
+    takers = {p.code for p in parties if p.role == RECIPIENT and not p.company}
+    for party in parties:
+        if party.company and party.role == SUPPLIER and party.code in takers:
+            party.role = IGNORE
 
 
 def _speaker_as_subject(sentence: str, offset: int, parties: list[Party], cues: list[Cue]) -> None:

@@ -50,7 +50,11 @@ def event_year(sentence: str, published: str | None) -> int | None:
             continue  # a range, not the year of one event
         month = (match.group("month") or "").lower()
         if month and month not in _MONTHS and prep == "":
-            continue
+            continue  # "PzH 2000", "Mirage 2000": a designation, not a date
+        if not prep and not month:
+            before = sentence[: match.start("year")].rstrip()
+            if re.search(r"[A-Z][\w-]*$", before) or re.match(r"-\d", sentence[match.end("year") :]):
+                continue
         return int(match.group("year"))
     pub_year = int(published[:4]) if published and published[:4].isdigit() else None
     if pub_year is None:
