@@ -16,7 +16,7 @@ from armsledger.errors import ArmsledgerError
 
 # Command modules; each defines add_parser(subparsers) and sets args.run.
 COMMANDS: tuple[str, ...] = ("extract", "evaluate", "analyze", "report", "build", "register", "show", "edit",
-                             "export", "import_sipri", "search", "batch")
+                             "export", "import_sipri", "search", "batch", "serve", "user")
 
 
 def build_parser() -> argparse.ArgumentParser:

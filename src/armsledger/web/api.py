@@ -1,0 +1,245 @@
+"""The JSON API under /api: the register, rows, claims, documents, states, findings, edits, search, ingest.
+
+The same permissions as the pages: reading is open or needs a viewer (ARMSLEDGER_PUBLIC_READ);
+edits and ingest need an editor, a rebuild an admin. Scripts authenticate with
+``Authorization: Bearer TOKEN``; a browser session must send its CSRF token in X-CSRF-Token.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from armsledger.curation import UNSET
+from armsledger.errors import InputError
+from armsledger.store.accounts import get_job
+from armsledger.web.auth import User, may_admin, may_edit
+from armsledger.web.curate import Curation, curate
+from armsledger.web.deps import QueryDep, ReaderDep, settings_of, snapshot_of, store_of
+from armsledger.web.filters import page_of, select_rows
+from armsledger.web.ingest import Upload, begin_ingest
+from armsledger.web.security import CSRF_HEADER, check_csrf
+from armsledger.web.views import (
+    NotFound,
+    claim_detail,
+    claims_page,
+    document_detail,
+    edit_json,
+    findings,
+    network_tables,
+    row_detail,
+    row_json,
+    search_results,
+    state_detail,
+    timeline_tables,
+)
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+def _page(raw: str | None, name: str, default: int, high: int) -> int:
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= high:
+        raise InputError(f"{name} {raw!r}: expected a whole number from 1 to {high}")
+    return int(raw)
+
+
+def _writer(request: Request, role: str = "editor") -> User:
+    """The editor (or admin) making a change; a browser session must also pass the CSRF check."""
+    user = may_admin(request) if role == "admin" else may_edit(request)
+    if request.state.via == "session":
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+    return user
+
+
+@router.get("/me", summary="Who the request is signed in as")
+def me(request: Request, user: ReaderDep) -> dict[str, Any]:
+    """The account behind the request, or nulls for an anonymous reader."""
+    return {
+        "name": user.name if user else None,
+        "role": user.role if user else None,
+        "via": request.state.via,
+    }
+
+
+@router.get("/register", summary="The register, filtered, sorted and paged")
+def register(request: Request, _: ReaderDep, q: QueryDep) -> dict[str, Any]:
+    """Rows after analysts' edits, with the same filters as the register page."""
+    snap = snapshot_of(request)
+    page = page_of(select_rows(snap, q), q)
+    return {
+        "rows": [row_json(snap, r) for r in page.rows],
+        "total": page.total,
+        "page": page.page,
+        "pages": page.pages,
+        "per_page": page.per_page,
+        "query": q.params(),
+    }
+
+
+@router.get("/rows/{key:path}", summary="One register row with provenance, sources and history")
+def row(request: Request, _: ReaderDep, key: str) -> dict[str, Any]:
+    """Every field with the rule and claims behind it, each source sentence with its document, the edits."""
+    data = row_detail(store_of(request), snapshot_of(request), key)
+    for source in data["sources"]:
+        source.pop("runs")
+    return data
+
+
+@router.get("/claims", summary="Stored claims: all, a document's or a row's, a page at a time")
+def claims(
+    request: Request,
+    _: ReaderDep,
+    doc: str | None = Query(None, description="a document id"),
+    row: str | None = Query(None, description="a register row key"),
+    page: str | None = Query(None, description="page number, from 1"),
+    per_page: str | None = Query(None, description="claims per page, 1 to 1000 (default 100)"),
+) -> dict[str, Any]:
+    """Claims with their evidence offsets and the row each belongs to."""
+    return claims_page(
+        store_of(request),
+        snapshot_of(request),
+        _page(page, "page", 1, 10**9),
+        _page(per_page, "per_page", 100, 1000),
+        doc=doc,
+        row=row,
+    )
+
+
+@router.get("/claims/{key}", summary="One claim")
+def claim(request: Request, _: ReaderDep, key: str) -> dict[str, Any]:
+    """A claim by key."""
+    return claim_detail(store_of(request), snapshot_of(request), key)
+
+
+@router.get("/documents/{doc_id:path}", summary="One stored document with its claims")
+def document(
+    request: Request,
+    _: ReaderDep,
+    doc_id: str,
+    hash: str | None = Query(None, description="the content hash, when several documents share an id"),
+) -> dict[str, Any]:
+    """The text, the skipped spans (comments, boilerplate) and every claim found in it."""
+    data = document_detail(store_of(request), snapshot_of(request), doc_id, hash)
+    data.pop("runs")
+    return data
+
+
+@router.get("/states/{code}", summary="A state: suppliers, clients, relations, findings")
+def state(request: Request, _: ReaderDep, code: str) -> dict[str, Any]:
+    """Who arms the state and whom it arms, its alliances and conflicts, and entrapment findings naming it."""
+    return state_detail(snapshot_of(request), code)
+
+
+@router.get("/findings", summary="Alliance-entrapment findings, best first")
+def entrapment(
+    request: Request,
+    _: ReaderDep,
+    state: str | None = Query(None, description="only findings naming this state (ISO3)"),
+) -> dict[str, Any]:
+    """Findings with their score, explanation, transfers and evidence sentences."""
+    found = findings(snapshot_of(request), state)
+    return {"findings": found, "total": len(found)}
+
+
+@router.get("/network", summary="The supply network's tables for a year range")
+def network(
+    request: Request,
+    _: ReaderDep,
+    start: int | None = Query(None, alias="from", description="first year"),
+    end: int | None = Query(None, alias="to", description="last year"),
+) -> dict[str, Any]:
+    """Pair volumes, categories, dependence, centrality, new pairs, shared clients."""
+    return network_tables(snapshot_of(request), start, end)
+
+
+@router.get("/timeline", summary="Claims by status per year, and each pair's years")
+def timeline(request: Request, _: ReaderDep) -> dict[str, Any]:
+    """The timeline tables."""
+    return timeline_tables(snapshot_of(request))
+
+
+@router.get("/search", summary="Full-text search over documents and evidence")
+def search(
+    request: Request,
+    _: ReaderDep,
+    q: str = Query(..., min_length=1, description='words, "a phrase", OR, NOT, prefix*'),
+    limit: str | None = Query(None, description="most results, 1 to 200 (default 50)"),
+) -> dict[str, Any]:
+    """Matches, best first, each with its snippet."""
+    hits = search_results(store_of(request), snapshot_of(request), q, _page(limit, "limit", 50, 200))
+    for hit in hits:
+        hit.pop("pieces")
+    return {"results": hits, "total": len(hits)}
+
+
+@router.get("/edits", summary="Every analyst's edit, oldest first")
+def list_edits(
+    request: Request,
+    _: ReaderDep,
+    target: str | None = Query(None, description="only edits of this row or claim"),
+) -> dict[str, Any]:
+    """Edits with whether each applies to the register now, or is orphaned."""
+    snap = snapshot_of(request)
+    edits = [edit_json(e, snap) for e in snap.view.edits if target is None or e.target == target]
+    return {"edits": edits, "total": len(edits)}
+
+
+class EditIn(BaseModel):
+    """An edit to record."""
+
+    action: str = Field(description="accept, reject, correct, merge or split")
+    target: str = Field(description="a row key (has a '/') or a claim key")
+    why: str = Field(description="the reason, kept with the edit")
+    field: str | None = Field(None, description="correct: the field, e.g. number_ordered")
+    value: Any = Field(None, description="correct: the new value (a number, text, a list of years, or null)")
+    expected: Any = Field(
+        None, description="correct: the value you saw; if the register now says otherwise the answer is 409"
+    )
+    other: str | None = Field(None, description="merge: the row merged into the target")
+    claims: list[str] = Field(default_factory=list, description="split: the claims that leave the row")
+
+
+@router.post("/edits", status_code=201, summary="Record an edit (editors)")
+def add_edit(request: Request, body: EditIn) -> JSONResponse:
+    """Accept, reject, correct, merge or split; a correction whose field moved since you read it is a 409."""
+    user = _writer(request)
+    expected = body.expected if "expected" in body.model_fields_set else UNSET
+    edit = curate(
+        store_of(request),
+        Curation(
+            body.action, body.target, body.why, body.field, body.value, expected, body.other, body.claims
+        ),
+        user.name,
+    )
+    return JSONResponse(edit.to_json(), status_code=201)
+
+
+@router.post("/ingest", status_code=202, summary="Build from uploaded files or server paths (editors)")
+def ingest(
+    request: Request,
+    files: Annotated[
+        list[UploadFile] | None, File(description="documents (.txt, .jsonl, .html, ...)")
+    ] = None,
+    paths: str = Form("", description="absolute paths on the server, one per line"),
+    rebuild: bool = Form(False, description="drop machine output first (admins; edits are kept)"),
+) -> JSONResponse:
+    """Start a build; poll /api/jobs/{id} for its progress."""
+    user = _writer(request, "admin" if rebuild else "editor")
+    uploads = [Upload(f.filename or "", f.file) for f in files or [] if f.filename]
+    job = begin_ingest(store_of(request), settings_of(request), user.name, uploads, paths, rebuild)
+    return JSONResponse(job, status_code=202, headers={"Location": f"/api/jobs/{job['id']}"})
+
+
+@router.get("/jobs/{job_id}", summary="An ingest job's progress (editors)")
+def job(request: Request, job_id: str) -> dict[str, Any]:
+    """State (queued, running, done, failed), documents read so far, and the build's summary."""
+    may_edit(request)
+    found = get_job(store_of(request), job_id)
+    if found is None:
+        raise NotFound(f"no ingest job {job_id!r}")
+    return found

@@ -1,0 +1,373 @@
+"""The HTML pages: server-rendered, readable without JavaScript; forms for sign-in, curation and ingest."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from armsledger.analysis.report import map_figure, network_figure, timeline_figure
+from armsledger.curation import UNSET, ConflictError
+from armsledger.errors import InputError
+from armsledger.export import RegisterView, render_csv
+from armsledger.model import CATEGORIES, STATUSES
+from armsledger.store.accounts import add_token, get_job, recent_jobs, tokens_of
+from armsledger.web.app import render
+from armsledger.web.auth import authenticate, may_admin, may_edit, new_token, require, sign_in
+from armsledger.web.curate import Curation, curate, target_kind
+from armsledger.web.deps import QueryDep, ReaderDep, settings_of, snapshot_of, store_of
+from armsledger.web.filters import SORTS, page_of, select_rows
+from armsledger.web.ingest import Upload, accepted_suffixes, begin_ingest
+from armsledger.web.plots import PLOTLY_PATH, figure_json
+from armsledger.web.security import check_csrf
+from armsledger.web.views import (
+    NotFound,
+    check_years,
+    document_detail,
+    edit_json,
+    findings,
+    flows,
+    network_tables,
+    row_detail,
+    search_results,
+    state_detail,
+    timeline_tables,
+)
+
+router = APIRouter(include_in_schema=False)
+# Register columns: (sort key, header).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("key", "row"),
+    ("supplier", "supplier"),
+    ("recipient", "recipient"),
+    ("system", "system"),
+    ("category", "category"),
+    ("number_ordered", "ordered"),
+    ("year_of_order", "order year"),
+    ("number_delivered", "delivered"),
+    ("years_of_delivery", "delivery years"),
+    ("status", "status"),
+    ("deal", "deal"),
+    ("confidence", "conf."),
+    ("documents", "docs"),
+)
+assert all(c in SORTS for c, _ in COLUMNS)
+
+
+def flash(request: Request, message: str) -> None:
+    """A message for the next page this browser sees."""
+    request.session["flash"] = [*request.session.get("flash", []), message][-5:]
+
+
+def _flashes(request: Request) -> list[str]:
+    return list(request.session.pop("flash", []) or []) if "flash" in request.session else []
+
+
+def _local(target: str | None, default: str = "/register") -> str:
+    """A redirect target on this site only (no scheme, no host, no '//')."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _with_flashes(request: Request, context: dict[str, Any]) -> dict[str, Any]:
+    return {"flashes": _flashes(request), **context}
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    """The register is the front page."""
+    return RedirectResponse("/register", status_code=303)
+
+
+@router.get("/register")
+def register(request: Request, _: ReaderDep, q: QueryDep) -> Response:
+    """The register: filter form, sortable table, pages, CSV link."""
+    snap = snapshot_of(request)
+    page = page_of(select_rows(snap, q), q)
+    return render(
+        request,
+        "register.html",
+        _with_flashes(
+            request,
+            {
+                "q": q,
+                "page": page,
+                "columns": COLUMNS,
+                "choices": snap.choices,
+                "categories": CATEGORIES,
+                "statuses": STATUSES,
+                "sipri": snap.view.sipri.count > 0,
+                "notes": snap.sipri_notes,
+                "edited": snap.view.curated.notes,
+                "kb": snap.kb,
+            },
+        ),
+    )
+
+
+@router.get("/register.csv")
+def register_csv(request: Request, _: ReaderDep, q: QueryDep) -> Response:
+    """Every row the filters select (all pages), in the shown order, as the register's CSV."""
+    snap = snapshot_of(request)
+    rows = select_rows(snap, q)
+    view = snap.view
+    shown = RegisterView(
+        replace(view.curated, rows=list(rows), rejected=[]), view.edits, view.kb, view.sipri, view.sipri_names
+    )
+    return Response(
+        render_csv(shown),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="armsledger-register.csv"'},
+    )
+
+
+def _row_page(request: Request, key: str, error: str = "", status: int = 200) -> Response:
+    data = row_detail(store_of(request), snapshot_of(request), key)
+    return render(request, "row.html", _with_flashes(request, {"row": data, "error": error}), status=status)
+
+
+@router.get("/rows/{key:path}")
+def row(request: Request, _: ReaderDep, key: str) -> Response:
+    """One row: fields with provenance, sources highlighted in their documents, curation, history."""
+    return _row_page(request, key)
+
+
+@router.post("/edits")
+def add_edit(
+    request: Request,
+    action: str = Form(""),
+    target: str = Form(""),
+    why: str = Form(""),
+    field: str | None = Form(None),
+    value: str | None = Form(None),
+    expected: str | None = Form(None),
+    other: str | None = Form(None),
+    claims: Annotated[list[str] | None, Form()] = None,
+    csrf_token: str = Form(""),
+) -> Response:
+    """Record a curation from a row page's forms; a conflict or a bad value comes back on the row's page."""
+    user = may_edit(request)
+    check_csrf(request, csrf_token)
+    snap = snapshot_of(request)
+    row_key = target if target_kind(target) == "row" else snap.row_of_claim.get(target, "")
+    request_ = Curation(
+        action, target, why, field, value, UNSET if expected is None else expected, other, claims or []
+    )
+    try:
+        edit = curate(store_of(request), request_, user.name)
+    except (ConflictError, InputError) as err:
+        if not row_key or (isinstance(err, InputError) and row_key not in snap.by_key):
+            raise
+        status = 409 if isinstance(err, ConflictError) else 400
+        return _row_page(request, row_key, str(err), status)
+    done = f"{edit.action} {edit.field} = {edit.new_value}" if edit.field else f"{edit.action} {edit.target}"
+    flash(request, f"Recorded: {done} ({edit.uid[:8]})")
+    return RedirectResponse(f"/rows/{row_key}" if row_key in snap.by_key else "/edits", status_code=303)
+
+
+@router.get("/edits")
+def edits(request: Request, _: ReaderDep) -> Response:
+    """Every edit, newest first, with whether it applies now."""
+    snap = snapshot_of(request)
+    listed = [edit_json(e, snap) for e in reversed(snap.view.edits)]
+    return render(request, "edits.html", _with_flashes(request, {"edits": listed}))
+
+
+@router.get("/documents/{doc_id:path}")
+def document(request: Request, _: ReaderDep, doc_id: str, hash: str | None = Query(None)) -> Response:
+    """A document with every claim highlighted and skipped text dimmed."""
+    data = document_detail(store_of(request), snapshot_of(request), doc_id, hash)
+    return render(request, "document.html", {"doc": data})
+
+
+@router.get("/states/{code}")
+def state(request: Request, _: ReaderDep, code: str) -> Response:
+    """A state's suppliers, clients, relations and findings."""
+    return render(request, "state.html", {"state": state_detail(snapshot_of(request), code)})
+
+
+def _years(raw_from: str | None, raw_to: str | None) -> tuple[int | None, int | None]:
+    values = []
+    for name, raw in (("from", raw_from), ("to", raw_to)):
+        text = (raw or "").strip()
+        if text and not text.isdigit():
+            raise InputError(f"{name} {text!r}: expected a year such as 2019")
+        values.append(int(text) if text else None)
+    check_years(values[0], values[1])
+    return values[0], values[1]
+
+
+def _figure(request: Request, name: str, start: int | None = None, end: int | None = None) -> str:
+    snap = snapshot_of(request)
+
+    def make() -> str:
+        kb = snap.kb
+        if name == "timeline":
+            return figure_json(timeline_figure(snap.frames[1]))
+        shown = flows(snap, start, end)
+        return figure_json(network_figure(shown, kb) if name == "network" else map_figure(shown, kb))
+
+    return snap.memo(("figure", name, start, end), make)  # type: ignore[no-any-return]
+
+
+def _empty(request: Request) -> bool:
+    return snapshot_of(request).frames[0].empty
+
+
+@router.get("/network")
+def network(
+    request: Request,
+    _: ReaderDep,
+    start: str | None = Query(None, alias="from"),
+    end: str | None = Query(None, alias="to"),
+) -> Response:
+    """The supply network: a graph (with JavaScript) and its tables (without)."""
+    low, high = _years(start, end)
+    empty = _empty(request)
+    return render(
+        request,
+        "network.html",
+        {
+            "start": low,
+            "end": high,
+            "empty": empty,
+            "tables": {} if empty else network_tables(snapshot_of(request), low, high),
+            "figure": None if empty else _figure(request, "network", low, high),
+            "plotly": PLOTLY_PATH,
+        },
+    )
+
+
+@router.get("/map")
+def world(request: Request, _: ReaderDep) -> Response:
+    """Flows between states drawn on the world map."""
+    empty = _empty(request)
+    tables = {} if empty else network_tables(snapshot_of(request), None, None)
+    return render(
+        request,
+        "map.html",
+        {
+            "empty": empty,
+            "pairs": tables.get("pairs", []),
+            "figure": None if empty else _figure(request, "map"),
+            "plotly": PLOTLY_PATH,
+        },
+    )
+
+
+@router.get("/timeline")
+def timeline(request: Request, _: ReaderDep) -> Response:
+    """Claims per year by status, and each pair's first and last years."""
+    empty = _empty(request)
+    return render(
+        request,
+        "timeline.html",
+        {
+            "empty": empty,
+            "tables": {} if empty else timeline_tables(snapshot_of(request)),
+            "figure": None if empty else _figure(request, "timeline"),
+            "plotly": PLOTLY_PATH,
+        },
+    )
+
+
+@router.get("/entrapment")
+def entrapment(request: Request, _: ReaderDep, state: str | None = Query(None)) -> Response:
+    """Alliance-entrapment findings, best first, each with its evidence."""
+    found = findings(snapshot_of(request), state or None)
+    return render(request, "entrapment.html", {"findings": found, "state": state or ""})
+
+
+@router.get("/search")
+def search(request: Request, _: ReaderDep, q: str = Query("")) -> Response:
+    """Full-text search over documents and evidence sentences."""
+    results = search_results(store_of(request), snapshot_of(request), q) if q.strip() else []
+    return render(request, "search.html", {"q": q, "results": results})
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = Query(None)) -> Response:
+    """The sign-in form."""
+    return render(request, "login.html", {"next": _local(next), "error": ""})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    name: str = Form(""),
+    password: str = Form(""),
+    next: str = Form("/register"),
+    csrf_token: str = Form(""),
+) -> Response:
+    """Check the password and start a session."""
+    check_csrf(request, csrf_token)
+    user = authenticate(store_of(request), name, password)
+    if user is None:
+        context = {"next": _local(next), "error": "Wrong name or password.", "name": name}
+        return render(request, "login.html", context, status=401)
+    sign_in(request, user)
+    flash(request, f"Signed in as {user.name} ({user.role}).")
+    return RedirectResponse(_local(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: str = Form("")) -> Response:
+    """End the session."""
+    check_csrf(request, csrf_token)
+    request.session.clear()
+    return RedirectResponse("/register", status_code=303)
+
+
+@router.get("/ingest")
+def ingest_form(request: Request) -> Response:
+    """Upload files or list server paths to build from (editors)."""
+    may_edit(request)
+    context = {"jobs": recent_jobs(store_of(request)), "suffixes": accepted_suffixes(), "error": ""}
+    context["max_mb"] = settings_of(request).max_upload_bytes / (1024 * 1024)
+    return render(request, "ingest.html", _with_flashes(request, context))
+
+
+@router.post("/ingest")
+def ingest(
+    request: Request,
+    files: Annotated[list[UploadFile] | None, File()] = None,
+    paths: str = Form(""),
+    rebuild: bool = Form(False),
+    csrf_token: str = Form(""),
+) -> Response:
+    """Start a build and go to its progress page."""
+    user = may_admin(request) if rebuild else may_edit(request)
+    check_csrf(request, csrf_token)
+    uploads = [Upload(f.filename or "", f.file) for f in files or [] if f.filename]
+    job = begin_ingest(store_of(request), settings_of(request), user.name, uploads, paths, rebuild)
+    return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
+
+
+@router.get("/jobs/{job_id}")
+def job(request: Request, job_id: str) -> Response:
+    """An ingest job's progress; the page polls while it runs (or refreshes itself without JavaScript)."""
+    may_edit(request)
+    found = get_job(store_of(request), job_id)
+    if found is None:
+        raise NotFound(f"no ingest job {job_id!r}")
+    return render(request, "job.html", {"job": found})
+
+
+@router.get("/account")
+def account(request: Request) -> Response:
+    """The signed-in user's API tokens."""
+    user = require(request, "viewer")
+    return render(request, "account.html", {"tokens": tokens_of(store_of(request), user.name), "new": None})
+
+
+@router.post("/account/tokens")
+def mint(request: Request, label: str = Form(""), csrf_token: str = Form("")) -> Response:
+    """Make an API token for the signed-in user; it is shown once."""
+    user = require(request, "viewer")
+    check_csrf(request, csrf_token)
+    token, digest = new_token()
+    add_token(store_of(request), user.name, digest, label.strip()[:100])
+    return render(request, "account.html", {"tokens": tokens_of(store_of(request), user.name), "new": token})

@@ -1,0 +1,153 @@
+"""The register as the web app serves it: read once per change of the store, shared by every request.
+
+Reading the curated register means applying every edit to every machine row, which takes
+seconds on a large store; pages and the API ask for it hundreds of times a second. A snapshot
+is rebuilt only when the store has changed since it was read: on SQLite, ``PRAGMA
+data_version`` on a connection kept for the purpose changes whenever any other connection (in
+any process) commits; on PostgreSQL, a fingerprint of the tables' sizes and newest ids does
+(ids come from sequences and never return).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import text
+
+from armsledger.analysis.entrapment import Finding, find_entrapment
+from armsledger.analysis.frames import from_ledger
+from armsledger.analysis.relations import default_relations
+from armsledger.api import Ledger
+from armsledger.export import RegisterView, to_dataframe
+from armsledger.reconcile import Row
+from armsledger.store import Store
+from armsledger.store.queries import register_view
+
+_FINGERPRINT = text(
+    "SELECT (SELECT count(*) FROM transfers), (SELECT max(id) FROM transfers), "
+    "(SELECT count(*) FROM edits), (SELECT max(id) FROM edits), (SELECT count(*) FROM claims), "
+    "(SELECT max(id) FROM claims), (SELECT count(*) FROM sipri_rows), (SELECT max(id) FROM sipri_rows)"
+)
+
+
+class Snapshot:
+    """One consistent reading of the register, with the orders and lookups pages need, made on demand."""
+
+    def __init__(self, view: RegisterView, store: Store) -> None:
+        self.view = view
+        self.store = store
+        self.rows: list[Row] = view.rows
+        self.rejected: set[str] = {r.key for r in view.curated.rejected}
+        self.by_key: dict[str, Row] = {r.key: r for r in (*view.curated.rows, *view.curated.rejected)}
+        self.row_of_claim: dict[str, str] = {c: r.key for r in self.by_key.values() for c in r.claims}
+        self._lock = threading.Lock()
+        self._orders: dict[tuple[str, bool], list[Row]] = {}
+        self._analysis_lock = threading.RLock()
+        self._frames: tuple[pd.DataFrame, pd.DataFrame] | None = None
+        self._findings: list[Finding] | None = None
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    @property
+    def kb(self) -> Any:
+        """The knowledge base the view names things with."""
+        return self.view.kb
+
+    @cached_property
+    def sipri_notes(self) -> dict[str, str]:
+        """How each visible row compares with the imported SIPRI rows ('' without an import)."""
+        return {r.key: self.view.sipri_note(r) for r in self.rows}
+
+    @cached_property
+    def choices(self) -> dict[str, list[str]]:
+        """The suppliers, recipients and categories present, for the filter form."""
+        return {
+            "supplier": sorted({r.supplier for r in self.rows}),
+            "recipient": sorted({r.recipient for r in self.rows}),
+            "category": sorted({r.category for r in self.rows}),
+        }
+
+    def ordered(self, column: str, descending: bool, key: Callable[[Row], Any]) -> list[Row]:
+        """Visible rows sorted by a column (empty values last either way), kept for the next request."""
+        with self._lock:
+            found = self._orders.get((column, descending))
+            if found is None:
+                full = [r for r in self.rows if key(r) is not None]
+                empty = [r for r in self.rows if key(r) is None]
+                full.sort(key=lambda r: (key(r), r.key), reverse=descending)
+                found = self._orders[(column, descending)] = full + empty
+            return found
+
+    @property
+    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Register rows and claims as the analysis module reads them (read once, by one request)."""
+        with self._analysis_lock:
+            if self._frames is None:
+                ledger = Ledger(self.store)  # a view over our store; closing it is the app's business
+                self._frames = from_ledger(to_dataframe(self.view), ledger.claims())
+            return self._frames
+
+    def memo(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """A value worked out once per snapshot (figures, tables), by whichever request asks first."""
+        with self._analysis_lock:
+            if key not in self._memo:
+                self._memo[key] = make()
+            return self._memo[key]
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every entrapment finding, best first."""
+        rows, claims = self.frames
+        with self._analysis_lock:
+            if self._findings is None:
+                self._findings = (
+                    [] if rows.empty else find_entrapment(rows, claims, default_relations(), self.kb)
+                )
+            return self._findings
+
+
+class Snapshots:
+    """Hands out the current snapshot, reading the store again only after it changed."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._current: Snapshot | None = None
+        self._version: Any = None
+        self._watch: sqlite3.Connection | None = None
+        if store.dialect == "sqlite" and store.url.database:
+            self._watch = sqlite3.connect(store.url.database, check_same_thread=False, isolation_level=None)
+        self._watch_lock = threading.Lock()
+
+    def version(self) -> Any:
+        """A value that changes whenever the store's contents change."""
+        if self._watch is not None:
+            with self._watch_lock:
+                return self._watch.execute("PRAGMA data_version").fetchone()[0]
+        with self.store.reading() as session:
+            return tuple(session.execute(_FINGERPRINT).one())
+
+    def get(self) -> Snapshot:
+        """The snapshot for the store as it is now."""
+        version = self.version()
+        current = self._current
+        if current is not None and version == self._version:
+            return current
+        with self._lock:
+            # Another request may have read it while this one waited.
+            if self._current is not None and self._version == version:
+                return self._current
+            with self.store.reading() as session:
+                view = register_view(session)
+            self._current, self._version = Snapshot(view, self.store), version
+            return self._current
+
+    def close(self) -> None:
+        """Close the watching connection."""
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None

@@ -1,0 +1,394 @@
+"""What each page shows, as plain data: the HTML pages and the JSON API both build on these.
+
+Nothing here renders; everything reads through the store's queries and the analysis module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import func, select
+
+from armsledger.analysis.network import network_summary, transfers
+from armsledger.analysis.relations import default_relations
+from armsledger.analysis.timeline import claims_by_status, pair_timeline
+from armsledger.commands.analyze import records
+from armsledger.curation import EDITABLE, Edit
+from armsledger.errors import ArmsledgerError, InputError
+from armsledger.reconcile import FIELDS, LedgerClaim, Row
+from armsledger.store import Store
+from armsledger.store.queries import chunks, claims_by_key, find_row
+from armsledger.store.queries import search as store_search
+from armsledger.store.schema import ClaimRow, DocumentRow
+from armsledger.web.curate import as_text
+from armsledger.web.highlight import Mark, runs, skipped_marks
+from armsledger.web.snapshot import Snapshot
+
+# Fields in the order a row page lists them: who and what first, then the figures.
+ROW_FIELDS: tuple[str, ...] = ("supplier", "recipient", "system", "category", *FIELDS)
+_MARKED = re.compile(r"\[([^\[\]]*)\]")
+
+
+class NotFound(ArmsledgerError):
+    """No such row, claim, document, state or job (404)."""
+
+
+def claim_json(claim: LedgerClaim, row: str | None) -> dict[str, Any]:
+    """A stored claim as JSON, with the register row it belongs to."""
+    data = asdict(claim)
+    data["row"] = row
+    return data
+
+
+def row_json(snap: Snapshot, row: Row) -> dict[str, Any]:
+    """A register row as JSON, with what analysts did to it and how it compares with SIPRI."""
+    data = row.to_json()
+    data["edits"] = snap.view.notes(row)
+    data["sipri"] = snap.view.sipri_note(row)
+    data["rejected"] = row.key in snap.rejected
+    data["accepted"] = row.key in snap.view.curated.accepted
+    return data
+
+
+def edit_json(edit: Edit, snap: Snapshot) -> dict[str, Any]:
+    """An edit as JSON, with whether it applies to the register now."""
+    data = edit.to_json()
+    data["status"], data["note"] = snap.view.curated.outcomes.get(edit.uid, (edit.status, edit.note))
+    return data
+
+
+def _row(snap: Snapshot, key: str) -> Row:
+    row = snap.by_key.get(key)
+    if row is None:
+        try:
+            row = find_row(snap.view.curated, key)
+        except InputError as err:
+            raise NotFound(str(err)) from None
+    return row
+
+
+def _documents_by_hash(store: Store, hashes: set[str]) -> dict[str, DocumentRow]:
+    found: dict[str, DocumentRow] = {}
+    with store.reading() as session:
+        for batch in chunks(sorted(hashes)):
+            for doc in session.scalars(select(DocumentRow).where(DocumentRow.content_hash.in_(batch))):
+                found[doc.content_hash] = doc
+    return found
+
+
+def _document_json(doc: DocumentRow) -> dict[str, Any]:
+    return {
+        "doc": doc.doc_id,
+        "content_hash": doc.content_hash,
+        "title": doc.title,
+        "url": doc.url,
+        "published": doc.published,
+        "source": doc.source,
+        "chars": len(doc.text),
+        "skipped": [list(s) for s in doc.skipped or []],
+    }
+
+
+def row_history(snap: Snapshot, row: Row) -> list[dict[str, Any]]:
+    """Every edit about the row or its claims, oldest first, with its status now."""
+    mine = set(row.claims)
+    found = []
+    for e in snap.view.edits:
+        if (
+            e.target == row.key
+            or e.target in mine
+            or (e.action == "merge" and e.new_value == row.key)
+            or (e.action == "split" and row.key.startswith(e.target + "/split-"))
+        ):
+            found.append(edit_json(e, snap))
+    return found
+
+
+def row_detail(store: Store, snap: Snapshot, key: str) -> dict[str, Any]:
+    """A row: every field with its provenance, its sources highlighted in their documents, its history."""
+    row = _row(snap, key)
+    wanted = set(row.claims)
+    for prov in row.provenance.values():
+        wanted.update(prov.disagree)
+    with store.reading() as session:
+        claims = claims_by_key(session, wanted)
+    docs = _documents_by_hash(store, {c.doc_hash for c in claims.values()})
+    fields = []
+    for name in ROW_FIELDS:
+        prov = row.provenance.get(name)
+        value = getattr(row, name)
+        fields.append(
+            {
+                "name": name,
+                "value": value,
+                "text": as_text(value),
+                "editable": name in EDITABLE,
+                "expects": EDITABLE.get(name, ""),
+                "rule": prov.rule if prov else "the claims' own value (rows are grouped by it)",
+                "claims": prov.claims if prov else [],
+                "documents": prov.documents if prov else [],
+                "disagree": prov.disagree if prov else [],
+            }
+        )
+    by_doc: dict[str, list[LedgerClaim]] = defaultdict(list)
+    for ckey in row.claims:
+        if ckey in claims:
+            by_doc[claims[ckey].doc_hash].append(claims[ckey])
+    sources = []
+    for doc_hash, members in by_doc.items():
+        doc = docs.get(doc_hash)
+        if doc is None:
+            continue
+        marks = [Mark(c.start, c.end, "focus", c.key) for c in members] + skipped_marks(doc.skipped)
+        sources.append(
+            {
+                "document": _document_json(doc),
+                "claims": [claim_json(c, row.key) for c in sorted(members, key=lambda c: c.start)],
+                "runs": runs(doc.text, marks),
+            }
+        )
+    missing = [k for k in row.claims if k not in claims]
+    data = row_json(snap, row)
+    data.update(
+        fields=fields,
+        confidence=row.confidence,
+        sources=sources,
+        missing_claims=missing,
+        disagreeing=[
+            claim_json(claims[k], snap.row_of_claim.get(k))
+            for k in sorted(wanted - set(row.claims))
+            if k in claims
+        ],
+        history=row_history(snap, row),
+        supplier_name=snap.kb.state_name(row.supplier),
+        recipient_name=snap.kb.state_name(row.recipient),
+    )
+    return data
+
+
+def _document_row(store: Store, doc_id: str, content_hash: str | None) -> DocumentRow:
+    with store.reading() as session:
+        stmt = select(DocumentRow).where(DocumentRow.doc_id == doc_id).order_by(DocumentRow.id)
+        if content_hash:
+            stmt = stmt.where(DocumentRow.content_hash == content_hash)
+        doc = session.scalars(stmt.limit(1)).first()
+    if doc is None:
+        raise NotFound(f"no stored document {doc_id!r}; `armsledger search` finds documents by their words")
+    return doc
+
+
+def document_claims(store: Store, snap: Snapshot, doc: DocumentRow) -> list[dict[str, Any]]:
+    """The claims found in a stored document, in text order."""
+    with store.reading() as session:
+        keys = list(session.scalars(select(ClaimRow.key).where(ClaimRow.document_id == doc.id)))
+        claims = claims_by_key(session, keys)
+    ordered = sorted(claims.values(), key=lambda c: (c.start, c.end, c.key))
+    return [claim_json(c, snap.row_of_claim.get(c.key)) for c in ordered]
+
+
+def document_detail(
+    store: Store, snap: Snapshot, doc_id: str, content_hash: str | None = None
+) -> dict[str, Any]:
+    """A document: its text with every claim highlighted and the skipped stretches marked."""
+    doc = _document_row(store, doc_id, content_hash)
+    claims = document_claims(store, snap, doc)
+    marks = [Mark(c["start"], c["end"], "claim", c["key"]) for c in claims] + skipped_marks(doc.skipped)
+    data = _document_json(doc)
+    data.update(text=doc.text, claims=claims, runs=runs(doc.text, marks))
+    return data
+
+
+def claims_page(
+    store: Store, snap: Snapshot, page: int, per_page: int, doc: str | None = None, row: str | None = None
+) -> dict[str, Any]:
+    """Stored claims, a page at a time: all of them, a document's, or a row's."""
+    if doc and row:
+        raise InputError("give doc or row, not both")
+    if doc:
+        found = document_claims(store, snap, _document_row(store, doc, None))
+    elif row:
+        target = _row(snap, row)
+        with store.reading() as session:
+            claims = claims_by_key(session, target.claims)
+        found = [claim_json(claims[k], target.key) for k in target.claims if k in claims]
+    else:
+        with store.reading() as session:
+            total = session.scalar(select(func.count()).select_from(ClaimRow)) or 0
+            keys = list(
+                session.scalars(
+                    select(ClaimRow.key).order_by(ClaimRow.id).offset((page - 1) * per_page).limit(per_page)
+                )
+            )
+            claims = claims_by_key(session, keys)
+        items = [claim_json(claims[k], snap.row_of_claim.get(k)) for k in keys if k in claims]
+        return {"claims": items, "total": total, "page": page, "per_page": per_page}
+    start = (page - 1) * per_page
+    return {
+        "claims": found[start : start + per_page],
+        "total": len(found),
+        "page": page,
+        "per_page": per_page,
+    }
+
+
+def claim_detail(store: Store, snap: Snapshot, key: str) -> dict[str, Any]:
+    """One claim by key."""
+    with store.reading() as session:
+        found = claims_by_key(session, [key])
+    if key not in found:
+        raise NotFound(f"no claim {key!r}; a row's page lists its claims")
+    return claim_json(found[key], snap.row_of_claim.get(key))
+
+
+def _counterparts(rows: list[Row], other: str, snap: Snapshot) -> list[dict[str, Any]]:
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        grouped[getattr(r, other)].append(r)
+    out = [
+        {
+            "state": code,
+            "name": snap.kb.state_name(code),
+            "rows": len(members),
+            "systems": sorted({r.system or f"({r.category})" for r in members}),
+            "statuses": sorted({r.status for r in members}),
+            "keys": [r.key for r in members],
+        }
+        for code, members in grouped.items()
+    ]
+    return sorted(out, key=lambda x: (-x["rows"], x["state"]))
+
+
+def state_code(raw: str) -> str:
+    """A state code as written in URLs: 'tur' and 'TUR' are Turkey; 'NSA:houthis' stays as it is."""
+    raw = raw.strip()
+    return raw if raw.startswith("NSA:") else raw.upper()
+
+
+def state_detail(snap: Snapshot, raw_code: str) -> dict[str, Any]:
+    """A state's suppliers and clients, alliances, partnerships, rivalries, conflicts and findings."""
+    code = state_code(raw_code)
+    kb = snap.kb
+    present = {r.supplier for r in snap.rows} | {r.recipient for r in snap.rows}
+    if code not in present and not kb.is_known_code(code):
+        raise NotFound(f"no state or group {raw_code!r}; use an ISO3 code such as TUR, or NSA:<group>")
+    rel = default_relations()
+    conflicts = []
+    for party in (c for c in rel.conflicts if c.actor == code):
+        opponents = sorted(
+            {o.actor for o in rel.conflicts if o.conflict == party.conflict and o.side != party.side}
+        )
+        conflicts.append(
+            {
+                "conflict": party.conflict,
+                "side": party.side,
+                "role": party.role,
+                "period": party.period.label(),
+                "opponents": opponents,
+            }
+        )
+    return {
+        "code": code,
+        "name": kb.state_name(code),
+        "clients": _counterparts([r for r in snap.rows if r.supplier == code], "recipient", snap),
+        "suppliers": _counterparts([r for r in snap.rows if r.recipient == code], "supplier", snap),
+        "alliances": [
+            {"alliance": m.alliance, "role": m.role, "guarantee": m.guarantee, "period": m.period.label()}
+            for m in rel.memberships
+            if m.member == code
+        ],
+        "partnerships": [
+            {"with": p.b if p.a == code else p.a, "name": p.name, "period": p.period.label()}
+            for p in rel.partnerships
+            if code in (p.a, p.b)
+        ],
+        "rivalries": [
+            {"with": p.b if p.a == code else p.a, "period": p.period.label()}
+            for p in rel.rivalries
+            if code in (p.a, p.b)
+        ],
+        "conflicts": conflicts,
+        "findings": [
+            f.to_json() for f in snap.findings if code in (f.guarantor, f.supplier, f.recipient, f.adversary)
+        ],
+    }
+
+
+def findings(snap: Snapshot, state: str | None = None) -> list[dict[str, Any]]:
+    """Entrapment findings as JSON, best first; only those naming the state, when one is given."""
+    code = state_code(state) if state else None
+    return [
+        f.to_json()
+        for f in snap.findings
+        if code is None or code in (f.guarantor, f.supplier, f.recipient, f.adversary)
+    ]
+
+
+def check_years(start: int | None, end: int | None) -> None:
+    """Refuse a year range that runs backwards or leaves the plausible years."""
+    for name, year in (("from", start), ("to", end)):
+        if year is not None and not 1900 <= year <= 2100:
+            raise InputError(f"{name} {year}: expected a year from 1900 to 2100")
+    if start is not None and end is not None and start > end:
+        raise InputError(f"from {start} is after to {end}")
+
+
+def network_tables(snap: Snapshot, start: int | None, end: int | None) -> dict[str, list[dict[str, Any]]]:
+    """The network's tables (pairs, categories, dependence, centrality, new pairs, shared clients) as records."""
+    check_years(start, end)
+
+    def make() -> dict[str, list[dict[str, Any]]]:
+        rows, claims = snap.frames
+        if rows.empty:
+            return {}
+        return {name: records(frame) for name, frame in network_summary(rows, claims, start, end).items()}
+
+    return snap.memo(("network", start, end), make)  # type: ignore[no-any-return]
+
+
+def flows(snap: Snapshot, start: int | None = None, end: int | None = None) -> Any:
+    """The transfers (planned, ordered, delivered rows) the network and the map draw."""
+    check_years(start, end)
+    rows, claims = snap.frames
+    return transfers(rows, claims, start, end)
+
+
+def timeline_tables(snap: Snapshot) -> dict[str, list[dict[str, Any]]]:
+    """Claims by status per year, and each pair's first and last year."""
+
+    def make() -> dict[str, list[dict[str, Any]]]:
+        _, claims = snap.frames
+        return {"by_status": records(claims_by_status(claims)), "pairs": records(pair_timeline(claims))}
+
+    return snap.memo(("timeline",), make)  # type: ignore[no-any-return]
+
+
+def search_results(store: Store, snap: Snapshot, query: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Full-text matches over documents and evidence, each with the matched words marked."""
+    query = query.strip()
+    if len(query) > 200:
+        raise InputError("the search is too long: at most 200 characters")
+    with store.reading() as session:
+        hits = store_search(session, query, limit)
+    out = []
+    for hit in hits:
+        snippet = " ".join(str(hit["snippet"]).split())
+        pieces = []
+        last = 0
+        for match in _MARKED.finditer(snippet):
+            pieces.append({"text": snippet[last : match.start()], "hit": False})
+            pieces.append({"text": match[1], "hit": True})
+            last = match.end()
+        pieces.append({"text": snippet[last:], "hit": False})
+        out.append(
+            {
+                "kind": hit["kind"],
+                "ref": hit["ref"],
+                "row": snap.row_of_claim.get(hit["ref"]) if hit["kind"] == "claim" else None,
+                "snippet": snippet,
+                "pieces": [p for p in pieces if p["text"]],
+            }
+        )
+    return out
