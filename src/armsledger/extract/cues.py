@@ -141,7 +141,7 @@ _CUES = [
     _cue(
         r"order(?:ed|s|ing)?|bought|buys?|buying|purchas(?:e|es|ed|ing)|acquir(?:e|es|ed|ing)|acquisition"
         r"|procur(?:e|es|ed|ing|ement)|finali[sz](?:e|es|ed|ing)|won an order"
-        r"|en route|set to receive|(?:is|are) to receive|expected to receive|will receive",
+        r"|en route|set to receive|(?:is|are) to receive|expect(?:s|ed|ing)? to (?:receive|get|take delivery)|will receive|is due to receive",
         "ordered",
         "sale",
         "receive",
