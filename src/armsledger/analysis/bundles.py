@@ -23,8 +23,22 @@ from armsledger.analysis.frames import CLAIM_COLUMNS, ROW_COLUMNS, present, requ
 from armsledger.extract.sentences import split_sentences
 from armsledger.knowledge import Knowledge
 
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-            "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "a pair of": 2}
+_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a dozen": 12,
+    "a pair of": 2,
+}
 _AGREEMENTS = re.compile(
     r"\b(?P<count>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|a pair of"
     r"|several|a number of|a series of|a raft of|a package of|a set of|multiple|various|other|new)"
@@ -32,8 +46,11 @@ _AGREEMENTS = re.compile(
     r"(?P<kind>agreements?|accords?|memorand(?:a|ums?)(?:\s+of\s+understanding)?|MoUs?|protocols?)\b",
     re.I,
 )
-_TOGETHER = re.compile(r"\b(?:the two (?:countries|states|sides|governments|leaders|presidents|nations)"
-                       r"|both (?:countries|sides|governments|nations)|bilateral)\b", re.I)
+_TOGETHER = re.compile(
+    r"\b(?:the two (?:countries|states|sides|governments|leaders|presidents|nations)"
+    r"|both (?:countries|sides|governments|nations)|bilateral)\b",
+    re.I,
+)
 DRONE_STATUSES = ("planned", "ordered", "delivered")
 
 
@@ -41,8 +58,11 @@ def _state_pattern(code: str, kb: Knowledge) -> re.Pattern[str] | None:
     state = kb.states.get(code)
     if state is None:
         return None
-    forms = sorted({f for f in (state.name, *state.aliases, *state.capitals, *state.demonyms) if len(f) > 2},
-                   key=len, reverse=True)
+    forms = sorted(
+        {f for f in (state.name, *state.aliases, *state.capitals, *state.demonyms) if len(f) > 2},
+        key=len,
+        reverse=True,
+    )
     return re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b") if forms else None
 
 
@@ -65,8 +85,20 @@ def bundled_deals(claims: pd.DataFrame, documents: pd.DataFrame, kb: Knowledge) 
     """Claims announced together with other agreements between the same two states."""
     require_columns(claims, CLAIM_COLUMNS, "claims")
     require_columns(documents, ("doc", "text"), "documents")
-    columns = ["claim_id", "doc", "supplier", "recipient", "system", "category", "status", "agreements",
-               "phrase", "sentence", "start", "end"]
+    columns = [
+        "claim_id",
+        "doc",
+        "supplier",
+        "recipient",
+        "system",
+        "category",
+        "status",
+        "agreements",
+        "phrase",
+        "sentence",
+        "start",
+        "end",
+    ]
     texts = dict(zip(documents["doc"], documents["text"], strict=True))
     sentences_of: dict[str, list[Any]] = {}
     records = []
@@ -79,23 +111,36 @@ def bundled_deals(claims: pd.DataFrame, documents: pd.DataFrame, kb: Knowledge) 
             continue
         starts = [s.start for s in sentences]
         at = max(0, bisect_right(starts, int(claim["start"])) - 1)
-        window = sentences[max(0, at - 1): at + 2]
+        window = sentences[max(0, at - 1) : at + 2]
         window_text = " ".join(s.text for s in window)
         for sentence in window:
             match = _AGREEMENTS.search(sentence.text)
             # The agreements must be between the same two states: named in that sentence, or in the
             # claim's own sentence and its neighbours when the agreements sit in the claim's sentence.
             if match is None or not (
-                    names_both(sentence.text, claim["supplier"], claim["recipient"], kb)
-                    or (sentence is sentences[at] and names_both(window_text, claim["supplier"],
-                                                                 claim["recipient"], kb))):
+                names_both(sentence.text, claim["supplier"], claim["recipient"], kb)
+                or (
+                    sentence is sentences[at]
+                    and names_both(window_text, claim["supplier"], claim["recipient"], kb)
+                )
+            ):
                 continue
-            records.append({
-                "claim_id": claim["claim_id"], "doc": claim["doc"], "supplier": claim["supplier"],
-                "recipient": claim["recipient"], "system": claim["system"], "category": claim["category"],
-                "status": claim["status"], "agreements": _count(match["count"]), "phrase": match.group(0),
-                "sentence": sentence.text, "start": sentence.start, "end": sentence.end,
-            })
+            records.append(
+                {
+                    "claim_id": claim["claim_id"],
+                    "doc": claim["doc"],
+                    "supplier": claim["supplier"],
+                    "recipient": claim["recipient"],
+                    "system": claim["system"],
+                    "category": claim["category"],
+                    "status": claim["status"],
+                    "agreements": _count(match["count"]),
+                    "phrase": match.group(0),
+                    "sentence": sentence.text,
+                    "start": sentence.start,
+                    "end": sentence.end,
+                }
+            )
             break
     return pd.DataFrame.from_records(records, columns=columns)
 
@@ -103,8 +148,16 @@ def bundled_deals(claims: pd.DataFrame, documents: pd.DataFrame, kb: Knowledge) 
 def drone_diplomacy(rows: pd.DataFrame, claims: pd.DataFrame, kb: Knowledge) -> pd.DataFrame:
     """Drone suppliers ranked by how fast they gain clients: new clients per year over their active years."""
     require_columns(rows, ROW_COLUMNS, "register")
-    columns = ["supplier", "clients", "dated_clients", "first_year", "last_year", "clients_per_year",
-               "new_by_year", "client_list"]
+    columns = [
+        "supplier",
+        "clients",
+        "dated_clients",
+        "first_year",
+        "last_year",
+        "clients_per_year",
+        "new_by_year",
+        "client_list",
+    ]
     evidence: dict[str, list[str]] = {}
     for c in claims.to_dict("records"):
         evidence.setdefault(c["claim_id"], []).append(c["evidence"] or "")
@@ -129,11 +182,25 @@ def drone_diplomacy(rows: pd.DataFrame, claims: pd.DataFrame, kb: Knowledge) -> 
         new_by_year: dict[int, int] = {}
         for y in dated.values():
             new_by_year[y] = new_by_year.get(y, 0) + 1
-        rate = round(len(dated) / (last - first + 1), 4) if dated and first is not None and last is not None else 0.0
-        records.append({"supplier": supplier, "clients": len(clients), "dated_clients": len(dated),
-                        "first_year": first, "last_year": last, "clients_per_year": rate,
-                        "new_by_year": dict(sorted(new_by_year.items())), "client_list": sorted(clients)})
+        rate = (
+            round(len(dated) / (last - first + 1), 4)
+            if dated and first is not None and last is not None
+            else 0.0
+        )
+        records.append(
+            {
+                "supplier": supplier,
+                "clients": len(clients),
+                "dated_clients": len(dated),
+                "first_year": first,
+                "last_year": last,
+                "clients_per_year": rate,
+                "new_by_year": dict(sorted(new_by_year.items())),
+                "client_list": sorted(clients),
+            }
+        )
     table = pd.DataFrame.from_records(records, columns=columns)
     table[["first_year", "last_year"]] = table[["first_year", "last_year"]].astype("Int64")
-    return table.sort_values(["clients_per_year", "clients", "supplier"], ascending=[False, False, True],
-                             ignore_index=True)
+    return table.sort_values(
+        ["clients_per_year", "clients", "supplier"], ascending=[False, False, True], ignore_index=True
+    )

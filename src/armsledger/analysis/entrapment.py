@@ -39,18 +39,32 @@ from armsledger.analysis.relations import Hostility, Relations
 from armsledger.knowledge import Knowledge
 
 CAPABILITY_WEIGHTS: dict[str, float] = {"strike": 1.0, "combat": 0.6, "ground": 0.4, "support": 0.2}
-STATUS_WEIGHTS: dict[str, float] = {"delivered": 1.0, "ordered": 0.8, "planned": 0.5, "interest": 0.3,
-                                    "cancelled": 0.0}
+STATUS_WEIGHTS: dict[str, float] = {
+    "delivered": 1.0,
+    "ordered": 0.8,
+    "planned": 0.5,
+    "interest": 0.3,
+    "cancelled": 0.0,
+}
 ROLE_WEIGHTS: dict[str, float] = {"principal": 1.0, "belligerent": 0.8, "backer": 0.5}
 RIVALRY_WEIGHT = 0.6
 
 _DRONE = re.compile(r"\b(?:drones?|UAVs?|UCAVs?|UAS|unmanned|loitering)\b", re.I)
 _UNARMED_DRONE = re.compile(r"\b(?:reconnaissance|surveillance|observation|target)\b", re.I)
-_STRIKE_MISSILE = re.compile(r"\b(?:cruise|ballistic|stand-?off|long-range|land-attack|strike|precision)\b"
-                             r"|\d+\s*-?\s*(?:kilometer|kilometre|km)", re.I)
-_COMBAT_AIRCRAFT = re.compile(r"\b(?:fighters?|combat|attack|strike|warplanes?|jets?|bombers?|multirole)\b", re.I)
-_VERB = {"delivered": "delivered", "ordered": "has orders for", "planned": "plans to supply",
-         "interest": "is discussing"}
+_STRIKE_MISSILE = re.compile(
+    r"\b(?:cruise|ballistic|stand-?off|long-range|land-attack|strike|precision)\b"
+    r"|\d+\s*-?\s*(?:kilometer|kilometre|km)",
+    re.I,
+)
+_COMBAT_AIRCRAFT = re.compile(
+    r"\b(?:fighters?|combat|attack|strike|warplanes?|jets?|bombers?|multirole)\b", re.I
+)
+_VERB = {
+    "delivered": "delivered",
+    "ordered": "has orders for",
+    "planned": "plans to supply",
+    "interest": "is discussing",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +118,28 @@ class Finding:
     def to_json(self) -> dict[str, Any]:
         """The finding in the shape `analyze entrapment --format json` prints."""
         return {
-            "guarantor": self.guarantor, "supplier": self.supplier, "recipient": self.recipient,
-            "adversary": self.adversary, "alliance": self.alliance, "relation": describe(self.relation),
-            "systems": self.systems, "score": self.score, "explanation": self.explanation,
+            "guarantor": self.guarantor,
+            "supplier": self.supplier,
+            "recipient": self.recipient,
+            "adversary": self.adversary,
+            "alliance": self.alliance,
+            "relation": describe(self.relation),
+            "systems": self.systems,
+            "score": self.score,
+            "explanation": self.explanation,
             "evidence": self.evidence,
-            "transfers": [{"row_key": c.row_key, "system": c.system, "capability": c.capability.kind,
-                           "status": c.status, "quantity": c.quantity, "year": c.year, "score": c.score}
-                          for c in self.contributions],
+            "transfers": [
+                {
+                    "row_key": c.row_key,
+                    "system": c.system,
+                    "capability": c.capability.kind,
+                    "status": c.status,
+                    "quantity": c.quantity,
+                    "year": c.year,
+                    "score": c.score,
+                }
+                for c in self.contributions
+            ],
         }
 
 
@@ -140,9 +169,14 @@ def capability(system: str | None, category: str, evidence: list[str], kb: Knowl
         return Capability("combat", name or category.replace("-", " "))
     if category in ("armoured-vehicles", "artillery", "ships"):
         return Capability("ground", name or category.replace("-", " "))
-    if category == "other" and (armed or (armed is None and re.search(r"ammunition|rifles|shells|small arms|grenades|mortars", text, re.I))):
+    if category == "other" and (
+        armed
+        or (armed is None and re.search(r"ammunition|rifles|shells|small arms|grenades|mortars", text, re.I))
+    ):
         return Capability("ground", name or "arms and ammunition")
-    return Capability("support", name or ("other equipment" if category == "other" else category.replace("-", " ")))
+    return Capability(
+        "support", name or ("other equipment" if category == "other" else category.replace("-", " "))
+    )
 
 
 def is_drone(system: str | None, category: str, evidence: list[str], kb: Knowledge) -> bool:
@@ -186,8 +220,14 @@ def _row_quantity(row: Any) -> int | None:
     return None
 
 
-def find_entrapment(rows: pd.DataFrame, claims: pd.DataFrame, relations: Relations, kb: Knowledge,
-                    as_of: date | None = None, guarantors: list[str] | None = None) -> list[Finding]:
+def find_entrapment(
+    rows: pd.DataFrame,
+    claims: pd.DataFrame,
+    relations: Relations,
+    kb: Knowledge,
+    as_of: date | None = None,
+    guarantors: list[str] | None = None,
+) -> list[Finding]:
     """Every entrapment finding in the register, best first."""
     require_columns(rows, ROW_COLUMNS, "register")
     require_columns(claims, CLAIM_COLUMNS, "claims")
@@ -222,8 +262,9 @@ def find_entrapment(rows: pd.DataFrame, claims: pd.DataFrame, relations: Relatio
                 if weight > finding.strength:
                     finding.strength, finding.relation = weight, relation
                 score = round(base * weight, 4)
-                finding.contributions.append(Contribution(row.row_key, cap.label, cap, row.status, quantity,
-                                                          year, score))
+                finding.contributions.append(
+                    Contribution(row.row_key, cap.label, cap, row.status, quantity, year, score)
+                )
                 for claim in row_claims:
                     _add_evidence(finding, claim)
     result = []
@@ -236,14 +277,20 @@ def find_entrapment(rows: pd.DataFrame, claims: pd.DataFrame, relations: Relatio
 
 
 def _add_evidence(finding: Finding, claim: dict[str, Any]) -> None:
-    item = {"doc": claim["doc"], "sentence": claim["evidence"], "start": int(claim["start"]),
-            "end": int(claim["end"])}
+    item = {
+        "doc": claim["doc"],
+        "sentence": claim["evidence"],
+        "start": int(claim["start"]),
+        "end": int(claim["end"]),
+    }
     if item not in finding.evidence:
         finding.evidence.append(item)
 
 
-_THE = re.compile(r"^(?:United |Netherlands|Philippines|Bahamas|Gambia|Czech Republic|Central African|Dominican"
-                  r"|Maldives|Comoros|Marshall|Solomon|Seychelles|DR Congo|Republic of)")
+_THE = re.compile(
+    r"^(?:United |Netherlands|Philippines|Bahamas|Gambia|Czech Republic|Central African|Dominican"
+    r"|Maldives|Comoros|Marshall|Solomon|Seychelles|DR Congo|Republic of)"
+)
 
 
 def state_phrase(code: str, kb: Knowledge) -> str:
@@ -251,7 +298,9 @@ def state_phrase(code: str, kb: Knowledge) -> str:
     name = kb.state_name(code)
     if code.startswith("NSA:"):
         # The non-state file's own name is the first surface form stored for the code.
-        name = next((surface for surface, e in kb.exact.items() if e.value == code and e.form == "nonstate"), name)
+        name = next(
+            (surface for surface, e in kb.exact.items() if e.value == code and e.form == "nonstate"), name
+        )
         return f"the {name}" if " " in name or name.endswith("is") else name
     return f"the {name}" if _THE.match(name) else name
 
@@ -262,8 +311,10 @@ def _joined(items: list[str]) -> str:
 
 def explain(finding: Finding, relations: Relations, kb: Knowledge) -> str:
     """One sentence saying who is exposed, through whom, with what, against whom."""
-    g, s, r, a = (state_phrase(x, kb) for x in
-                  (finding.guarantor, finding.supplier, finding.recipient, finding.adversary))
+    g, s, r, a = (
+        state_phrase(x, kb)
+        for x in (finding.guarantor, finding.supplier, finding.recipient, finding.adversary)
+    )
     best = max(finding.contributions, key=lambda c: (STATUS_WEIGHTS[c.status], c.score))
     verb = _VERB.get(best.status, "supplies")
     h = finding.relation
@@ -274,8 +325,13 @@ def explain(finding: Finding, relations: Relations, kb: Knowledge) -> str:
     else:
         opposition = f"which is at war with {a} ({h.name})"
     rival = relation_weight(relations.rivals_of(finding.guarantor, best.year).get(finding.adversary, []))[1]
-    rival_phrase = (f"a rival of {g}" if rival is None or rival.kind == "rivalry"
-                    else f"whom {g} fights in the {rival.name}")
-    sentence = (f"{g} guarantees {s} through {finding.alliance}, and {s} {verb} {_joined(finding.systems[:3])} "
-                f"to {r}, {opposition}, {rival_phrase}: {g} may be drawn in by a deal it did not make.")
+    rival_phrase = (
+        f"a rival of {g}"
+        if rival is None or rival.kind == "rivalry"
+        else f"whom {g} fights in the {rival.name}"
+    )
+    sentence = (
+        f"{g} guarantees {s} through {finding.alliance}, and {s} {verb} {_joined(finding.systems[:3])} "
+        f"to {r}, {opposition}, {rival_phrase}: {g} may be drawn in by a deal it did not make."
+    )
     return sentence[0].upper() + sentence[1:]

@@ -15,12 +15,36 @@ from armsledger.errors import InputError
 from armsledger.model import STATUSES, Claim, Document
 
 ROW_COLUMNS: tuple[str, ...] = (
-    "row_key", "supplier", "recipient", "system", "category", "deal", "status", "number_ordered",
-    "number_delivered", "year_of_order", "years_of_delivery", "confidence", "claim_ids",
+    "row_key",
+    "supplier",
+    "recipient",
+    "system",
+    "category",
+    "deal",
+    "status",
+    "number_ordered",
+    "number_delivered",
+    "year_of_order",
+    "years_of_delivery",
+    "confidence",
+    "claim_ids",
 )
 CLAIM_COLUMNS: tuple[str, ...] = (
-    "claim_id", "doc", "supplier", "recipient", "system", "category", "quantity", "deal", "status", "year",
-    "evidence", "start", "end", "row_key", "published",
+    "claim_id",
+    "doc",
+    "supplier",
+    "recipient",
+    "system",
+    "category",
+    "quantity",
+    "deal",
+    "status",
+    "year",
+    "evidence",
+    "start",
+    "end",
+    "row_key",
+    "published",
 )
 DOCUMENT_COLUMNS: tuple[str, ...] = ("doc", "text", "published", "title", "url")
 # Stages a deal goes through, earliest first; a register row takes the latest one reached.
@@ -41,19 +65,34 @@ def claims_frame(results: Iterable[tuple[Document, list[Claim]]]) -> pd.DataFram
             continue
         seen.add(doc.id)
         for number, c in enumerate(claims):
-            records.append({
-                "claim_id": f"{doc.id}#{number}", "doc": doc.id, "supplier": c.supplier, "recipient": c.recipient,
-                "system": c.system, "category": c.category, "quantity": c.quantity, "deal": c.deal,
-                "status": c.status, "year": c.year, "evidence": c.evidence, "start": c.start, "end": c.end,
-                "row_key": row_key(c.supplier, c.recipient, c.system, c.category), "published": doc.published,
-            })
+            records.append(
+                {
+                    "claim_id": f"{doc.id}#{number}",
+                    "doc": doc.id,
+                    "supplier": c.supplier,
+                    "recipient": c.recipient,
+                    "system": c.system,
+                    "category": c.category,
+                    "quantity": c.quantity,
+                    "deal": c.deal,
+                    "status": c.status,
+                    "year": c.year,
+                    "evidence": c.evidence,
+                    "start": c.start,
+                    "end": c.end,
+                    "row_key": row_key(c.supplier, c.recipient, c.system, c.category),
+                    "published": doc.published,
+                }
+            )
     return pd.DataFrame.from_records(records, columns=list(CLAIM_COLUMNS))
 
 
 def documents_frame(documents: Iterable[Document]) -> pd.DataFrame:
     """Documents as a table of id, text and publication data, one document counted once."""
-    records = {d.id: {"doc": d.id, "text": d.text, "published": d.published, "title": d.title, "url": d.url}
-               for d in documents}
+    records = {
+        d.id: {"doc": d.id, "text": d.text, "published": d.published, "title": d.title, "url": d.url}
+        for d in documents
+    }
     return pd.DataFrame.from_records(list(records.values()), columns=list(DOCUMENT_COLUMNS))
 
 
@@ -86,9 +125,14 @@ def rows_from_claims(claims: pd.DataFrame) -> pd.DataFrame:
     records: list[dict[str, Any]] = []
     if claims.empty:
         return pd.DataFrame(columns=list(ROW_COLUMNS))
-    keyed = claims.assign(row_key=[row_key(s, r, y if present(y) else None, c) for s, r, y, c in
-                                   zip(claims["supplier"], claims["recipient"], claims["system"],
-                                       claims["category"], strict=True)])
+    keyed = claims.assign(
+        row_key=[
+            row_key(s, r, y if present(y) else None, c)
+            for s, r, y, c in zip(
+                claims["supplier"], claims["recipient"], claims["system"], claims["category"], strict=True
+            )
+        ]
+    )
     for key, group in keyed.groupby("row_key", sort=True):
         first = group.iloc[0]
         statuses = list(group["status"])
@@ -98,17 +142,24 @@ def rows_from_claims(claims: pd.DataFrame) -> pd.DataFrame:
         delivery_years = sorted({int(y) for y in delivered["year"] if present(y)})
         deals = [d for d in group["deal"] if d and d != "unknown"]
         documents = group["doc"].nunique()
-        records.append({
-            "row_key": key, "supplier": first["supplier"], "recipient": first["recipient"],
-            "system": first["system"] if present(first["system"]) else None, "category": first["category"],
-            "deal": deals[0] if deals else "unknown", "status": _status(statuses),
-            "number_ordered": _number(firm["quantity"]), "number_delivered": _number(delivered["quantity"]),
-            "year_of_order": min(order_years) if order_years else None,
-            "years_of_delivery": delivery_years or None,
-            # More independent documents, more confidence: 0.5 for one, 0.75 for two, ...
-            "confidence": round(1 - 0.5 ** documents, 4),
-            "claim_ids": list(group["claim_id"]),
-        })
+        records.append(
+            {
+                "row_key": key,
+                "supplier": first["supplier"],
+                "recipient": first["recipient"],
+                "system": first["system"] if present(first["system"]) else None,
+                "category": first["category"],
+                "deal": deals[0] if deals else "unknown",
+                "status": _status(statuses),
+                "number_ordered": _number(firm["quantity"]),
+                "number_delivered": _number(delivered["quantity"]),
+                "year_of_order": min(order_years) if order_years else None,
+                "years_of_delivery": delivery_years or None,
+                # More independent documents, more confidence: 0.5 for one, 0.75 for two, ...
+                "confidence": round(1 - 0.5**documents, 4),
+                "claim_ids": list(group["claim_id"]),
+            }
+        )
     return pd.DataFrame.from_records(records, columns=list(ROW_COLUMNS))
 
 
@@ -122,8 +173,9 @@ def from_ledger(register: pd.DataFrame, claims: pd.DataFrame) -> tuple[pd.DataFr
     rows = register.rename(columns={k: v for k, v in _LEDGER_ROWS.items() if v not in register.columns})
     claims = claims.rename(columns={k: v for k, v in _LEDGER_CLAIMS.items() if v not in claims.columns})
     if "years_of_delivery" in rows:
-        rows["years_of_delivery"] = [list(y) if isinstance(y, list | tuple) and len(y) else None
-                                     for y in rows["years_of_delivery"]]
+        rows["years_of_delivery"] = [
+            list(y) if isinstance(y, list | tuple) and len(y) else None for y in rows["years_of_delivery"]
+        ]
     if "deal" not in rows:
         rows["deal"] = "unknown"
     require_columns(rows, ROW_COLUMNS, "register")
@@ -150,8 +202,11 @@ def row_years(rows: pd.DataFrame, claims: pd.DataFrame) -> dict[str, int | None]
             ids = [i for i in (row.claim_ids or []) if i in by_id.index]
             found = [int(y) for y in by_id.loc[ids, "year"] if present(y)] if ids else []
             if not found and ids:
-                found = [int(str(p)[:4]) for p in by_id.loc[ids, "published"]
-                         if present(p) and str(p)[:4].isdigit()]
+                found = [
+                    int(str(p)[:4])
+                    for p in by_id.loc[ids, "published"]
+                    if present(p) and str(p)[:4].isdigit()
+                ]
             year = min(found) if found else None
         years[row.row_key] = year
     return years

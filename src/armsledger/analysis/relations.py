@@ -112,22 +112,37 @@ class Relations:
     def guarantors_of(self, state: str, year: int) -> dict[str, str]:
         """Guarantor -> alliance, for the alliances with a guarantee that cover the state in the year."""
         found: dict[str, str] = {}
-        members = [m for m in self.memberships if m.member == state and m.role == "member" and m.guarantee
-                   and m.period.active(year)]
+        members = [
+            m
+            for m in self.memberships
+            if m.member == state and m.role == "member" and m.guarantee and m.period.active(year)
+        ]
         for member in members:
             for lead in self.memberships:
-                if (lead.alliance == member.alliance and lead.role == "lead" and lead.member != state
-                        and lead.period.active(year)):
+                if (
+                    lead.alliance == member.alliance
+                    and lead.role == "lead"
+                    and lead.member != state
+                    and lead.period.active(year)
+                ):
                     found.setdefault(lead.member, member.alliance)
         return found
 
     def allies_of(self, guarantor: str, year: int) -> dict[str, str]:
         """Member -> alliance, for every state the guarantor is bound to defend in the year."""
         found: dict[str, str] = {}
-        alliances = {m.alliance for m in self.memberships
-                     if m.member == guarantor and m.role == "lead" and m.guarantee and m.period.active(year)}
+        alliances = {
+            m.alliance
+            for m in self.memberships
+            if m.member == guarantor and m.role == "lead" and m.guarantee and m.period.active(year)
+        }
         for m in self.memberships:
-            if m.alliance in alliances and m.role == "member" and m.member != guarantor and m.period.active(year):
+            if (
+                m.alliance in alliances
+                and m.role == "member"
+                and m.member != guarantor
+                and m.period.active(year)
+            ):
                 found.setdefault(m.member, m.alliance)
         return found
 
@@ -148,9 +163,15 @@ class Relations:
         mine = [p for p in self.conflicts if p.actor == actor and p.period.active(year)]
         for own in mine:
             for other in self.conflicts:
-                if (other.conflict == own.conflict and other.side != own.side and other.actor != actor
-                        and other.period.active(year)):
-                    found.setdefault(other.actor, []).append(Hostility("conflict", own.conflict, (own.role, other.role)))
+                if (
+                    other.conflict == own.conflict
+                    and other.side != own.side
+                    and other.actor != actor
+                    and other.period.active(year)
+                ):
+                    found.setdefault(other.actor, []).append(
+                        Hostility("conflict", own.conflict, (own.role, other.role))
+                    )
         return found
 
     def rivals_of(self, actor: str, year: int) -> dict[str, list[Hostility]]:
@@ -159,8 +180,11 @@ class Relations:
         An opponent counts only when the actor itself fights (principal or belligerent),
         not when it only backs a side.
         """
-        return {other: kept for other, hs in self.hostilities(actor, year).items()
-                if (kept := [h for h in hs if h.kind == "rivalry" or h.roles[0] != "backer"])}
+        return {
+            other: kept
+            for other, hs in self.hostilities(actor, year).items()
+            if (kept := [h for h in hs if h.kind == "rivalry" or h.roles[0] != "backer"])
+        }
 
 
 def parse_date(text: str, where: str, column: str, end: bool = False) -> date:
@@ -207,10 +231,14 @@ def _read(name: str, extra_dir: Path | None) -> list[dict[str, str]]:
             reader = csv.DictReader(handle)
             missing = [c for c in required if c not in (reader.fieldnames or [])]
             if missing:
-                raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(required)}")
+                raise InputError(
+                    f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(required)}"
+                )
             for number, raw in enumerate(reader, 2):
                 if None in raw:
-                    raise InputError(f"{path}:{number}: more cells than the {len(required)} columns of the header")
+                    raise InputError(
+                        f"{path}:{number}: more cells than the {len(required)} columns of the header"
+                    )
                 row = {k: (v or "").strip() for k, v in raw.items() if k}
                 row["_where"] = f"{path}:{number}"
                 rows.append(row)
@@ -219,8 +247,10 @@ def _read(name: str, extra_dir: Path | None) -> list[dict[str, str]]:
 
 def _check_code(code: str, known: frozenset[str], where: str, column: str) -> str:
     if code not in known:
-        raise InputError(f"{where}: {column} {code!r} is not a known state (ISO3 in states.csv) "
-                         f"or non-state actor (NSA: code in nonstate.csv)")
+        raise InputError(
+            f"{where}: {column} {code!r} is not a known state (ISO3 in states.csv) "
+            f"or non-state actor (NSA: code in nonstate.csv)"
+        )
     return code
 
 
@@ -232,15 +262,18 @@ def _check_overlaps(items: Iterable[tuple[tuple[str, ...], Period, str]], what: 
             if other == period:
                 raise InputError(f"{where}: duplicate of {other_where} ({what} {' / '.join(key)})")
             if other.overlaps(period):
-                raise InputError(f"{where}: period {period.label()} overlaps {other_where} "
-                                 f"({what} {' / '.join(key)}, {other.label()})")
+                raise InputError(
+                    f"{where}: period {period.label()} overlaps {other_where} "
+                    f"({what} {' / '.join(key)}, {other.label()})"
+                )
         seen.setdefault(key, []).append((period, where))
 
 
 def known_codes(kb: Knowledge) -> frozenset[str]:
     """Every code a relation may name: ISO3 state codes and NSA: codes."""
-    return frozenset(kb.states) | frozenset(e.value for e in kb.exact.values()
-                                            if e.kind == "state" and e.form == "nonstate")
+    return frozenset(kb.states) | frozenset(
+        e.value for e in kb.exact.values() if e.kind == "state" and e.form == "nonstate"
+    )
 
 
 def load_relations(kb: Knowledge | None = None, extra_dir: str | Path | None = None) -> Relations:
@@ -259,15 +292,24 @@ def load_relations(kb: Knowledge | None = None, extra_dir: str | Path | None = N
             raise InputError(f"{where}: role must be 'lead' or 'member', got {row['role']!r}")
         if row["guarantee"].lower() not in ("yes", "no"):
             raise InputError(f"{where}: guarantee must be 'yes' or 'no', got {row['guarantee']!r}")
-        rel.memberships.append(Membership(row["alliance"], _check_code(row["member"], known, where, "member"),
-                                          row["role"], row["guarantee"].lower() == "yes", _period(row),
-                                          row["source_note"], where))
+        rel.memberships.append(
+            Membership(
+                row["alliance"],
+                _check_code(row["member"], known, where, "member"),
+                row["role"],
+                row["guarantee"].lower() == "yes",
+                _period(row),
+                row["source_note"],
+                where,
+            )
+        )
     _check_overlaps((((m.alliance, m.member), m.period, m.where) for m in rel.memberships), "alliance member")
     for m in rel.memberships:
         leads = {x.member for x in rel.memberships if x.alliance == m.alliance and x.role == "lead"}
         if len(leads) != 1:
-            raise InputError(f"{m.where}: alliance {m.alliance!r} needs exactly one 'lead' row, "
-                             f"found {len(leads)}")
+            raise InputError(
+                f"{m.where}: alliance {m.alliance!r} needs exactly one 'lead' row, found {len(leads)}"
+            )
     for name, target in (("partnerships.csv", rel.partnerships), ("rivalries.csv", rel.rivalries)):
         for row in _read(name, extra):
             where = row["_where"]
@@ -284,9 +326,20 @@ def load_relations(kb: Knowledge | None = None, extra_dir: str | Path | None = N
         if row["side"] not in ("A", "B"):
             raise InputError(f"{where}: side must be 'A' or 'B', got {row['side']!r}")
         if row["role"] not in ROLES_IN_CONFLICT:
-            raise InputError(f"{where}: role must be one of {', '.join(ROLES_IN_CONFLICT)}, got {row['role']!r}")
-        rel.conflicts.append(ConflictParty(row["conflict"], _check_code(row["actor"], known, where, "actor"),
-                                           row["side"], row["role"], _period(row), row["source_note"], where))
+            raise InputError(
+                f"{where}: role must be one of {', '.join(ROLES_IN_CONFLICT)}, got {row['role']!r}"
+            )
+        rel.conflicts.append(
+            ConflictParty(
+                row["conflict"],
+                _check_code(row["actor"], known, where, "actor"),
+                row["side"],
+                row["role"],
+                _period(row),
+                row["source_note"],
+                where,
+            )
+        )
     _check_overlaps((((c.conflict, c.actor), c.period, c.where) for c in rel.conflicts), "conflict party")
     sides: dict[tuple[str, str], str] = {}
     for c in rel.conflicts:

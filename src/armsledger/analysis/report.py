@@ -28,8 +28,13 @@ from armsledger.analysis.worldmap import WorldMap, alpha2_of, world_map
 from armsledger.knowledge import Knowledge
 from armsledger.model import STATUSES
 
-STATUS_COLOURS = {"interest": "#b8b8d9", "planned": "#8fb3de", "ordered": "#e0a458", "delivered": "#c2452d",
-                  "cancelled": "#7a7a7a"}
+STATUS_COLOURS = {
+    "interest": "#b8b8d9",
+    "planned": "#8fb3de",
+    "ordered": "#e0a458",
+    "delivered": "#c2452d",
+    "cancelled": "#7a7a7a",
+}
 _CONFIG = {"displaylogo": False, "responsive": True}
 _STAGE = {s: i for i, s in enumerate(STATUSES)}
 
@@ -51,31 +56,77 @@ def network_figure(flows: pd.DataFrame, kb: Knowledge) -> go.Figure:
     layout = nx.spring_layout(graph, seed=7, k=2.2 / math.sqrt(graph.number_of_nodes()), iterations=200)
     for a, b, data in graph.edges(data=True):
         (x0, y0), (x1, y1) = layout[a], layout[b]
-        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                           arrowhead=2, arrowsize=1, arrowwidth=1 + math.log2(data["transfers"]),
-                           arrowcolor="rgba(90,90,110,0.55)", standoff=9, startstandoff=6, text="")
+        fig.add_annotation(
+            x=x1,
+            y=y1,
+            ax=x0,
+            ay=y0,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=2,
+            arrowsize=1,
+            arrowwidth=1 + math.log2(data["transfers"]),
+            arrowcolor="rgba(90,90,110,0.55)",
+            standoff=9,
+            startstandoff=6,
+            text="",
+        )
     # Hover text on the middle of each edge: annotations themselves have no hover.
-    mids = [((layout[a][0] + layout[b][0]) / 2, (layout[a][1] + layout[b][1]) / 2,
-             f"{a} → {b}: {d['transfers']} transfer(s)<br>"
-             + ", ".join(f"{k} {v}" for k, v in d["categories"].items())) for a, b, d in graph.edges(data=True)]
-    fig.add_trace(go.Scatter(x=[m[0] for m in mids], y=[m[1] for m in mids], mode="markers", name="flows",
-                             marker={"size": 6, "color": "rgba(90,90,110,0.25)"}, hovertext=[m[2] for m in mids],
-                             hoverinfo="text", showlegend=False))
+    mids = [
+        (
+            (layout[a][0] + layout[b][0]) / 2,
+            (layout[a][1] + layout[b][1]) / 2,
+            f"{a} → {b}: {d['transfers']} transfer(s)<br>"
+            + ", ".join(f"{k} {v}" for k, v in d["categories"].items()),
+        )
+        for a, b, d in graph.edges(data=True)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=[m[0] for m in mids],
+            y=[m[1] for m in mids],
+            mode="markers",
+            name="flows",
+            marker={"size": 6, "color": "rgba(90,90,110,0.25)"},
+            hovertext=[m[2] for m in mids],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
     nodes = list(graph.nodes)
     out_deg = [graph.out_degree(n) for n in nodes]
     in_deg = [graph.in_degree(n) for n in nodes]
-    fig.add_trace(go.Scatter(
-        x=[layout[n][0] for n in nodes], y=[layout[n][1] for n in nodes], mode="markers+text", name="states",
-        text=nodes, textposition="top center",
-        hovertext=[f"{kb.state_name(n)}: supplies {o}, receives from {i}" for n, o, i in zip(nodes, out_deg, in_deg,
-                                                                                            strict=True)],
-        hoverinfo="text", showlegend=False,
-        marker={"size": [10 + 6 * math.sqrt(o + i) for o, i in zip(out_deg, in_deg, strict=True)],
+    fig.add_trace(
+        go.Scatter(
+            x=[layout[n][0] for n in nodes],
+            y=[layout[n][1] for n in nodes],
+            mode="markers+text",
+            name="states",
+            text=nodes,
+            textposition="top center",
+            hovertext=[
+                f"{kb.state_name(n)}: supplies {o}, receives from {i}"
+                for n, o, i in zip(nodes, out_deg, in_deg, strict=True)
+            ],
+            hoverinfo="text",
+            showlegend=False,
+            marker={
+                "size": [10 + 6 * math.sqrt(o + i) for o, i in zip(out_deg, in_deg, strict=True)],
                 "color": ["#c2452d" if o > i else "#3d6fb0" for o, i in zip(out_deg, in_deg, strict=True)],
-                "line": {"width": 1, "color": "white"}},
-    ))
-    fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 10, "b": 10}, plot_bgcolor="white",
-                      xaxis={"visible": False}, yaxis={"visible": False})
+                "line": {"width": 1, "color": "white"},
+            },
+        )
+    )
+    fig.update_layout(
+        height=560,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        plot_bgcolor="white",
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+    )
     return fig
 
 
@@ -100,33 +151,82 @@ def map_figure(flows: pd.DataFrame, kb: Knowledge) -> go.Figure:
     svg = _styled_svg(worldmap, involved)
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     fig = go.Figure()
-    fig.add_layout_image(source=source, xref="x", yref="y", x=0, y=0, sizex=worldmap.width, sizey=worldmap.height,
-                         sizing="stretch", layer="below", xanchor="left", yanchor="top")
+    fig.add_layout_image(
+        source=source,
+        xref="x",
+        yref="y",
+        x=0,
+        y=0,
+        sizex=worldmap.width,
+        sizey=worldmap.height,
+        sizing="stretch",
+        layer="below",
+        xanchor="left",
+        yanchor="top",
+    )
     for (supplier, recipient), group in flows.groupby(["supplier", "recipient"], sort=True):
         a, b = worldmap.anchor(supplier), worldmap.anchor(recipient)
         if a is None or b is None or a == b:
             continue
         status = _best_status(list(group["status"]))
         xs, ys = _arc(a, b)
-        label = (f"{kb.state_name(supplier)} → {kb.state_name(recipient)}: {len(group)} transfer(s), "
-                 f"furthest stage {status}")
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"width": 1.5 + 1.5 * math.log2(len(group)),
-                                                                   "color": STATUS_COLOURS[status]},
-                                 opacity=0.8, hoverinfo="text", hovertext=label, showlegend=False))
-        fig.add_trace(go.Scatter(x=[xs[-1]], y=[ys[-1]], mode="markers", showlegend=False, hoverinfo="skip",
-                                 marker={"size": 7, "color": STATUS_COLOURS[status], "symbol": "circle"}))
+        label = (
+            f"{kb.state_name(supplier)} → {kb.state_name(recipient)}: {len(group)} transfer(s), "
+            f"furthest stage {status}"
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"width": 1.5 + 1.5 * math.log2(len(group)), "color": STATUS_COLOURS[status]},
+                opacity=0.8,
+                hoverinfo="text",
+                hovertext=label,
+                showlegend=False,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[xs[-1]],
+                y=[ys[-1]],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                marker={"size": 7, "color": STATUS_COLOURS[status], "symbol": "circle"},
+            )
+        )
     placed = {c: worldmap.anchor(c) for c in involved}
     shown = {c: p for c, p in placed.items() if p is not None}
-    fig.add_trace(go.Scatter(x=[p[0] for p in shown.values()], y=[p[1] for p in shown.values()],
-                             mode="text", text=list(shown), textfont={"size": 10, "color": "#333"},
-                             hoverinfo="skip", showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=[p[0] for p in shown.values()],
+            y=[p[1] for p in shown.values()],
+            mode="text",
+            text=list(shown),
+            textfont={"size": 10, "color": "#333"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     for status in TRANSFER_STATUSES:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=status,
-                                 line={"color": STATUS_COLOURS[status], "width": 3}))
-    fig.update_layout(height=560, margin={"l": 0, "r": 0, "t": 0, "b": 0}, plot_bgcolor="#f7f9fc",
-                      legend={"title": {"text": "furthest stage"}, "x": 0.01, "y": 0.02},
-                      xaxis={"visible": False, "range": [0, worldmap.width]},
-                      yaxis={"visible": False, "range": [worldmap.height * 0.85, 0], "scaleanchor": "x"})
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=status,
+                line={"color": STATUS_COLOURS[status], "width": 3},
+            )
+        )
+    fig.update_layout(
+        height=560,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        plot_bgcolor="#f7f9fc",
+        legend={"title": {"text": "furthest stage"}, "x": 0.01, "y": 0.02},
+        xaxis={"visible": False, "range": [0, worldmap.width]},
+        yaxis={"visible": False, "range": [worldmap.height * 0.85, 0], "scaleanchor": "x"},
+    )
     return fig
 
 
@@ -150,34 +250,64 @@ def timeline_figure(claims: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for status in STATUSES:
         if status in table and table[status].sum() > 0:
-            fig.add_trace(go.Bar(x=table["year"], y=table[status], name=status,
-                                 marker={"color": STATUS_COLOURS[status]}))
-    fig.update_layout(barmode="stack", height=380, margin={"l": 50, "r": 10, "t": 10, "b": 40},
-                      xaxis={"type": "category", "title": {"text": "year (claim's, else document's)"}},
-                      yaxis={"title": {"text": "claims"}}, plot_bgcolor="white", legend={"title": {"text": "status"}})
+            fig.add_trace(
+                go.Bar(
+                    x=table["year"], y=table[status], name=status, marker={"color": STATUS_COLOURS[status]}
+                )
+            )
+    fig.update_layout(
+        barmode="stack",
+        height=380,
+        margin={"l": 50, "r": 10, "t": 10, "b": 40},
+        xaxis={"type": "category", "title": {"text": "year (claim's, else document's)"}},
+        yaxis={"title": {"text": "claims"}},
+        plot_bgcolor="white",
+        legend={"title": {"text": "status"}},
+    )
     return fig
 
 
 def _register_table(rows: pd.DataFrame, kb: Knowledge, limit: int = 2000) -> str:
-    head = ["supplier", "recipient", "system", "category", "status", "ordered", "delivered", "order year",
-            "delivery years", "confidence", "claims"]
+    head = [
+        "supplier",
+        "recipient",
+        "system",
+        "category",
+        "status",
+        "ordered",
+        "delivered",
+        "order year",
+        "delivery years",
+        "confidence",
+        "claims",
+    ]
     body = []
     ordered = rows.sort_values(["supplier", "recipient", "row_key"])
     for row in ordered.head(limit).itertuples(index=False):
-        years = ", ".join(str(y) for y in row.years_of_delivery) if isinstance(row.years_of_delivery, list) else ""
-        cells = [f"<span title='{_e(kb.state_name(row.supplier))}'>{_e(row.supplier)}</span>",
-                 f"<span title='{_e(kb.state_name(row.recipient))}'>{_e(row.recipient)}</span>",
-                 _e(row.system if present(row.system) else f"({row.category})"), _e(row.category),
-                 f"<span class='st {_e(row.status)}'>{_e(row.status)}</span>",
-                 _e(int(row.number_ordered) if present(row.number_ordered) else ""),
-                 _e(int(row.number_delivered) if present(row.number_delivered) else ""),
-                 _e(int(row.year_of_order) if present(row.year_of_order) else ""), _e(years),
-                 _e(f"{float(row.confidence):.2f}" if present(row.confidence) else ""),
-                 _e(len(row.claim_ids or []))]
+        years = (
+            ", ".join(str(y) for y in row.years_of_delivery)
+            if isinstance(row.years_of_delivery, list)
+            else ""
+        )
+        cells = [
+            f"<span title='{_e(kb.state_name(row.supplier))}'>{_e(row.supplier)}</span>",
+            f"<span title='{_e(kb.state_name(row.recipient))}'>{_e(row.recipient)}</span>",
+            _e(row.system if present(row.system) else f"({row.category})"),
+            _e(row.category),
+            f"<span class='st {_e(row.status)}'>{_e(row.status)}</span>",
+            _e(int(row.number_ordered) if present(row.number_ordered) else ""),
+            _e(int(row.number_delivered) if present(row.number_delivered) else ""),
+            _e(int(row.year_of_order) if present(row.year_of_order) else ""),
+            _e(years),
+            _e(f"{float(row.confidence):.2f}" if present(row.confidence) else ""),
+            _e(len(row.claim_ids or [])),
+        ]
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     more = f"<p class='note'>First {limit} of {len(rows)} rows.</p>" if len(rows) > limit else ""
-    return (f"<table id='register-table'><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>{more}")
+    return (
+        f"<table id='register-table'><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>{more}"
+    )
 
 
 def _findings_html(findings: list[Finding], limit: int = 25) -> str:
@@ -185,15 +315,23 @@ def _findings_html(findings: list[Finding], limit: int = 25) -> str:
         return "<p>No entrapment findings: no ally of a guarantor arms a state opposed to the guarantor's rival.</p>"
     items = []
     for rank, f in enumerate(findings[:limit], 1):
-        evidence = "".join(f"<li><q>{_e(' '.join(e['sentence'].split()))}</q> <span class='where'>{_e(e['doc'])} "
-                           f"[{e['start']}:{e['end']}]</span></li>" for e in f.evidence)
+        evidence = "".join(
+            f"<li><q>{_e(' '.join(e['sentence'].split()))}</q> <span class='where'>{_e(e['doc'])} "
+            f"[{e['start']}:{e['end']}]</span></li>"
+            for e in f.evidence
+        )
         items.append(
             f"<div class='finding'><div class='fhead'><span class='rank'>#{rank}</span> "
             f"<b>{_e(f.guarantor)}</b> via <b>{_e(f.supplier)} → {_e(f.recipient)}</b> against "
             f"<b>{_e(f.adversary)}</b> <span class='score'>score {f.score:.3f}</span> "
             f"<span class='systems'>{_e(', '.join(f.systems))}</span></div>"
-            f"<p>{_e(f.explanation)}</p><ol class='evidence'>{evidence}</ol></div>")
-    more = f"<p class='note'>{len(findings) - limit} more finding(s) not shown.</p>" if len(findings) > limit else ""
+            f"<p>{_e(f.explanation)}</p><ol class='evidence'>{evidence}</ol></div>"
+        )
+    more = (
+        f"<p class='note'>{len(findings) - limit} more finding(s) not shown.</p>"
+        if len(findings) > limit
+        else ""
+    )
     return "".join(items) + more
 
 
@@ -209,8 +347,10 @@ def _frame_html(frame: pd.DataFrame, element_id: str) -> str:
         return "" if not present(v) else str(v)
 
     head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_e(cell(v))}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_e(cell(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
     return f"<table id='{element_id}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -233,24 +373,41 @@ text-align:left;vertical-align:top}th{background:#f3f4f6;position:sticky;top:0}
 """
 
 
-def build_report(rows: pd.DataFrame, claims: pd.DataFrame, findings: list[Finding], kb: Knowledge,
-                 source: str = "", generated: datetime | None = None) -> str:
+def build_report(
+    rows: pd.DataFrame,
+    claims: pd.DataFrame,
+    findings: list[Finding],
+    kb: Knowledge,
+    source: str = "",
+    generated: datetime | None = None,
+) -> str:
     """The whole report as one HTML string."""
     generated = generated or datetime.now(UTC)
     flows = transfers(rows, claims)
-    figures = {"network-plot": network_figure(flows, kb), "map-plot": map_figure(flows, kb),
-               "timeline-plot": timeline_figure(claims)}
-    plots = {name: fig.to_html(full_html=False, include_plotlyjs=False, div_id=name, config=_CONFIG)
-             for name, fig in figures.items()}
+    figures = {
+        "network-plot": network_figure(flows, kb),
+        "map-plot": map_figure(flows, kb),
+        "timeline-plot": timeline_figure(claims),
+    }
+    plots = {
+        name: fig.to_html(full_html=False, include_plotlyjs=False, div_id=name, config=_CONFIG)
+        for name, fig in figures.items()
+    }
     drones = drone_diplomacy(rows, claims, kb)
     states = sorted(set(rows["supplier"]) | set(rows["recipient"]))
-    summary = (f"<div class='summary'><span><b>{len(rows)}</b> register rows</span>"
-               f"<span><b>{len(claims)}</b> claims</span><span><b>{claims['doc'].nunique()}</b> documents</span>"
-               f"<span><b>{len(states)}</b> states and groups</span><span><b>{len(findings)}</b> entrapment "
-               f"findings</span></div>")
+    summary = (
+        f"<div class='summary'><span><b>{len(rows)}</b> register rows</span>"
+        f"<span><b>{len(claims)}</b> claims</span><span><b>{claims['doc'].nunique()}</b> documents</span>"
+        f"<span><b>{len(states)}</b> states and groups</span><span><b>{len(findings)}</b> entrapment "
+        f"findings</span></div>"
+    )
     unmapped = sorted({c for c in states if world_map().anchor(c) is None})
-    map_note = (f"<p class='note'>Not on the map (non-state actors or states the map lacks): "
-                f"{_e(', '.join(unmapped))}.</p>" if unmapped else "")
+    map_note = (
+        f"<p class='note'>Not on the map (non-state actors or states the map lacks): "
+        f"{_e(', '.join(unmapped))}.</p>"
+        if unmapped
+        else ""
+    )
     body = f"""
 <header><h1>armsledger report</h1><p>{_e(source)} · generated {generated:%Y-%m-%d %H:%M} UTC ·
 armsledger {__version__}</p></header>
@@ -261,16 +418,18 @@ armsledger {__version__}</p></header>
 Score = capability × status × (1 + log10 quantity) × relation, summed over the transfers.</p>
 {_findings_html(findings)}</section>
 <section id="network"><h2>Supply network</h2><p class="note">Arrows run from supplier to recipient; red dots
-mostly supply, blue dots mostly receive. Planned, ordered and delivered transfers.</p>{plots['network-plot']}</section>
-<section id="map"><h2>Flows on the map</h2>{plots['map-plot']}{map_note}</section>
-<section id="timeline"><h2>Claims over time, by status</h2>{plots['timeline-plot']}</section>
+mostly supply, blue dots mostly receive. Planned, ordered and delivered transfers.</p>{plots["network-plot"]}</section>
+<section id="map"><h2>Flows on the map</h2>{plots["map-plot"]}{map_note}</section>
+<section id="timeline"><h2>Claims over time, by status</h2>{plots["timeline-plot"]}</section>
 <section id="drones"><h2>Drone diplomacy</h2><p class="note">Drone suppliers by new clients per year.</p>
-{_frame_html(drones, 'drone-table')}</section>
+{_frame_html(drones, "drone-table")}</section>
 <section id="register"><h2>Register</h2><div class="scroll">{_register_table(rows, kb)}</div></section>
 </main>"""
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>armsledger report</title>"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{_CSS}</style>"
-            f"<script>{get_plotlyjs()}</script></head><body>{body}</body></html>")
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>armsledger report</title>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{_CSS}</style>"
+        f"<script>{get_plotlyjs()}</script></head><body>{body}</body></html>"
+    )
 
 
 def strip_external(html_text: str) -> list[str]:

@@ -20,7 +20,9 @@ def claims_by_status(claims: pd.DataFrame) -> pd.DataFrame:
     labelled = claims.assign(year_label=[str(y) if y is not None else UNKNOWN for y in years])
     table = pd.crosstab(labelled["year_label"], labelled["status"])
     table = table.reindex(columns=list(STATUSES), fill_value=0)
-    order = sorted((y for y in table.index if y != UNKNOWN), key=int) + ([UNKNOWN] if UNKNOWN in table.index else [])
+    order = sorted((y for y in table.index if y != UNKNOWN), key=int) + (
+        [UNKNOWN] if UNKNOWN in table.index else []
+    )
     table = table.loc[order]
     table["total"] = table.sum(axis=1)
     return table.rename_axis(None, axis=1).reset_index(names="year")[columns]
@@ -36,7 +38,14 @@ def pair_timeline(claims: pd.DataFrame) -> pd.DataFrame:
     for (supplier, recipient), group in claims.groupby(["supplier", "recipient"], sort=True):
         years = [y for y in (claim_year(c) for c in group.to_dict("records")) if y is not None]
         present = [s for s in STATUSES if s in set(group["status"])]
-        records.append({"supplier": supplier, "recipient": recipient,
-                        "first_year": min(years) if years else None, "last_year": max(years) if years else None,
-                        "claims": len(group), "statuses": present})
+        records.append(
+            {
+                "supplier": supplier,
+                "recipient": recipient,
+                "first_year": min(years) if years else None,
+                "last_year": max(years) if years else None,
+                "claims": len(group),
+                "statuses": present,
+            }
+        )
     return pd.DataFrame.from_records(records, columns=columns)

@@ -20,8 +20,14 @@ from armsledger.errors import ArmsledgerError
 # SIPRI's historical states, drawn where their successor state is.
 _HISTORICAL = {"SUN": "ru", "YUG": "rs", "CSK": "cz", "DDR": "de", "XKX": "rs"}
 # States the map has no outline for, drawn beside a neighbour: (neighbour's alpha-2, dx, dy).
-_BESIDE = {"QAT": ("bh", 4, 6), "SSD": ("sd", 0, 55), "TTO": ("ve", 35, -25), "BHS": ("cu", 17, -21),
-           "FJI": ("nz", 28, -165), "BRB": ("ve", 55, -40)}
+_BESIDE = {
+    "QAT": ("bh", 4, 6),
+    "SSD": ("sd", 0, 55),
+    "TTO": ("ve", 35, -25),
+    "BHS": ("cu", 17, -21),
+    "FJI": ("nz", 28, -165),
+    "BRB": ("ve", 55, -40),
+}
 _GROUP = re.compile(r'<g class="([a-z]{2}) country map-element">(.*?)</g>', re.S)
 _PATH = re.compile(r'd="([^"]+)"')
 _TOKEN = re.compile(r"[a-zA-Z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -75,7 +81,7 @@ def path_points(d: str) -> list[tuple[float, float]]:
                 continue
         lower = command.lower()
         arity = _ARITY.get(lower, 2) if lower != "a" else 7
-        args = [float(t) for t in tokens[i: i + arity]]
+        args = [float(t) for t in tokens[i : i + arity]]
         if len(args) < arity:
             break
         i += arity

@@ -42,16 +42,25 @@ class Inputs:
 
 def add_source_arguments(p: argparse.ArgumentParser) -> None:
     """The PATH... / --db options shared by the analysis and report commands."""
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="documents (.txt, .jsonl, folders) to extract from on the fly; without PATH the ledger is read")
-    p.add_argument("--db", metavar="URL", help="the ledger database (default: ARMSLEDGER_DB, else ./armsledger.db)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="documents (.txt, .jsonl, folders) to extract from on the fly; without PATH the ledger is read",
+    )
+    p.add_argument(
+        "--db", metavar="URL", help="the ledger database (default: ARMSLEDGER_DB, else ./armsledger.db)"
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the command and its four analyses."""
-    p = sub.add_parser("analyze", help="analyse the register: network, entrapment, bundles, timeline",
-                       description="Analyse the register of transfers together with alliances, rivalries and "
-                                   "conflicts. Reads the ledger, or extracts from documents given as PATHs.")
+    p = sub.add_parser(
+        "analyze",
+        help="analyse the register: network, entrapment, bundles, timeline",
+        description="Analyse the register of transfers together with alliances, rivalries and "
+        "conflicts. Reads the ledger, or extracts from documents given as PATHs.",
+    )
     kinds = p.add_subparsers(dest="analysis", metavar="ANALYSIS", required=True)
     network = kinds.add_parser("network", help="the supplier-recipient network for a year range")
     entrapment = kinds.add_parser("entrapment", help="guarantors exposed by their allies' transfers")
@@ -62,12 +71,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         q.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
     network.add_argument("--from", dest="start", type=int, metavar="YEAR", help="first year (inclusive)")
     network.add_argument("--to", dest="end", type=int, metavar="YEAR", help="last year (inclusive)")
-    network.add_argument("--with-interest", action="store_true",
-                         help="count rows at the interest stage as transfers too")
-    entrapment.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
-                            help="the date relations are checked at when a transfer's year is unknown (default: today)")
-    entrapment.add_argument("--guarantor", action="append", metavar="ISO3", help="only this guarantor (repeatable)")
-    entrapment.add_argument("--top", type=int, default=20, metavar="N", help="how many findings a table shows")
+    network.add_argument(
+        "--with-interest", action="store_true", help="count rows at the interest stage as transfers too"
+    )
+    entrapment.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the date relations are checked at when a transfer's year is unknown (default: today)",
+    )
+    entrapment.add_argument(
+        "--guarantor", action="append", metavar="ISO3", help="only this guarantor (repeatable)"
+    )
+    entrapment.add_argument(
+        "--top", type=int, default=20, metavar="N", help="how many findings a table shows"
+    )
     network.set_defaults(run=run_network)
     entrapment.set_defaults(run=run_entrapment)
     bundles.set_defaults(run=run_bundles)
@@ -98,9 +116,14 @@ def _from_documents(paths: list[str]) -> Inputs:
     if not docs:
         raise InputError(f"no document could be read from {', '.join(paths)}")
     if failures:
-        print(f"armsledger: warning: {failures} input(s) skipped; analysing {len(docs)} document(s)", file=sys.stderr)
+        print(
+            f"armsledger: warning: {failures} input(s) skipped; analysing {len(docs)} document(s)",
+            file=sys.stderr,
+        )
     claims = claims_frame(results)
-    return Inputs(rows_from_claims(claims), claims, documents_frame(docs.values()), f"{len(docs)} document(s)")
+    return Inputs(
+        rows_from_claims(claims), claims, documents_frame(docs.values()), f"{len(docs)} document(s)"
+    )
 
 
 def ledger_available() -> bool:
@@ -110,8 +133,10 @@ def ledger_available() -> bool:
 
 def _from_ledger(db: str | None) -> Inputs:
     if not ledger_available():
-        raise InputError("reading the ledger needs armsledger.api, which this installation does not have; "
-                         "give document PATHs to analyse instead")
+        raise InputError(
+            "reading the ledger needs armsledger.api, which this installation does not have; "
+            "give document PATHs to analyse instead"
+        )
     api = importlib.import_module("armsledger.api")
     with api.open_ledger(db) as ledger:
         rows, claims = from_ledger(ledger.register(), ledger.claims())
@@ -161,8 +186,11 @@ def _cell(value: Any) -> str:
 
 def frame_table(frame: pd.DataFrame, widths: dict[int, int] | None = None) -> str:
     """A DataFrame as a plain-text table."""
-    return text_table([str(c) for c in frame.columns], [[_cell(v) for v in row] for row in frame.itertuples(index=False)],
-                      widths)
+    return text_table(
+        [str(c) for c in frame.columns],
+        [[_cell(v) for v in row] for row in frame.itertuples(index=False)],
+        widths,
+    )
 
 
 def _emit(args: argparse.Namespace, payload: dict[str, Any], text: Callable[[], str]) -> int:
@@ -187,10 +215,14 @@ def run_network(args: argparse.Namespace) -> int:
         return 0
     statuses = (*TRANSFER_STATUSES, "interest") if args.with_interest else TRANSFER_STATUSES
     tables = network_summary(inputs.rows, inputs.claims, args.start, args.end, statuses)
-    titles = {"pairs": "Volumes by supplier-recipient pair (transfers = register rows; columns per category)",
-              "categories": "Volumes by category", "dependence": "Dependence on the top supplier",
-              "centrality": "Centrality", "new_pairs": "New supplier-recipient pairs by year",
-              "shared_clients": "Clients shared between suppliers"}
+    titles = {
+        "pairs": "Volumes by supplier-recipient pair (transfers = register rows; columns per category)",
+        "categories": "Volumes by category",
+        "dependence": "Dependence on the top supplier",
+        "centrality": "Centrality",
+        "new_pairs": "New supplier-recipient pairs by year",
+        "shared_clients": "Clients shared between suppliers",
+    }
 
     def text() -> str:
         span = f"{args.start or '...'}-{args.end or '...'}" if args.start or args.end else "all years"
@@ -209,15 +241,30 @@ def run_entrapment(args: argparse.Namespace) -> int:
     if _empty(inputs):
         return 0
     kb = default_knowledge()
-    findings = find_entrapment(inputs.rows, inputs.claims, default_relations(), kb, args.as_of, args.guarantor)
+    findings = find_entrapment(
+        inputs.rows, inputs.claims, default_relations(), kb, args.as_of, args.guarantor
+    )
 
     def text() -> str:
         if not findings:
             return "No entrapment findings: no ally of a guarantor arms a state opposed to the guarantor's rival.\n"
         shown = findings[: args.top]
-        table = text_table(["#", "score", "guarantor", "supplier", "recipient", "adversary", "systems"],
-                           [[str(i), f"{f.score:.3f}", f.guarantor, f.supplier, f.recipient, f.adversary,
-                             ", ".join(f.systems)] for i, f in enumerate(shown, 1)], {6: 40})
+        table = text_table(
+            ["#", "score", "guarantor", "supplier", "recipient", "adversary", "systems"],
+            [
+                [
+                    str(i),
+                    f"{f.score:.3f}",
+                    f.guarantor,
+                    f.supplier,
+                    f.recipient,
+                    f.adversary,
+                    ", ".join(f.systems),
+                ]
+                for i, f in enumerate(shown, 1)
+            ],
+            {6: 40},
+        )
         parts = [table, f"{len(findings)} finding(s) in {inputs.source}\n"]
         for i, f in enumerate(shown, 1):
             parts.append(f"\n#{i} {f.explanation}\n")
@@ -239,8 +286,16 @@ def run_bundles(args: argparse.Namespace) -> int:
 
     def text() -> str:
         parts = ["Deals announced with other agreements between the same two states\n"]
-        parts.append(frame_table(bundled[["doc", "supplier", "recipient", "system", "category", "status",
-                                          "agreements", "sentence"]], {7: 80}) if not bundled.empty else "(none)\n")
+        parts.append(
+            frame_table(
+                bundled[
+                    ["doc", "supplier", "recipient", "system", "category", "status", "agreements", "sentence"]
+                ],
+                {7: 80},
+            )
+            if not bundled.empty
+            else "(none)\n"
+        )
         parts.append("\nDrone diplomacy: drone suppliers by new clients per year\n")
         parts.append(frame_table(drones, {7: 60}) if not drones.empty else "(none)\n")
         return "".join(parts)
@@ -257,7 +312,11 @@ def run_timeline(args: argparse.Namespace) -> int:
     pairs = pair_timeline(inputs.claims)
 
     def text() -> str:
-        return ("Claims by status and year (the claim's year, else its document's)\n" + frame_table(by_status)
-                + "\nSupplier-recipient pairs over time\n" + frame_table(pairs))
+        return (
+            "Claims by status and year (the claim's year, else its document's)\n"
+            + frame_table(by_status)
+            + "\nSupplier-recipient pairs over time\n"
+            + frame_table(pairs)
+        )
 
     return _emit(args, {"by_status": records(by_status), "pairs": records(pairs)}, text)

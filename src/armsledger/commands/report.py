@@ -15,9 +15,12 @@ from armsledger.knowledge import default_knowledge
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the command."""
-    p = sub.add_parser("report", help="write one self-contained HTML report",
-                       description="Write the register, the supply network, a map of flows, a timeline of claims "
-                                   "and the entrapment findings to one HTML file that opens without a network.")
+    p = sub.add_parser(
+        "report",
+        help="write one self-contained HTML report",
+        description="Write the register, the supply network, a map of flows, a timeline of claims "
+        "and the entrapment findings to one HTML file that opens without a network.",
+    )
     add_source_arguments(p)
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="the HTML file to write")
     p.set_defaults(run=run)
