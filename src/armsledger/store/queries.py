@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -227,6 +228,18 @@ def sipri_rows(session: Session) -> list[SipriRow]:
     return list(session.scalars(select(SipriRow).order_by(SipriRow.id)))
 
 
+def fts_query(query: str) -> str:
+    """An FTS5 query from what a user typed: plain words become quoted terms, all required.
+
+    Hyphens and slashes are FTS5 syntax ("S-400" would read as a column filter), so each
+    plain word is quoted; a query that already uses quotes, AND, OR, NOT or * is passed as is.
+    """
+    if '"' in query or re.search(r"\b(?:AND|OR|NOT|NEAR)\b|\*", query):
+        return query
+    terms = [t.replace('"', "") for t in query.split() if t.strip()]
+    return " ".join(f'"{t}"' for t in terms)
+
+
 def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]]:
     """Documents and evidence sentences matching a full-text query, best first."""
     if session.get_bind().dialect.name == "sqlite":
@@ -235,7 +248,7 @@ def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]
             "AS score FROM search_index WHERE search_index MATCH :q ORDER BY score, kind, ref LIMIT :n"
         )
         try:
-            rows = session.execute(stmt, {"q": query, "n": limit}).all()
+            rows = session.execute(stmt, {"q": fts_query(query), "n": limit}).all()
         except Exception as err:  # FTS5 reports a bad query as an OperationalError
             if "fts5" in str(err).lower() or "syntax" in str(err).lower():
                 raise InputError(
