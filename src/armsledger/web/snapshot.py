@@ -78,7 +78,9 @@ class Snapshot:
             if found is None:
                 full = [r for r in self.rows if key(r) is not None]
                 empty = [r for r in self.rows if key(r) is None]
-                full.sort(key=lambda r: (key(r), r.key), reverse=descending)
+                # Ties stay in row-key order either way: the sort is stable, even reversed.
+                full.sort(key=lambda r: r.key)
+                full.sort(key=key, reverse=descending)
                 found = self._orders[(column, descending)] = full + empty
             return found
 

@@ -19,7 +19,7 @@ from armsledger.commands.analyze import records
 from armsledger.curation import EDITABLE, Edit
 from armsledger.errors import ArmsledgerError, InputError
 from armsledger.reconcile import FIELDS, LedgerClaim, Row
-from armsledger.store import Store
+from armsledger.store import Store, StoreError
 from armsledger.store.queries import chunks, claims_by_key, find_row
 from armsledger.store.queries import search as store_search
 from armsledger.store.schema import ClaimRow, DocumentRow
@@ -370,8 +370,16 @@ def search_results(store: Store, snap: Snapshot, query: str, limit: int = 50) ->
     query = query.strip()
     if len(query) > 200:
         raise InputError("the search is too long: at most 200 characters")
-    with store.reading() as session:
-        hits = store_search(session, query, limit)
+    try:
+        with store.reading() as session:
+            hits = store_search(session, query, limit)
+    except StoreError as err:
+        # FTS5 reports some bad queries (an unclosed quote, 'word:') as plain database errors;
+        # a locked or broken store has messages of its own and stays a 503.
+        if ": database error: " not in str(err):
+            raise
+        reason = str(err).split(": database error: ", 1)[1]
+        raise InputError(f"search {query!r}: not a valid full-text query ({reason})") from None
     out = []
     for hit in hits:
         snippet = " ".join(str(hit["snippet"]).split())

@@ -1,0 +1,523 @@
+"""The JSON API on a real SQLite store: every route, its filters, bad values as 4xx, and who may do what."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from armsledger.curation import new_edit
+from armsledger.store import open_store
+from armsledger.store.ledger import record_edit
+from test_web_support import NASAMS, RAFALE, TB2, Ledger, TestClient, ledger, shared_ledger, sign_in
+
+__all__ = ["ledger", "shared_ledger"]  # fixtures used below
+
+
+@pytest.fixture(scope="module")
+def api(shared_ledger: Ledger) -> TestClient:
+    """A client for the read-only tests."""
+    return shared_ledger.client()
+
+
+def keys(response: Any) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [r["key"] for r in response.json()["rows"]]
+
+
+def test_register_answers_rows_total_and_page(api: TestClient) -> None:
+    body = api.get("/api/register").json()
+    assert (body["total"], body["page"], body["pages"], body["per_page"]) == (3, 1, 1, 50)
+    assert [r["key"] for r in body["rows"]] == [RAFALE, NASAMS, TB2]
+    nasams = body["rows"][1]
+    assert (nasams["number_ordered"], nasams["number_delivered"], nasams["status"]) == (8, 4, "delivered")
+    assert nasams["documents"] == ["w1", "w2"] and nasams["sipri"] == "not in SIPRI"
+    assert nasams["provenance"]["number_ordered"]["documents"] == ["w1"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("supplier=NOR", [NASAMS]),
+        ("supplier=nor", [NASAMS]),
+        ("supplier=Norway", [NASAMS]),
+        ("recipient=UKR", [TB2]),
+        ("system=rafa", [RAFALE]),
+        ("category=aircraft", [RAFALE, TB2]),
+        ("status=delivered", [NASAMS, TB2]),
+        ("year=2021", [RAFALE, NASAMS]),
+        ("year=2018-2019", [TB2]),
+        ("confidence=0.7", [NASAMS]),
+        ("not_in_sipri=1", [NASAMS, TB2]),
+        ("category=aircraft&status=delivered", [TB2]),
+        ("sort=confidence&order=desc", [NASAMS, RAFALE, TB2]),
+        ("sort=number_ordered", [TB2, NASAMS, RAFALE]),
+        ("sort=supplier&order=desc", [TB2, NASAMS, RAFALE]),
+        ("per_page=2&page=2", [TB2]),
+        ("per_page=2&page=9", []),
+        ("supplier=USA", []),
+    ],
+)
+def test_register_filters_sort_and_pages(api: TestClient, query: str, expected: list[str]) -> None:
+    assert keys(api.get(f"/api/register?{query}")) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("status=shipped", "status 'shipped': expected one of interest, planned"),
+        ("category=tanks", "category 'tanks': expected one of aircraft"),
+        ("year=20x1", "year '20x1': expected a year such as 2019"),
+        ("year=2021-2019", "the range runs backwards"),
+        ("confidence=2", "confidence '2': expected the least confidence, from 0 to 1"),
+        ("confidence=high", "confidence 'high'"),
+        ("supplier=Atlantis!", "supplier 'Atlantis!': expected a state code"),
+        ("sort=price", "sort 'price': expected one of key, supplier"),
+        ("order=up", "order 'up': expected asc or desc"),
+        ("page=0", "page '0': expected a whole number from 1"),
+        ("per_page=5000", "per_page '5000': expected a whole number from 1 to 500"),
+        ("not_in_sipri=maybe", "not_in_sipri 'maybe': expected 1 or 0"),
+    ],
+)
+def test_bad_register_values_are_400_with_a_message(api: TestClient, query: str, message: str) -> None:
+    response = api.get(f"/api/register?{query}")
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+
+
+def test_row_has_fields_with_provenance_sources_and_history(api: TestClient) -> None:
+    row = api.get(f"/api/rows/{NASAMS}").json()
+    fields = {f["name"]: f for f in row["fields"]}
+    assert fields["number_ordered"]["value"] == 8 and fields["number_ordered"]["claims"]
+    assert fields["number_delivered"]["documents"] == ["w2"]
+    assert fields["supplier"]["editable"] is True
+    assert [s["document"]["doc"] for s in row["sources"]] == ["w1", "w2"]
+    first = row["sources"][0]
+    assert (
+        first["claims"][0]["evidence"] == "Norway agreed to sell eight NASAMS batteries to Lithuania in 2020"
+    )
+    assert first["document"]["skipped"] and "runs" not in first
+    assert row["history"] == [] and row["rejected"] is False
+    assert (row["supplier_name"], row["recipient_name"]) == ("Norway", "Lithuania")
+
+
+def test_unknown_things_are_404_with_a_hint(api: TestClient) -> None:
+    response = api.get("/api/rows/NOR/LTU/nasam")
+    assert response.status_code == 404 and "did you mean NOR/LTU/nasams" in response.json()["error"]
+    assert api.get("/api/claims/c-0000").status_code == 404
+    assert api.get("/api/documents/nope").status_code == 404
+    assert "no state or group 'XXQ'" in api.get("/api/states/XXQ").json()["error"]
+    assert api.get("/api/jobs/nope", headers={}).status_code == 401
+    assert api.get("/api/nothing-here").status_code == 404
+
+
+def test_claims_all_by_document_by_row_and_one(api: TestClient) -> None:
+    every = api.get("/api/claims").json()
+    assert every["total"] == 5 and len(every["claims"]) == 5
+    assert api.get("/api/claims?per_page=2&page=3").json()["claims"][0]["doc"] == "w4"
+    of_doc = api.get("/api/claims?doc=w4").json()["claims"]
+    assert [c["evidence"] for c in of_doc] == [
+        "Turkey delivered six Bayraktar TB2 drones to Ukraine in 2019",
+        "Kyiv later ordered more",
+    ]
+    assert {c["row"] for c in of_doc} == {TB2}
+    of_row = api.get(f"/api/claims?row={NASAMS}").json()
+    assert [c["doc"] for c in of_row["claims"]] == ["w1", "w2"]
+    one = api.get(f"/api/claims/{of_doc[0]['key']}").json()
+    assert (one["start"], one["end"], one["quantity"]) == (0, 60, 6)
+    assert api.get("/api/claims?doc=w1&row=x/y/z").status_code == 400
+    assert api.get("/api/claims?per_page=0").status_code == 400
+
+
+def test_document_has_text_skipped_spans_and_claims(api: TestClient) -> None:
+    body = api.get("/api/documents/w1").json()
+    start = body["text"].index("Comments:")
+    assert body["skipped"] == [[start, len(body["text"])]]
+    assert [c["row"] for c in body["claims"]] == [NASAMS]
+    assert body["published"] == "2020-11-02" and "runs" not in body
+
+
+def test_state_has_suppliers_clients_relations_and_findings(api: TestClient) -> None:
+    ukraine = api.get("/api/states/ukr").json()
+    assert ukraine["code"] == "UKR" and ukraine["name"] == "Ukraine"
+    assert [s["state"] for s in ukraine["suppliers"]] == ["TUR"] and ukraine["clients"] == []
+    assert any("Russia" in c["conflict"] and "RUS" in c["opponents"] for c in ukraine["conflicts"])
+    assert [(f["guarantor"], f["supplier"], f["adversary"]) for f in ukraine["findings"]] == [
+        ("USA", "TUR", "RUS")
+    ]
+    turkey = api.get("/api/states/TUR").json()
+    assert any(a["alliance"] == "NATO" for a in turkey["alliances"])
+    assert turkey["clients"][0]["systems"] == ["Bayraktar TB2"]
+
+
+def test_findings_network_timeline_and_search(api: TestClient) -> None:
+    findings = api.get("/api/findings").json()
+    assert findings["total"] == 1
+    assert findings["findings"][0]["evidence"][0]["sentence"].startswith("Turkey delivered six")
+    assert api.get("/api/findings?state=FRA").json()["total"] == 0
+    network = api.get("/api/network").json()
+    assert {(p["supplier"], p["recipient"]) for p in network["pairs"]} == {
+        ("NOR", "LTU"),
+        ("FRA", "HRV"),
+        ("TUR", "UKR"),
+    }
+    # A row counts in its order year (else its first delivery year): NASAMS in 2020, Rafale in 2021.
+    assert [p["supplier"] for p in api.get("/api/network?from=2020&to=2020").json()["pairs"]] == ["NOR"]
+    assert "from 2022 is after to 2021" in api.get("/api/network?from=2022&to=2021").json()["error"]
+    assert api.get("/api/network?from=soon").status_code == 422
+    by_status = api.get("/api/timeline").json()["by_status"]
+    assert {r["year"]: r["total"] for r in by_status}["2021"] == 2
+    hits = api.get("/api/search?q=NASAMS").json()
+    assert {h["ref"] for h in hits["results"] if h["kind"] == "document"} == {"w1", "w2"}
+    assert {h["row"] for h in hits["results"] if h["kind"] == "claim"} == {NASAMS}
+    assert api.get('/api/search?q="unclosed').status_code == 400
+    assert api.get("/api/search").status_code == 422
+
+
+def test_openapi_document_lists_the_api(api: TestClient) -> None:
+    spec = api.get("/openapi.json").json()
+    for path in (
+        "/api/register",
+        "/api/rows/{key}",
+        "/api/claims",
+        "/api/claims/{key}",
+        "/api/documents/{doc_id}",
+        "/api/states/{code}",
+        "/api/findings",
+        "/api/edits",
+        "/api/search",
+        "/api/ingest",
+        "/api/jobs/{job_id}",
+        "/api/network",
+        "/api/timeline",
+        "/api/me",
+    ):
+        assert path in spec["paths"], path
+    assert {p["name"] for p in spec["paths"]["/api/register"]["get"]["parameters"]} >= {
+        "supplier",
+        "recipient",
+        "system",
+        "category",
+        "status",
+        "year",
+        "confidence",
+        "not_in_sipri",
+    }
+    assert api.get("/docs").status_code == 404  # the interactive docs would load a CDN
+
+
+def test_who_am_i(shared_ledger: Ledger, api: TestClient) -> None:
+    assert api.get("/api/me").json() == {"name": None, "role": None, "via": "anonymous"}
+    assert api.get("/api/me", headers=shared_ledger.auth("eve")).json() == {
+        "name": "eve",
+        "role": "editor",
+        "via": "token",
+    }
+    bad = api.get("/api/me", headers={"Authorization": "Bearer alt_nope"})
+    assert bad.status_code == 401 and bad.json()["error"] == "the API token is unknown or revoked"
+    assert bad.headers["www-authenticate"] == "Bearer"
+    assert api.get("/api/me", headers={"Authorization": "Basic eve:pw"}).status_code == 401
+
+
+def correction(field: str, value: Any, expected: Any, why: str = "checked the contract") -> dict[str, Any]:
+    return {
+        "action": "correct",
+        "target": NASAMS,
+        "field": field,
+        "value": value,
+        "expected": expected,
+        "why": why,
+    }
+
+
+def test_editors_correct_and_viewers_and_strangers_are_refused(ledger: Ledger) -> None:
+    api = ledger.client()
+    body = correction("number_ordered", 10, 8)
+    assert api.post("/api/edits", json=body).status_code == 401
+    refused = api.post("/api/edits", json=body, headers=ledger.auth("vic"))
+    assert refused.status_code == 403 and refused.json()["error"] == "vic is a viewer; this needs editor"
+    made = api.post("/api/edits", json=body, headers=ledger.auth("eve"))
+    assert made.status_code == 201, made.text
+    assert (made.json()["who"], made.json()["old_value"], made.json()["new_value"]) == ("eve", 8, 10)
+    row = api.get(f"/api/rows/{NASAMS}").json()
+    assert row["number_ordered"] == 10
+    assert row["history"][0]["why"] == "checked the contract" and row["history"][0]["status"] == "applied"
+    fields = {f["name"]: f for f in row["fields"]}
+    assert fields["number_ordered"]["rule"].startswith("set to 10 by eve on ")
+    edits = api.get("/api/edits").json()
+    assert edits["total"] == 1 and edits["edits"][0]["field"] == "number_ordered"
+    assert api.get(f"/api/edits?target={TB2}").json()["total"] == 0
+
+
+def test_the_second_editor_from_the_same_old_value_gets_409(ledger: Ledger) -> None:
+    api = ledger.client()
+    first = api.post("/api/edits", json=correction("number_delivered", 5, 4), headers=ledger.auth("eve"))
+    second = api.post("/api/edits", json=correction("number_delivered", 6, 4), headers=ledger.auth("ed2"))
+    assert first.status_code == 201 and second.status_code == 409
+    assert (
+        "number_delivered is now 5, not 4 as expected; someone changed it since you read it"
+        in second.json()["error"]
+    )
+    assert api.get(f"/api/rows/{NASAMS}").json()["number_delivered"] == 5
+    assert [e["who"] for e in api.get("/api/edits").json()["edits"]] == ["eve"]
+
+
+def test_concurrent_corrections_one_wins_one_is_told(ledger: Ledger) -> None:
+    api = ledger.client()
+    results: dict[str, int] = {}
+    start = threading.Barrier(2)
+
+    def edit(who: str, value: int) -> None:
+        start.wait()
+        results[who] = api.post(
+            "/api/edits", json=correction("year_of_order", value, 2020), headers=ledger.auth(who)
+        ).status_code
+
+    threads = [threading.Thread(target=edit, args=(w, v)) for w, v in (("eve", 2019), ("ed2", 2018))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results.values()) == [201, 409]
+    winner = next(w for w, s in results.items() if s == 201)
+    edits = api.get("/api/edits").json()["edits"]
+    assert [e["who"] for e in edits] == [winner]
+    assert api.get(f"/api/rows/{NASAMS}").json()["year_of_order"] == {"eve": 2019, "ed2": 2018}[winner]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"action": "correct", "target": NASAMS, "field": "price", "value": 1, "why": "x"},
+            "field 'price' cannot",
+        ),
+        (
+            {"action": "correct", "target": NASAMS, "field": "number_ordered", "value": "many", "why": "x"},
+            "number_ordered must be a whole number",
+        ),
+        (
+            {"action": "correct", "target": NASAMS, "field": "status", "value": "sold", "why": "x"},
+            "status must be one of",
+        ),
+        (
+            {"action": "correct", "target": NASAMS, "field": "number_ordered", "value": 3, "why": " "},
+            "why: give a reason",
+        ),
+        ({"action": "approve", "target": NASAMS, "why": "x"}, "action 'approve': expected one of"),
+        ({"action": "accept", "target": "NOR/LTU/none", "why": "x"}, "no register row 'NOR/LTU/none'"),
+        (
+            {"action": "merge", "target": NASAMS, "other": NASAMS, "why": "x"},
+            "cannot merge row NOR/LTU/nasams with itself",
+        ),
+        (
+            {"action": "split", "target": NASAMS, "claims": [], "why": "x"},
+            "split: give a row key and the claims",
+        ),
+        ({"action": "accept", "target": "c-nothing", "why": "x"}, "no claim 'c-nothing'"),
+    ],
+)
+def test_bad_edits_are_400_with_a_message(ledger: Ledger, body: dict[str, Any], message: str) -> None:
+    response = ledger.client().post("/api/edits", json=body, headers=ledger.auth("eve"))
+    assert response.status_code == 400, response.text
+    assert message in response.json()["error"]
+
+
+def test_malformed_edit_bodies_are_422(ledger: Ledger) -> None:
+    api = ledger.client()
+    missing = api.post("/api/edits", json={"action": "accept"}, headers=ledger.auth("eve"))
+    assert missing.status_code == 422 and "target: Field required" in missing.json()["error"]
+    assert (
+        api.post(
+            "/api/edits",
+            content=b"{not json",
+            headers={**ledger.auth("eve"), "content-type": "application/json"},
+        ).status_code
+        == 422
+    )
+
+
+def test_merge_split_accept_reject_through_the_api(ledger: Ledger) -> None:
+    api = ledger.client()
+    auth = ledger.auth("eve")
+    claims = api.get(f"/api/rows/{NASAMS}").json()["claims"]
+    split = api.post(
+        "/api/edits",
+        json={"action": "split", "target": NASAMS, "claims": [claims[1]], "why": "a separate delivery"},
+        headers=auth,
+    )
+    assert split.status_code == 201, split.text
+    keys_now = [r["key"] for r in api.get("/api/register?supplier=NOR").json()["rows"]]
+    assert len(keys_now) == 2 and keys_now[0] == NASAMS and keys_now[1].startswith(NASAMS + "/split-")
+    merged = api.post(
+        "/api/edits",
+        json={"action": "merge", "target": NASAMS, "other": keys_now[1], "why": "one deal after all"},
+        headers=auth,
+    )
+    assert merged.status_code == 201
+    assert [r["key"] for r in api.get("/api/register?supplier=NOR").json()["rows"]] == [NASAMS]
+    assert (
+        api.post(
+            "/api/edits", json={"action": "reject", "target": RAFALE, "why": "not a sale"}, headers=auth
+        ).status_code
+        == 201
+    )
+    assert RAFALE not in keys(api.get("/api/register"))
+    assert api.get(f"/api/rows/{RAFALE}").json()["rejected"] is True
+    assert (
+        api.post(
+            "/api/edits", json={"action": "accept", "target": TB2, "why": "two sources"}, headers=auth
+        ).status_code
+        == 201
+    )
+    assert api.get(f"/api/rows/{TB2}").json()["accepted"] is True
+    claim = api.get(f"/api/rows/{TB2}").json()["claims"][1]
+    assert (
+        api.post(
+            "/api/edits", json={"action": "reject", "target": claim, "why": "too vague"}, headers=auth
+        ).status_code
+        == 201
+    )
+    assert api.get(f"/api/rows/{TB2}").json()["claims"] == api.get(f"/api/rows/{TB2}").json()["claims"][:1]
+
+
+def test_a_browser_session_must_send_its_csrf_token(ledger: Ledger) -> None:
+    api = ledger.client()
+    token = sign_in(api, "eve")
+    body = correction("number_ordered", 9, 8)
+    refused = api.post("/api/edits", json=body)
+    assert refused.status_code == 403 and "CSRF" in refused.json()["error"]
+    assert api.post("/api/edits", json=body, headers={"X-CSRF-Token": "forged"}).status_code == 403
+    assert api.post("/api/edits", json=body, headers={"X-CSRF-Token": token}).status_code == 201
+
+
+def test_closed_reading_needs_a_viewer(ledger: Ledger) -> None:
+    api = ledger.client(public_read=False)
+    for path in (
+        "/api/register",
+        f"/api/rows/{NASAMS}",
+        "/api/claims",
+        "/api/documents/w1",
+        "/api/states/NOR",
+        "/api/findings",
+        "/api/edits",
+        "/api/search?q=NASAMS",
+        "/api/network",
+        "/api/timeline",
+        "/api/me",
+    ):
+        refused = api.get(path)
+        assert refused.status_code == 401, path
+        assert refused.json()["error"] == "sign in as a viewer to do this"
+        assert api.get(path, headers=ledger.auth("vic")).status_code == 200, path
+    page = api.get("/register?supplier=NOR", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/login?next=%2Fregister%3Fsupplier%3DNOR"
+
+
+def wait_for(api: TestClient, job: str, auth: dict[str, str]) -> dict[str, Any]:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        state = api.get(f"/api/jobs/{job}", headers=auth).json()
+        if state["state"] in ("done", "failed"):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"job {job} did not finish")
+
+
+def test_ingest_uploads_run_the_build_and_report_progress(ledger: Ledger) -> None:
+    api = ledger.client()
+    auth = ledger.auth("eve")
+    files = [
+        (
+            "files",
+            (
+                "note.txt",
+                b"Poland ordered 96 Apache helicopters from the United States in 2024.\n",
+                "text/plain",
+            ),
+        ),
+        (
+            "files",
+            (
+                "more.jsonl",
+                b'{"id": "j1", "text": "Spain sent 20 trucks to Morocco in 2022."}\n',
+                "application/json",
+            ),
+        ),
+    ]
+    started = api.post("/api/ingest", files=files, headers=auth)
+    assert started.status_code == 202, started.text
+    job = started.json()
+    assert (
+        job["inputs"] == ["note.txt", "more.jsonl"]
+        and started.headers["location"] == f"/api/jobs/{job['id']}"
+    )
+    done = wait_for(api, job["id"], auth)
+    assert done["state"] == "done", done
+    assert (done["read"], done["new"]) == (2, 2)
+    assert done["message"].startswith("2 documents read, 2 new, 0 already stored")
+    assert api.get("/api/documents/j1").json()["text"].startswith("Spain sent 20 trucks")
+    again = wait_for(api, api.post("/api/ingest", files=files[:1], headers=auth).json()["id"], auth)
+    assert (again["read"], again["new"]) == (1, 0)
+
+
+def test_ingest_paths_under_the_ingest_roots_only(ledger: Ledger, tmp_path: Path) -> None:
+    api = ledger.client()
+    auth = ledger.auth("eve")
+    inside = ledger.data_dir / "inbox"
+    inside.mkdir()
+    (inside / "a.txt").write_text("Chile bought two frigates from Australia in 2023.\n", encoding="utf-8")
+    done = wait_for(
+        api, api.post("/api/ingest", data={"paths": str(inside)}, headers=auth).json()["id"], auth
+    )
+    assert (done["state"], done["new"]) == ("done", 1)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("x", encoding="utf-8")
+    refused = api.post("/api/ingest", data={"paths": str(outside)}, headers=auth)
+    assert refused.status_code == 400 and "outside the folders open to ingest" in refused.json()["error"]
+    assert (
+        "give an absolute path"
+        in api.post("/api/ingest", data={"paths": "inbox/a.txt"}, headers=auth).json()["error"]
+    )
+    assert (
+        "no such file"
+        in api.post("/api/ingest", data={"paths": str(inside / "b.txt")}, headers=auth).json()["error"]
+    )
+    assert "no path given" in api.post("/api/ingest", data={"paths": " "}, headers=auth).json()["error"]
+
+
+def test_ingest_refuses_wrong_types_big_uploads_and_wrong_roles(ledger: Ledger) -> None:
+    api = ledger.client(max_upload_bytes=2000)
+    eve = ledger.auth("eve")
+    exe = api.post(
+        "/api/ingest", files=[("files", ("tool.exe", b"MZ", "application/octet-stream"))], headers=eve
+    )
+    assert exe.status_code == 400 and "tool.exe: not a file type armsledger reads" in exe.json()["error"]
+    big = api.post("/api/ingest", files=[("files", ("big.txt", b"x" * 5000, "text/plain"))], headers=eve)
+    assert big.status_code == 413 and "too large: at most" in big.json()["error"]
+    assert not (ledger.data_dir / "uploads").exists() or not any((ledger.data_dir / "uploads").iterdir())
+    small = [("files", ("a.txt", b"Peru ordered tanks.", "text/plain"))]
+    assert api.post("/api/ingest", files=small, headers=ledger.auth("vic")).status_code == 403
+    assert api.post("/api/ingest", files=small).status_code == 401
+    rebuild = api.post("/api/ingest", files=small, data={"rebuild": "true"}, headers=eve)
+    assert rebuild.status_code == 403 and "needs admin" in rebuild.json()["error"]
+    assert api.get("/api/jobs/whatever", headers=ledger.auth("vic")).status_code == 403
+
+
+def test_edits_made_elsewhere_show_at_once(ledger: Ledger) -> None:
+    api = ledger.client()
+    assert api.get(f"/api/rows/{RAFALE}").json()["number_ordered"] == 12
+    other = open_store(ledger.path)  # another connection, as another server process or the CLI would be
+    try:
+        record_edit(
+            other,
+            new_edit(
+                "row", RAFALE, "correct", "cli-user", "from the CLI", field="number_ordered", new_value=24
+            ),
+        )
+    finally:
+        other.close()
+    assert api.get(f"/api/rows/{RAFALE}").json()["number_ordered"] == 24
