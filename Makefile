@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The main job on the embedded default: claims from the sample corpus, then the register
+# they reconcile into (SQLite file armsledger.db here), then the entrapment analysis.
 run: install
 	$(BIN)/armsledger extract examples/ --format table
+	$(BIN)/armsledger build examples/
+	$(BIN)/armsledger register
+	$(BIN)/armsledger analyze entrapment
 
 test: install
 	sh scripts/ensure-chromium.sh
