@@ -179,27 +179,33 @@ def parse_query(params: Mapping[str, str], kb: Knowledge) -> RegisterQuery:
     return RegisterQuery(**values)
 
 
+def _candidates(q: RegisterQuery, snapshot: Snapshot) -> set[int] | None:
+    """Positions of the rows the indexed filters allow (None: no indexed filter is set)."""
+    found: set[int] | None = None
+    for name, value in (
+        ("supplier", q.supplier),
+        ("recipient", q.recipient),
+        ("category", q.category),
+        ("status", q.status),
+    ):
+        if value:
+            these = snapshot.index(name).get(value, set())
+            found = set(these) if found is None else found & these
+    if q.year_from is not None:
+        years = snapshot.index("year")
+        these = set().union(
+            *(years.get(y, set()) for y in range(q.year_from, (q.year_to or q.year_from) + 1))
+        )
+        found = these if found is None else found & these
+    return found
+
+
 def _matcher(q: RegisterQuery, snapshot: Snapshot) -> Callable[[Row], bool] | None:
+    """A test for the filters no index serves: system words, least confidence, not in SIPRI."""
     tests: list[Callable[[Row], bool]] = []
-    if q.supplier:
-        tests.append(lambda r: r.supplier == q.supplier)
-    if q.recipient:
-        tests.append(lambda r: r.recipient == q.recipient)
     if q.system:
         needle = q.system.lower()
         tests.append(lambda r: needle in (r.system or "").lower())
-    if q.category:
-        tests.append(lambda r: r.category == q.category)
-    if q.status:
-        tests.append(lambda r: r.status == q.status)
-    if q.year_from is not None:
-        low, high = q.year_from, q.year_to or q.year_from
-
-        def in_years(r: Row) -> bool:
-            years = [*([r.year_of_order] if r.year_of_order is not None else []), *r.years_of_delivery]
-            return any(low <= y <= high for y in years)
-
-        tests.append(in_years)
     if q.confidence is not None:
         least = q.confidence
         tests.append(lambda r: r.confidence >= least - 1e-9)
@@ -213,9 +219,19 @@ def _matcher(q: RegisterQuery, snapshot: Snapshot) -> Callable[[Row], bool] | No
 
 def select_rows(snapshot: Snapshot, q: RegisterQuery) -> list[Row]:
     """Every visible row that passes the filters, in the asked order."""
-    ordered = snapshot.ordered(q.sort, q.order == "desc", SORTS[q.sort])
+    positions, rank = snapshot.order(q.sort, q.order == "desc", SORTS[q.sort])
+    allowed = _candidates(q, snapshot)
+    if allowed is None:
+        chosen: list[int] = positions
+    elif len(allowed) * 8 < len(positions):
+        chosen = sorted(allowed, key=rank.__getitem__)  # few rows: sort them rather than scan the order
+    else:
+        chosen = [i for i in positions if i in allowed]
+    rows = snapshot.rows
     test = _matcher(q, snapshot)
-    return ordered if test is None else [r for r in ordered if test(r)]
+    if test is None:
+        return [rows[i] for i in chosen]
+    return [rows[i] for i in chosen if test(rows[i])]
 
 
 @dataclass(frozen=True, slots=True)

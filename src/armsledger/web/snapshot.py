@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
@@ -46,7 +47,8 @@ class Snapshot:
         self.by_key: dict[str, Row] = {r.key: r for r in (*view.curated.rows, *view.curated.rejected)}
         self.row_of_claim: dict[str, str] = {c: r.key for r in self.by_key.values() for c in r.claims}
         self._lock = threading.Lock()
-        self._orders: dict[tuple[str, bool], list[Row]] = {}
+        self._orders: dict[tuple[str, bool], tuple[list[int], list[int]]] = {}
+        self._indexes: dict[str, dict[Any, set[int]]] = {}
         self._analysis_lock = threading.RLock()
         self._frames: tuple[pd.DataFrame, pd.DataFrame] | None = None
         self._findings: list[Finding] | None = None
@@ -71,17 +73,40 @@ class Snapshot:
             "category": sorted({r.category for r in self.rows}),
         }
 
-    def ordered(self, column: str, descending: bool, key: Callable[[Row], Any]) -> list[Row]:
-        """Visible rows sorted by a column (empty values last either way), kept for the next request."""
+    def order(self, column: str, descending: bool, key: Callable[[Row], Any]) -> tuple[list[int], list[int]]:
+        """Positions (in ``rows``) sorted by a column, empty values last either way, and each position's rank.
+
+        Worked out once per column and direction, then kept for the next request.
+        """
         with self._lock:
             found = self._orders.get((column, descending))
             if found is None:
-                full = [r for r in self.rows if key(r) is not None]
-                empty = [r for r in self.rows if key(r) is None]
+                values = [key(r) for r in self.rows]
+                full = [i for i, v in enumerate(values) if v is not None]
+                empty = [i for i, v in enumerate(values) if v is None]
                 # Ties stay in row-key order either way: the sort is stable, even reversed.
-                full.sort(key=lambda r: r.key)
-                full.sort(key=key, reverse=descending)
-                found = self._orders[(column, descending)] = full + empty
+                full.sort(key=lambda i: self.rows[i].key)
+                full.sort(key=values.__getitem__, reverse=descending)
+                positions = full + empty
+                rank = [0] * len(positions)
+                for n, i in enumerate(positions):
+                    rank[i] = n
+                found = self._orders[(column, descending)] = (positions, rank)
+            return found
+
+    def index(self, name: str) -> dict[Any, set[int]]:
+        """Positions of the visible rows by a field's value ('year': order and delivery years)."""
+        with self._lock:
+            found = self._indexes.get(name)
+            if found is None:
+                found = defaultdict(set)
+                for i, r in enumerate(self.rows):
+                    if name == "year":
+                        for year in {r.year_of_order, *r.years_of_delivery} - {None}:
+                            found[year].add(i)
+                    else:
+                        found[getattr(r, name)].add(i)
+                self._indexes[name] = found = dict(found)
             return found
 
     @property
