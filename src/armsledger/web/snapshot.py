@@ -19,16 +19,27 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from armsledger.analysis.entrapment import Finding, find_entrapment
 from armsledger.analysis.frames import from_ledger
 from armsledger.analysis.relations import default_relations
 from armsledger.api import Ledger
+from armsledger.curation import Curated, apply_edits, needed_rows
 from armsledger.export import RegisterView, to_dataframe
+from armsledger.knowledge import default_knowledge
 from armsledger.reconcile import Row
+from armsledger.sipri import SipriIndex, imported_names
 from armsledger.store import Store
-from armsledger.store.queries import register_view
+from armsledger.store.queries import claims_of_rows, load_edits, machine_rows, sipri_records
 
+# Machine output as it stands (rows, claims, documents, SIPRI rows): when it is unchanged since the
+# last read, only edits (or accounts, jobs) changed and the machine rows read then still hold.
+_MACHINE = text(
+    "SELECT (SELECT count(*) FROM transfers), (SELECT max(id) FROM transfers), (SELECT sum(id) FROM transfers), "
+    "(SELECT count(*) FROM claims), (SELECT max(id) FROM claims), (SELECT count(*) FROM documents), "
+    "(SELECT max(id) FROM documents), (SELECT count(*) FROM sipri_rows), (SELECT max(id) FROM sipri_rows)"
+)
 _FINGERPRINT = text(
     "SELECT (SELECT count(*) FROM transfers), (SELECT max(id) FROM transfers), "
     "(SELECT count(*) FROM edits), (SELECT max(id) FROM edits), (SELECT count(*) FROM claims), "
@@ -137,6 +148,22 @@ class Snapshot:
             return self._findings
 
 
+def _with_edits(session: Session, rows: list[Row], previous: RegisterView | None) -> RegisterView:
+    """The register view over machine rows already read: the steps of ``queries.register_view``, with
+    the machine rows (and SIPRI index) kept from the last read when only edits changed since."""
+    edits = load_edits(session)
+    curated = (
+        apply_edits(rows, edits, claims_of_rows(session, needed_rows(rows, edits)))
+        if edits
+        else Curated(rows=list(rows), rejected=[], outcomes={})
+    )
+    if previous is not None:
+        return RegisterView(curated, edits, previous.kb, previous.sipri, previous.sipri_names)
+    records = sipri_records(session)
+    kb = default_knowledge()
+    return RegisterView(curated, edits, kb, SipriIndex(records, kb), imported_names(records))
+
+
 class Snapshots:
     """Hands out the current snapshot, reading the store again only after it changed."""
 
@@ -145,6 +172,8 @@ class Snapshots:
         self._lock = threading.Lock()
         self._current: Snapshot | None = None
         self._version: Any = None
+        self._machine: tuple[Any, ...] | None = None
+        self._rows: list[Row] = []
         self._watch: sqlite3.Connection | None = None
         if store.dialect == "sqlite" and store.url.database:
             self._watch = sqlite3.connect(store.url.database, check_same_thread=False, isolation_level=None)
@@ -169,8 +198,14 @@ class Snapshots:
             if self._current is not None and self._version == version:
                 return self._current
             with self.store.reading() as session:
-                view = register_view(session)
-            self._current, self._version = Snapshot(view, self.store), version
+                machine = tuple(session.execute(_MACHINE).one())
+                previous = self._current
+                if previous is not None and machine == self._machine:
+                    view = _with_edits(session, self._rows, previous.view)
+                else:
+                    self._rows = machine_rows(session)
+                    view = _with_edits(session, self._rows, None)
+            self._current, self._version, self._machine = Snapshot(view, self.store), version, machine
             return self._current
 
     def close(self) -> None:
