@@ -24,3 +24,12 @@ def test_search_finds_a_hyphenated_designation(tmp_path: Path) -> None:
     missing = cli("search", "Rafale", cwd=tmp_path)
     assert missing.returncode == 0
     assert "[Rafale]" not in missing.stdout
+
+
+def test_a_broken_query_is_a_message_not_a_database_error(tmp_path: Path) -> None:
+    doc = tmp_path / "india.txt"
+    doc.write_text("India received the first S-400 squadron from Russia in 2021.\n", encoding="utf-8")
+    assert cli("build", str(doc), cwd=tmp_path).returncode == 0
+    broken = cli("search", '"S-400', cwd=tmp_path)
+    assert broken.returncode == 1
+    assert "not a valid full-text query" in broken.stderr

@@ -250,7 +250,8 @@ def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]
         try:
             rows = session.execute(stmt, {"q": fts_query(query), "n": limit}).all()
         except Exception as err:  # FTS5 reports a bad query as an OperationalError
-            if "fts5" in str(err).lower() or "syntax" in str(err).lower():
+            message = str(err).lower()
+            if any(word in message for word in ("fts5", "syntax", "unterminated", "no such column", "malformed")):
                 raise InputError(
                     f"search {query!r}: not a valid full-text query ({err.__cause__ or err})"
                 ) from None
