@@ -15,8 +15,22 @@ from armsledger import __version__
 from armsledger.errors import ArmsledgerError
 
 # Command modules; each defines add_parser(subparsers) and sets args.run.
-COMMANDS: tuple[str, ...] = ("extract", "evaluate", "analyze", "report", "build", "register", "show", "edit",
-                             "export", "import_sipri", "search", "batch", "serve", "user")
+COMMANDS: tuple[str, ...] = (
+    "extract",
+    "evaluate",
+    "analyze",
+    "report",
+    "build",
+    "register",
+    "show",
+    "edit",
+    "export",
+    "import_sipri",
+    "search",
+    "batch",
+    "serve",
+    "user",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
