@@ -187,7 +187,7 @@ _CUES = [
         r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|fleet|landed|reached|appeared in"
         r"|shipments?|shipped|completed|helped|sent to|fielded"
         r"|turn(?:ed|s|ing)? to|rel(?:y|ies|ied) on|relying on|sourc(?:ed|es|ing) from|depend(?:s|ed)? on"
-        r"|powered by|fitted with|feature[sd]?|featuring|integrated (?:on|into|with)|installed (?:on|in)",
+        r"|powered by|fitted with|features?|featuring|integrated (?:on|into|with)|installed (?:on|in)",
         "delivered",
         "unknown",
         "receive",

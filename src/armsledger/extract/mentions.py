@@ -89,67 +89,31 @@ def _longest_at(
 
 
 def _drop_person_names(text: str, mentions: list[Mention], offset: int) -> list[Mention]:
-    """Drop a company or state read out of a person's name ("Haluk Bayraktar", "Jordan Peterson")."""
+    """Drop a company or system read out of a person's name ("Haluk Bayraktar", "Selcuk Bayraktar")."""
+    starts = {m.end for m in mentions}
     kept = []
     for m in mentions:
-        if m.kind in ("company", "state") and m.form not in ("made", "demonym"):
-            before = text[: m.start - offset].rstrip()
-            prev = re.search(r"(\w+)$", before)
-            prev_word = prev.group(1) if prev else ""
-            is_name_before = (
-                prev_word[:1].isupper()
-                and prev_word.isalpha()
-                and not any(
-                    o.end == m.start - (len(text[: m.start - offset]) - len(before)) for o in mentions
-                )
-                and prev_word not in _SENTENCE_WORDS
-            )
-            if is_name_before and m.kind == "company" and len(prev_word) > 2:
+        if m.kind in ("company", "system") and m.text.isalpha():
+            before = text[: m.start - offset]
+            prev = re.search(r"(\w+)\s+$", before)
+            if (
+                prev is not None
+                and prev.group(1)[:1].isupper()
+                and prev.group(1).isalpha()
+                and len(prev.group(1)) > 2
+                and prev.end(1) + offset not in starts  # the word before is no name of ours
+                and not _NOT_A_FIRST_NAME.fullmatch(prev.group(1))
+            ):
                 continue
         kept.append(m)
     return kept
 
 
-# Capitalised words that often precede a name without being a first name.
-_SENTENCE_WORDS = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "And",
-        "But",
-        "In",
-        "On",
-        "At",
-        "By",
-        "For",
-        "From",
-        "To",
-        "With",
-        "Of",
-        "As",
-        "Its",
-        "Their",
-        "His",
-        "Her",
-        "Our",
-        "Both",
-        "Drone",
-        "Drones",
-        "Turkish",
-        "President",
-        "Minister",
-        "CEO",
-        "Chief",
-        "Director",
-        "Company",
-        "Firm",
-        "Maker",
-        "Manufacturer",
-        "Group",
-        "Defense",
-        "Defence",
-    ]
+# Capitalised words that often stand before a company or system without being a first name.
+_NOT_A_FIRST_NAME = re.compile(
+    r"The|A|An|And|But|In|On|At|By|For|From|To|With|Of|As|Its|Their|His|Her|Our|Both|Drone|Drones|President"
+    r"|Minister|CEO|Chief|Director|Company|Firm|Maker|Manufacturer|Group|Defense|Defence|New|Advanced|Modern"
+    r"|Strategic|Armed|Combat|Attack|Ukrainian|Turkish|Russian|American|French|German|British|Chinese|Israeli"
 )
 
 

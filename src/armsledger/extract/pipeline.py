@@ -190,7 +190,7 @@ def _claims_in_clause(
         if len(known) == 1:
             only = next(iter(known))
             resolved = [
-                (item, sup or (only if (item.category in _COMPONENTS) == kind else None), system)
+                _shared(item, sup, system, only if (item.category in _COMPONENTS) == kind else None, context)
                 for item, sup, system in resolved
             ]
     # Engines and sensors fitted to another state's platform: the platform's maker is
@@ -245,6 +245,17 @@ def _claims_in_clause(
                     )
                 )
     return claims
+
+
+def _shared(
+    item: Item, supplier: str | None, system: str | None, shared: str | None, context: DocumentContext
+) -> tuple[Item, str | None, str | None]:
+    """An item without a supplier of its own takes the clause's, and then the document's system of it."""
+    if supplier is not None or shared is None:
+        return item, supplier, system
+    if system is None:
+        system, _ = context.resolve(item.category, item.noun, shared)
+    return item, shared, system
 
 
 def _unique(parties: list[Party]) -> list[Party]:
