@@ -314,3 +314,14 @@ def test_an_existing_cluster_by_address_and_a_bad_address(tmp_path: Path) -> Non
     assert (summary.ran, summary.documents) == (1, 4)
     with pytest.raises(InputError, match="--scheduler nonsense://x: cannot reach a Dask scheduler there"):
         run_batch([path], tmp_path / "out2", scheduler="nonsense://x", progress=False, say=lambda _: None)
+
+
+def test_skip_messages_are_printed_up_to_a_limit_then_counted(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join("{not json\n" for _ in range(30)) + json.dumps({"id": "ok", "text": "Fine."}) + "\n")
+    said: list[str] = []
+    summary = run_batch([path], tmp_path / "out", workers=1, processes=False, progress=False, say=said.append)
+    assert summary.skipped == {"unreadable": 30} and summary.documents == 1
+    assert len(said) == 21
+    assert said[0].startswith(f"armsledger: skipped {path}:1: not JSON")
+    assert said[-1].startswith("armsledger: ... and 10 more skipped inputs")

@@ -24,6 +24,7 @@ from armsledger.batch.worker import PartitionReport, Settings, run_partition
 from armsledger.errors import InputError
 
 PLAN_VERSION = 1
+_SHOWN = 20  # skip messages printed as a run goes; the rest are in the done-markers
 
 
 @dataclass(slots=True)
@@ -123,7 +124,7 @@ def _run(
         ): p
         for p in pending
     }
-    shown = 0
+    shown = skipped = 0
     show = sys.stderr.isatty() if progress is None else progress
     with tqdm(
         total=sum(p.size for p in pending),
@@ -151,13 +152,13 @@ def _run(
             summary.peak_rss_by_worker[worker] = max(
                 summary.peak_rss_by_worker.get(worker, 0), report.peak_rss
             )
-            for message in report.messages:
-                if shown < 20:
-                    say(f"armsledger: skipped {message}")
+            for message in report.messages[: max(0, _SHOWN - shown)]:
+                say(f"armsledger: skipped {message}")
                 shown += 1
+            skipped += sum(report.skipped.values())
             bar.set_postfix(docs=summary.documents_this_run, refresh=False)
-    if shown > 20:
-        say(f"armsledger: ... and {shown - 20} more skipped inputs (see {layout.root / 'done'}/*.json)")
+    if skipped > shown:
+        say(f"armsledger: ... and {skipped - shown} more skipped inputs (see {layout.root / 'done'}/*.json)")
 
 
 def _load_or_make_plan(layout: Layout, files: list[Path], settings: Settings) -> list[Partition]:
