@@ -70,3 +70,43 @@ def test_console_script_runs_without_traceback_on_bad_option() -> None:
     assert proc.returncode == 2
     assert "the following arguments are required: PATH" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_eval_prints_exactly_what_the_shared_scorer_prints(tmp_path: Path, shared_dir: Path, capsys) -> None:
+    corpus = shared_dir / "corpus" / "dev" / "corpus.jsonl"
+    gold = shared_dir / "corpus" / "dev" / "gold.jsonl"
+    pred = tmp_path / "pred.jsonl"
+    assert main(["eval", str(corpus), str(gold), "--no-errors", "--pred-out", str(pred)]) == 0
+    ours = capsys.readouterr().out
+    theirs = subprocess.run(
+        [sys.executable, str(shared_dir / "eval" / "score.py"), str(gold), str(pred)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert ours == theirs
+    assert ours.splitlines()[-1].startswith("triple F1 ")
+
+
+def test_eval_lists_errors_with_their_sentences(tmp_path: Path, capsys) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "x", "text": "Egypt ordered 30 Rafale jets from France."}) + "\n", "utf-8"
+    )
+    gold = tmp_path / "g.jsonl"
+    claim = {
+        "supplier": "FRA",
+        "recipient": "QAT",
+        "system": "Rafale",
+        "category": "aircraft",
+        "quantity": 36,
+        "deal": "sale",
+        "status": "ordered",
+        "year": None,
+        "evidence": "Qatar bought 36 Rafales.",
+    }
+    gold.write_text(json.dumps({"doc": "x", "transfers": [claim]}) + "\n", "utf-8")
+    assert main(["eval", str(corpus), str(gold)]) == 0
+    out = capsys.readouterr().out
+    assert "FP  FRA->EGY Rafale [ordered] q=30 | Egypt ordered 30 Rafale jets from France." in out
+    assert "MISS FRA->QAT Rafale [ordered] q=36 | Qatar bought 36 Rafales." in out

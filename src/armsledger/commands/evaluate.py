@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(scores_to_json(scores, documents=document_counts(gold, pred)), indent=1))
     else:
-        print(format_report(scores, diagnose(gold, pred), show_errors=args.errors), end="")
+        print(format_report(scores, diagnose(gold, pred), show_errors=args.errors).rstrip("\n"))
     if failures:
         return 1
     if args.min_f1 is not None and scores["triple"].f1 < args.min_f1:
