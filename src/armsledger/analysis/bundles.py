@@ -20,25 +20,10 @@ import pandas as pd
 
 from armsledger.analysis.entrapment import is_drone
 from armsledger.analysis.frames import CLAIM_COLUMNS, ROW_COLUMNS, present, require_columns, row_years
+from armsledger.extract.quantities import read_number
 from armsledger.extract.sentences import split_sentences
 from armsledger.knowledge import Knowledge
 
-_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "a dozen": 12,
-    "a pair of": 2,
-}
 _AGREEMENTS = re.compile(
     r"\b(?P<count>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|a pair of"
     r"|several|a number of|a series of|a raft of|a package of|a set of|multiple|various|other|new)"
@@ -75,10 +60,8 @@ def names_both(text: str, supplier: str, recipient: str, kb: Knowledge) -> bool:
 
 
 def _count(phrase: str) -> int | None:
-    phrase = phrase.lower()
-    if phrase.isdigit():
-        return int(phrase)
-    return _NUMBERS.get(phrase)
+    # "a pair of" and "a dozen" read as numbers once the "of" is dropped.
+    return read_number(re.sub(r"\s+of$", "", phrase.strip(), flags=re.I))
 
 
 def bundled_deals(claims: pd.DataFrame, documents: pd.DataFrame, kb: Knowledge) -> pd.DataFrame:

@@ -8,7 +8,6 @@ the same alliance member, pair or conflict party may not have overlapping period
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from collections.abc import Iterable
@@ -18,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from armsledger.errors import InputError
-from armsledger.knowledge import DATA_DIR, Knowledge, default_knowledge
+from armsledger.knowledge import DATA_DIR, Knowledge, default_knowledge, read_table
 
 RELATIONS_DIR = DATA_DIR / "relations"
 FILES: dict[str, tuple[str, ...]] = {
@@ -219,30 +218,10 @@ def _period(row: dict[str, str]) -> Period:
 
 def _read(name: str, extra_dir: Path | None) -> list[dict[str, str]]:
     """Rows of a shipped relation file plus the analyst's file of the same name, if any."""
-    required = FILES[name]
     paths = [RELATIONS_DIR / name]
-    if extra_dir is not None and (extra_dir / "relations" / name).exists():
+    if extra_dir is not None:
         paths.append(extra_dir / "relations" / name)
-    rows: list[dict[str, str]] = []
-    for path in paths:
-        if not path.exists():
-            continue
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in required if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputError(
-                    f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(required)}"
-                )
-            for number, raw in enumerate(reader, 2):
-                if None in raw:
-                    raise InputError(
-                        f"{path}:{number}: more cells than the {len(required)} columns of the header"
-                    )
-                row = {k: (v or "").strip() for k, v in raw.items() if k}
-                row["_where"] = f"{path}:{number}"
-                rows.append(row)
-    return rows
+    return read_table(paths, FILES[name])
 
 
 def _check_code(code: str, known: frozenset[str], where: str, column: str) -> str:

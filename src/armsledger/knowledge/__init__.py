@@ -83,12 +83,8 @@ def _split(cell: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (cell or "").split("|") if part.strip())
 
 
-def _read_csv(name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
-    """Rows of a shipped data file plus any extra rows in ARMSLEDGER_KNOWLEDGE."""
-    paths = [DATA_DIR / name]
-    extra = os.environ.get("ARMSLEDGER_KNOWLEDGE")
-    if extra and (Path(extra) / name).exists():
-        paths.append(Path(extra) / name)
+def read_table(paths: list[Path], required: tuple[str, ...]) -> list[dict[str, str]]:
+    """Rows of the CSV files that exist among ``paths``; each row knows its file and line (``_where``)."""
     rows: list[dict[str, str]] = []
     for path in paths:
         if not path.exists():
@@ -100,11 +96,22 @@ def _read_csv(name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
                 raise InputError(
                     f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(required)}"
                 )
-            for number, row in enumerate(reader, 2):
-                row = {k: (v or "").strip() for k, v in row.items() if k}
+            for number, raw in enumerate(reader, 2):
+                if None in raw:
+                    raise InputError(f"{path}:{number}: more cells than the columns of the header")
+                row = {k: (v or "").strip() for k, v in raw.items() if k}
                 row["_where"] = f"{path}:{number}"
                 rows.append(row)
     return rows
+
+
+def _read_csv(name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
+    """Rows of a shipped data file plus any extra rows in ARMSLEDGER_KNOWLEDGE."""
+    paths = [DATA_DIR / name]
+    extra = os.environ.get("ARMSLEDGER_KNOWLEDGE")
+    if extra:
+        paths.append(Path(extra) / name)
+    return read_table(paths, required)
 
 
 @dataclass(slots=True)
