@@ -33,12 +33,8 @@ def build_from_parquet(
         nonlocal clear
         if not pending:
             return
-        result = store_batch(store, pending, clear_first=clear)
+        report.add(store_batch(store, pending, clear_first=clear))
         clear = False
-        report.new += result.new_documents
-        report.already += result.documents - result.new_documents
-        report.new_claims += result.new_claims
-        report.touched |= result.touched
         if on_batch:
             on_batch(len(pending))
         pending.clear()

@@ -11,7 +11,7 @@ from armsledger.ingest import ReadFailure, read_paths
 from armsledger.knowledge import default_knowledge
 from armsledger.model import Claim, Document
 from armsledger.store.engine import Store
-from armsledger.store.ledger import store_batch, stored_hashes
+from armsledger.store.ledger import BatchResult, store_batch, stored_hashes
 from armsledger.store.queries import curated_register
 
 # Documents per transaction: a crash loses at most this much work.
@@ -29,6 +29,13 @@ class BuildReport:
     failures: list[ReadFailure] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
     rows: int = 0
+
+    def add(self, result: BatchResult) -> None:
+        """Count one stored batch."""
+        self.new += result.new_documents
+        self.already += result.documents - result.new_documents
+        self.new_claims += result.new_claims
+        self.touched |= result.touched
 
     def summary(self) -> str:
         """The one-line summary `armsledger build` prints."""
@@ -61,12 +68,8 @@ def build(
         for doc in pending:
             # Extraction is the slow part: skip it for documents already stored.
             items.append((doc, [] if doc.content_hash in known else extract(doc, kb)))
-        result = store_batch(store, items, clear_first=clear)
+        report.add(store_batch(store, items, clear_first=clear))
         clear = False
-        report.new += result.new_documents
-        report.already += result.documents - result.new_documents
-        report.new_claims += result.new_claims
-        report.touched |= result.touched
         if on_batch:
             on_batch(len(pending))
         pending.clear()
