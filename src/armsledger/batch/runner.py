@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import dask
 from dask.utils import format_bytes, parse_bytes
 from distributed import Client, LocalCluster, as_completed
 from tqdm import tqdm
@@ -234,6 +235,8 @@ def _dask_client(
     # HTTP servers Dask starts even with no dashboard, which otherwise listen on every interface.
     where = {"host": "127.0.0.1"} if processes else {}
     with (
+        # Dask samples every task's stack 100 times a second; pure-Python extraction pays for it.
+        dask.config.set({"distributed.worker.profile.enabled": False}),
         LocalCluster(
             n_workers=workers or 2,
             threads_per_worker=1,
