@@ -31,8 +31,6 @@ STATUSES: tuple[str, ...] = ("interest", "planned", "ordered", "delivered", "can
 CORE_STATUSES: frozenset[str] = frozenset({"ordered", "delivered", "cancelled"})
 
 Category = str
-Status = Literal["interest", "planned", "ordered", "delivered", "cancelled"]
-Deal = Literal["sale", "aid", "production", "lease", "unknown"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,6 +122,7 @@ class Knowledge:
     systems: dict[str, System] = field(default_factory=dict)  # designation -> System
     companies: dict[str, str] = field(default_factory=dict)  # company name -> ISO3
     equipment: dict[str, Equipment] = field(default_factory=dict)
+    nonstate_codes: set[str] = field(default_factory=set)  # NSA:<slug> codes of armed groups
     # Exact (case-sensitive) surfaces: states, groups, companies, non-state actors,
     # equipment nouns and designations without digits.
     exact: dict[str, Entry] = field(default_factory=dict)
@@ -141,7 +142,7 @@ class Knowledge:
 
     def is_known_code(self, code: str) -> bool:
         """Whether a code names a state or a known non-state actor."""
-        return code in self.states or any(e.value == code for e in self.exact.values() if e.kind == "state")
+        return code in self.states or code in self.nonstate_codes
 
     def lookup(self, surface: str) -> Entry | None:
         """What a surface form stands for, trying the exact form before the folded one."""
@@ -214,6 +215,7 @@ def load_knowledge() -> Knowledge:
             if surface.startswith("the "):
                 _add(kb.exact, surface_key(surface[4:]), entry, row["_where"])
     for row in _read_csv("nonstate.csv", ("code", "name", "aliases")):
+        kb.nonstate_codes.add(row["code"])
         for surface in (row["name"], *_split(row["aliases"])):
             _add(kb.exact, surface_key(surface), Entry("state", row["code"], "nonstate"), row["_where"])
     for row in _read_csv("companies.csv", ("name", "aliases", "state")):
