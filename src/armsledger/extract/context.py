@@ -15,17 +15,42 @@ from armsledger.knowledge import Knowledge
 
 _DRONE = re.compile(r"drone|uav|ucav|uas|unmanned|u\.a\.v|loitering", re.I)
 _HELICOPTER = re.compile(r"helicopter", re.I)
+_SUBMARINE = re.compile(r"submarine|\bsubs?\b|u-boat", re.I)
+_SURFACE_SHIP = re.compile(
+    r"frigate|corvette|destroyer|cruiser|carrier|patrol|landing|minehunter|vessel|ship|craft|cutter", re.I
+)
+_TANK = re.compile(r"\btanks?\b(?!\s+destroyer)|main battle", re.I)
+_OTHER_VEHICLE = re.compile(
+    r"\bifvs?\b|\bapcs?\b|\bapvs?\b|infantry|personnel|carrier|recovery|recce|reconnaissance|armou?red cars?", re.I
+)
 
 
-def kind_of(text: str | None) -> str:
-    """A coarse kind for aircraft words and descriptions: drone, helicopter, plane, or "" for any."""
-    if not text or text.strip().lower() == "aircraft":
-        return ""  # "six aircraft" may be drones as well as jets
-    if _DRONE.search(text):
-        return "drone"
-    if _HELICOPTER.search(text):
-        return "helicopter"
-    return "plane"
+def kind_of(text: str | None, category: str = "aircraft") -> str:
+    """A coarse kind within a category, from a noun or a catalog description; "" for any.
+
+    Aircraft are drones, helicopters or planes; ships are submarines or surface ships;
+    armoured vehicles are tanks or other vehicles. "The frigates" in a text about
+    submarines, or "the tanks" in one about infantry fighting vehicles, are other systems.
+    """
+    if not text:
+        return ""
+    if category == "aircraft":
+        if text.strip().lower() == "aircraft":
+            return ""  # "six aircraft" may be drones as well as jets
+        if _DRONE.search(text):
+            return "drone"
+        if _HELICOPTER.search(text):
+            return "helicopter"
+        return "plane"
+    if category == "ships":
+        if _SUBMARINE.search(text):
+            return "submarine"
+        return "surface" if _SURFACE_SHIP.search(text) else ""
+    if category == "armoured-vehicles":
+        if _TANK.search(text):
+            return "tank"
+        return "vehicle" if _OTHER_VEHICLE.search(text) else ""
+    return ""
 
 
 @dataclass(slots=True)
@@ -36,6 +61,8 @@ class DocumentContext:
     by_kind: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
     makers: dict[str, str] = field(default_factory=dict)  # designation -> maker state
     total: Counter[str] = field(default_factory=Counter)
+    # The recipients of the claims found so far, in reading order of the document.
+    takers: set[str] = field(default_factory=set)
 
     def add(self, item: Item, kb: Knowledge) -> None:
         """Count one named system."""
@@ -45,7 +72,7 @@ class DocumentContext:
         state = system.state if system else item.catalog_state
         if not state:
             return
-        kind = kind_of(system.description if system else item.noun) if item.category == "aircraft" else ""
+        kind = kind_of(system.description if system else item.noun, item.category)
         self.by_maker.setdefault((state, item.category, kind), Counter())[item.system] += 1
         self.by_kind.setdefault((item.category, kind), Counter())[item.system] += 1
         self.makers[item.system] = state
@@ -53,7 +80,7 @@ class DocumentContext:
 
     def resolve(self, category: str, noun: str | None, supplier: str | None) -> tuple[str | None, str | None]:
         """The document's system for a generic item, and its maker: (designation, state) or (None, None)."""
-        kind = kind_of(noun) if category == "aircraft" else ""
+        kind = kind_of(noun, category)
         if supplier:
             counts = self._merged(
                 self.by_maker,

@@ -35,13 +35,23 @@ def _entry_mention(entry: Entry, start: int, end: int, text: str) -> Mention:
     return Mention("state", start, end, text, entry.value, form=entry.form)
 
 
-def find_mentions(text: str, kb: Knowledge, offset: int = 0) -> list[Mention]:
-    """Gazetteer mentions in ``text``; offsets are shifted by ``offset`` into the document."""
+def find_mentions(
+    text: str, kb: Knowledge, offset: int = 0, local: dict[str, Entry] | None = None
+) -> list[Mention]:
+    """Gazetteer mentions in ``text``; offsets are shifted by ``offset`` into the document.
+
+    ``local`` holds the acronyms the document defines for itself ("PAF" for the Pakistan Air Force).
+    """
     tokens = _tokens(text)
     found: list[Mention] = []
     i = 0
     while i < len(tokens):
         hit = _longest_at(text, tokens, i, kb)
+        if hit is None and local:
+            word = text[tokens[i][0] : tokens[i][1]]
+            entry = local.get(word)
+            if entry is not None:
+                hit = (entry, tokens[i][1], 1)
         if hit is None:
             i += 1
             continue

@@ -11,6 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from armsledger.extract.acronyms import local_acronyms
 from armsledger.extract.context import DocumentContext
 from armsledger.extract.cues import Cue, deal_from_cues, find_cues
 from armsledger.extract.items import Item, build_items
@@ -18,7 +19,7 @@ from armsledger.extract.mentions import find_mentions
 from armsledger.extract.roles import PARTNER, RECIPIENT, SUPPLIER, Party, assign_roles, parties_from
 from armsledger.extract.sentences import split_sentences
 from armsledger.extract.years import event_year
-from armsledger.knowledge import Knowledge, default_knowledge
+from armsledger.knowledge import Entry, Knowledge, default_knowledge
 from armsledger.model import Claim, Document, Mention, Sentence
 
 _STAGE = {"interest": 0, "planned": 1, "ordered": 2, "delivered": 2, "cancelled": 2}
@@ -26,7 +27,7 @@ _MODIFIER_PRIORITY = ("cancelled", "planned", "interest")
 # Cue words that name a transfer with no equipment word in the sentence ("have also ordered").
 _IMPLICIT = re.compile(
     r"order|customer|client|buyer|candidate|interested|potential|bought|purchas|acquir|operator"
-    r"|exported|sold",
+    r"|exported|sold|in service|in use",
     re.I,
 )
 
@@ -58,6 +59,24 @@ def clauses(sentence: Sentence) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
+def _joined_lists(analysis: SentenceAnalysis) -> list[tuple[int, int]]:
+    """Clauses, with a clause that names only equipment joined to the one before it.
+
+    Semicolons also separate the members of a long list ("orders include a spy ship;
+    600 VT-4 tanks, and 36 J-10CE fighters"): a part with no verb and no state is such a member.
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in clauses(analysis.sentence):
+        bare = not any(start <= c.start < end for c in analysis.cues) and not any(
+            start <= m.start < end and m.kind in ("state", "company", "group") for m in analysis.mentions
+        )
+        if out and bare and any(start <= i.start < end for i in analysis.items):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
 @dataclass(slots=True)
 class SentenceAnalysis:
     """One sentence with what was found in it."""
@@ -68,9 +87,9 @@ class SentenceAnalysis:
     cues: list[Cue]
 
 
-def analyse(sentence: Sentence, kb: Knowledge) -> SentenceAnalysis:
-    """Mentions, items and cues of one sentence."""
-    mentions = find_mentions(sentence.text, kb, sentence.start)
+def analyse(sentence: Sentence, kb: Knowledge, local: dict[str, Entry] | None = None) -> SentenceAnalysis:
+    """Mentions, items and cues of one sentence; ``local`` are the document's own acronyms."""
+    mentions = find_mentions(sentence.text, kb, sentence.start, local)
     items = build_items(sentence.text, sentence.start, mentions)
     cues = find_cues(sentence.text, sentence.start)
     return SentenceAnalysis(sentence, mentions, items, cues)
@@ -79,7 +98,8 @@ def analyse(sentence: Sentence, kb: Knowledge) -> SentenceAnalysis:
 def extract(doc: Document, kb: Knowledge | None = None) -> list[Claim]:
     """Every arms-transfer claim a document states, one per supplier, recipient, system and stage."""
     kb = kb or default_knowledge()
-    analyses = [analyse(s, kb) for s in split_sentences(doc.text, doc.skipped)]
+    local = local_acronyms(doc.text, kb, find_mentions)
+    analyses = [analyse(s, kb, local) for s in split_sentences(doc.text, doc.skipped)]
     context = DocumentContext()
     for analysis in analyses:
         for item in analysis.items:
@@ -95,6 +115,7 @@ def extract(doc: Document, kb: Knowledge | None = None) -> list[Claim]:
         carried = analysis.items
         for claim in found:
             recent.append((index, claim))
+            context.takers.add(claim.recipient)
         claims.extend(found)
     return merge_claims(claims)
 
@@ -109,7 +130,7 @@ def _claims_in(
     claims: list[Claim] = []
     # Items of the sentence before, for "they"/"them" at the start of this one.
     previous_items: list[Item] = list(carried or [])
-    for start, end in clauses(analysis.sentence):
+    for start, end in _joined_lists(analysis):
         items = [i for i in analysis.items if start <= i.start < end]
         if not items and previous_items and _PRONOUN.search(doc.text[start:end]):
             # "The TB2 made headlines when Ukrainian forces used them": the earlier clause's items.
@@ -218,6 +239,12 @@ def _claims_in_clause(
             or any(c.start == sentence.start for c in recent)  # an earlier clause of this sentence
         )
         recipients = _recipients(parties, supplier, recent if specific else [], statuses, clause_text)
+        if not recipients and item.system is not None and not any(p.role == RECIPIENT for p in parties):
+            # A named system arriving with no taker named, in a document whose claims so far
+            # all go to one state ("Challenger 2 tanks from the UK have also arrived").
+            others = context.takers - {supplier}
+            if len(context.takers) == 1 and others and not _UNNAMED_TAKERS.search(clause_text):
+                recipients = sorted(others)
         if absorbing and item.category in _PLATFORMS:
             recipients = [r for r in recipients if r not in component_suppliers]
         if absorbing and item.category in _COMPONENTS:

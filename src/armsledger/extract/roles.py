@@ -49,13 +49,30 @@ _AUX_GAP = re.compile(
     r"^\s+(?:(?:being|been|has|had|have|is|are|was|were|be|also|already|now|recently|reportedly|just|officially)\s+)"
     r"{1,3}$"
 )
-_SAID_IT = re.compile(r"\b(?:said|says|say|announced|stated|confirmed)\s+(?:that\s+)?(?:it|they)\b", re.I)
+# The speaker is the actor: "said it would buy", "confirmed its acquisition of".
+_SAID_IT = re.compile(
+    r"\b(?:said|says|say|announced|stated|confirmed)\s+(?:that\s+)?(?:it|they)\b"
+    r"|\b(?:announced|confirmed|unveiled|revealed|disclosed|finali[sz]ed)\s+(?:\w+\s+)?(?:its|their)\s+(?:\w+\s+)?$",
+    re.I,
+)
 # Nouns and verbs before "from" that take something other than goods from a state.
 _NOT_FROM_GOODS = re.compile(
     r"rebukes?|criticism|opposition|pressure|threats?|protests?|warnings?|objections?|condemnation|response"
     r"|benefited|benefitted|away|far|apart|independence|sanctions|retaliation|backlash|support|attacks?"
     r"|invasion|aggression|withdrawal|exit|resignation|visit|delegation|officials?|ministers?|envoys?"
+    r"|reports?|reporting|news|sources?|media|footage|images?|data|statements?|assurances?|guarantees?"
 )
+_MAKER_BEFORE_DESIGNATION = re.compile(r"^(?:['’]s)?\s+(?:Corp\.?\s+|Co\.?\s+|Inc\.?\s+)?[A-Z][A-Za-z]{0,6}-?\d")
+_IN_SERVICE_WITH = re.compile(r"\b(?:in service|in use|operational|entered service|serves?)\s+with\s+(?:the\s+)?$", re.I)
+# Nouns whose "from" names the buyer: "orders from Bulgaria", "interest, including from India".
+_BUYERS_FROM = re.compile(
+    r"\b(?:orders?|interest|demand|requests?|inquiries|enquiries)\s*,?\s+(?:\w+\s+){0,8}?(?:including\s+|notably\s+|mainly\s+)?"
+    r"from\s+(?:the\s+)?$"
+    r"|\b(?:including|notably|mainly)\s+from\s+(?:the\s+)?$",
+    re.I,
+)
+# An equipment word right before "from": "tanks from the UK", "F-16s from Denmark".
+_ITEM_FROM = re.compile(r"\b[\w\-]+s\s+from\s+(?:the\s+|its\s+|their\s+)?$")
 _POSSESSIVE_RELATION = re.compile(
     r"^['’]s\s+(?:[a-z\-]+\s+){0,3}(?P<noun>suppliers?|providers?|vendors?|sources?|customers?|clients?|buyers?"
     r"|importers?|recipients?)\b",
@@ -63,8 +80,8 @@ _POSSESSIVE_RELATION = re.compile(
 )
 _TAKER_NOUNS = ("supplier", "provider", "vendor", "source")
 _SPEAKER_AFTER = re.compile(
-    r"^\s+(?:said|says|told|reported|announced|stated|added|confirmed|claimed)\b(?!\s+(?:that\s+)?(?:it|they)\b)"
-    r"|^(?:['’]s)?\s+(?:\w+\s+){0,2}(?:said|says|told|reported|announced|stated|confirmed)\b(?!\s+(?:it|they)\b)",
+    r"^\s+(?:said|says|told|reported|announced|stated|added|confirmed|claimed)\b(?!\s+(?:that\s+)?(?:it|they|its|their)\b)"
+    r"|^(?:['’]s)?\s+(?:\w+\s+){0,2}(?:said|says|told|reported|announced|stated|confirmed)\b(?!\s+(?:that\s+)?(?:it|they|its|their)\b)",
     re.I,
 )
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+\s+)?$")
@@ -122,6 +139,8 @@ def parties_from(
         elif m.kind == "operator":
             parties.append(Party(m.value, m.start, m.end, m.text, role=RECIPIENT))
         elif m.kind == "company" and m.state:
+            if _MAKER_BEFORE_DESIGNATION.match(after):
+                continue  # "an Ilyushin Il-78MP", "Bell AH-1Z": the maker of a machine named, not an actor
             parties.append(Party(m.state, m.start, m.end, m.text, company=True))
     return parties
 
@@ -227,7 +246,13 @@ def assign_roles(
             # "bought ... from France", not "benefited from Indonesia" or "a rebuke from Russia".
             head = re.search(r"(\w+)\s+from\s+(?:the\s+|its\s+|their\s+)?$", before)
             not_goods = head is not None and _NOT_FROM_GOODS.fullmatch(head.group(1).lower())
-            party.role = SUPPLIER if (cue_before is not None or party.company) and not not_goods else IGNORE
+            if _BUYERS_FROM.search(before):
+                party.role = RECIPIENT  # "orders from Poland", "interest including from India": the buyers
+                continue
+            # "Challenger 2 tanks from the UK have arrived": right after the item, before the verb.
+            after_item = has_item_before(party.start) and head is not None and _ITEM_FROM.search(before)
+            giver = cue_before is not None or party.company or after_item
+            party.role = SUPPLIER if giver and not not_goods else IGNORE
         elif word == "by":
             near = cue_before is not None and party.start - cue_before.end < 25
             if party.company or (near and cue_before.direction == "supply"):
@@ -240,7 +265,8 @@ def assign_roles(
             # Only after the transfer is named: "sold drones to Qatar", not "said to Washington".
             party.role = RECIPIENT if (cue_before is not None or has_item_before(party.start)) else IGNORE
         elif word == "with":
-            party.role = PARTNER
+            # "in service with Poland": the users; otherwise a partner of the deal.
+            party.role = RECIPIENT if _IN_SERVICE_WITH.search(before) else PARTNER
         elif word == "in":
             between = sentence[cue_before.start - offset : party.start - offset] if cue_before else ""
             arrived = cue_before is not None and (

@@ -218,6 +218,15 @@ def load_knowledge() -> Knowledge:
         kb.nonstate_codes.add(row["code"])
         for surface in (row["name"], *_split(row["aliases"])):
             _add(kb.exact, surface_key(surface), Entry("state", row["code"], "nonstate"), row["_where"])
+    for row in _read_csv("forces.csv", ("name", "aliases", "state")):
+        # Armed services and their acronyms stand for their state ("the RAAF", "PLA Navy").
+        code = row["state"].upper()
+        if code not in kb.states:
+            raise InputError(f"{row['_where']}: unknown state code {row['state']!r}")
+        for surface in (row["name"], *_split(row["aliases"])):
+            _add(kb.exact, surface_key(surface), Entry("state", code, "force"), row["_where"])
+            if surface.startswith("the "):
+                _add(kb.exact, surface_key(surface[4:]), Entry("state", code, "force"), row["_where"])
     for row in _read_csv("companies.csv", ("name", "aliases", "state")):
         state = row["state"].upper()
         kb.companies[row["name"]] = state
