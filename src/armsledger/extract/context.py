@@ -21,7 +21,8 @@ _SURFACE_SHIP = re.compile(
 )
 _TANK = re.compile(r"\btanks?\b(?!\s+destroyer)|main battle", re.I)
 _OTHER_VEHICLE = re.compile(
-    r"\bifvs?\b|\bapcs?\b|\bapvs?\b|infantry|personnel|carrier|recovery|recce|reconnaissance|armou?red cars?", re.I
+    r"\bifvs?\b|\bapcs?\b|\bapvs?\b|infantry|personnel|carrier|recovery|recce|reconnaissance|armou?red cars?",
+    re.I,
 )
 
 

@@ -23,18 +23,26 @@ _NOT_AN_ITEM_AFTER = re.compile(
 )
 # One lowercase word between two names of the same thing ("TB2 armed drones"), not a preposition.
 _ADJECTIVE_GAP = re.compile(
-    r"(?:\s+(?!(?:for|of|to|from|with|and|or|in|on|by|at|as|than|that|which)\s)[a-z\-]+){1,3}\s+"
+    r"(?:\s+(?:(?!(?:for|of|to|from|with|and|or|in|on|by|at|as|than|that|which)\s)[a-z\-]+|\d+(?:\.\d+)?[\s\-]?mm)){1,3}\s+"
 )
 # "delivered ... by a Pakistan Air Force Il-78 transport aircraft": the carrier, not the cargo.
 _CARRIER_BEFORE = re.compile(r"\b(?:by|aboard|on board|via)\s+(?:an?|the)\b[^,.;]{0,60}$")
 # "to replace its MiG-21 fleet", "shot down 20 of the drones": what a deal retires, or what
 # is fired at or destroyed, is not what it transfers.
-_REPLACED_BEFORE = re.compile(
-    r"\b(?:replac(?:e|es|ed|ing)|retir(?:e|es|ed|ing)|phase out|succeed|shot down|shoot down|shooting down"
-    r"|intercept(?:ed|s|ing)?|down(?:ed|ing)|destroy(?:ed|s|ing)?|launch(?:ed|es|ing)?|fired|struck|against)"
-    r"\s+(?:\w+\s+){0,3}$",
+# "shot down 20 of the drones", "launched missiles at": what is fired at or destroyed is no transfer.
+_TARGET_BEFORE = re.compile(
+    r"\b(?:shot down|shoot down|shooting down|intercept(?:ed|s|ing)?|down(?:ed|ing)|destroy(?:ed|s|ing)?"
+    r"|launch(?:ed|es|ing)?|fired|struck|against)\s+(?:[\w\-]+\s+){0,4}$",
     re.I,
 )
+# "to replace its aging F-16s": the fleet a deal retires was itself delivered once, by its own maker.
+_REPLACED_BEFORE = re.compile(
+    r"\b(?:replac(?:e|es|ing)|retir(?:e|es|ing)|phase out|phasing out|succeed|supersed(?:e|es|ing))"
+    r"\s+(?:[\w\-]+\s+){0,4}$",
+    re.I,
+)
+# What joins the next member of a list to a replaced item: "replace its D-30 howitzers and 2A65 guns".
+_LIST_CONTINUES = re.compile(r"^(?:\s+[\w\-]+){0,4}?\s*(?:,|,?\s+and|,?\s+or)\s+(?:[\w\-]+\s+){0,2}$")
 _OWN_CUE_AFTER = re.compile(
     r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered|delivered|received|supplied)\b"
 )
@@ -49,6 +57,8 @@ _NOT_ORIGIN_WORDS = re.compile(
     r"|sales|acquisition|delivery|deliveries|government|forces|army|navy|ministry|officials?|fleet|operators?)\b",
     re.I,
 )
+# Catalog makers listed under today's state were first built by its predecessor ("Soviet-made MiG-29s").
+_SUCCESSOR = {"SUN": "RUS", "CSK": "CZE", "YUG": "SRB", "DDR": "DEU"}
 _AFTER_ORIGIN = re.compile(r"^\s*(?:made|built|produced|manufactured|developed|designed)\s+(?:by|in)\s+$")
 
 
@@ -69,12 +79,16 @@ class Item:
     # A state named beside the item that operates it rather than makes it ("Egyptian
     # Rafales", "Turkey's S-400s"): a recipient.
     operator: str | None = None
+    # A fleet the deal replaces ("to replace its MiG-21s"): delivered long ago by its own maker.
+    replaced: bool = False
 
 
 def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> list[Item]:
     """Group system and equipment mentions into items with their origins and counts."""
     gear = [m for m in mentions if m.kind in ("system", "equipment")]
     items: list[Item] = []
+    # The end of the last item a deal fires at ("target") or retires ("replaced"): list members share it.
+    previous: tuple[int, str] | None = None
     i = 0
     while i < len(gear):
         m = gear[i]
@@ -117,15 +131,36 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
         ):
             i = j + 1
             continue  # the aircraft that carried the goods
-        if _REPLACED_BEFORE.search(
-            sentence_text[max(0, m.start - offset - 50) : m.start - offset]
-        ) and not _OWN_CUE_AFTER.match(sentence_text[end - offset :]):
+        window = sentence_text[max(0, m.start - offset - 60) : m.start - offset]
+        own_cue = _OWN_CUE_AFTER.match(sentence_text[end - offset :])
+        in_list = previous is not None and _LIST_CONTINUES.match(
+            sentence_text[previous[0] - offset : m.start - offset]
+        )
+        if not own_cue and (
+            _TARGET_BEFORE.search(window) or (in_list and previous and previous[1] == "target")
+        ):
+            previous = (end, "target")
             i = j + 1
             continue
+        replaced = not own_cue and bool(
+            _REPLACED_BEFORE.search(window) or (in_list and previous and previous[1] == "replaced")
+        )
+        previous = (end, "replaced") if replaced else None
         if noun is not None and system is None and _NOT_AN_ITEM_AFTER.match(after):
             i = j + 1
             continue
-        items.append(Item(m.start, end, system, category, noun, catalog_state=catalog_state, pattern=pattern))
+        items.append(
+            Item(
+                m.start,
+                end,
+                system,
+                category,
+                noun,
+                catalog_state=catalog_state,
+                pattern=pattern,
+                replaced=replaced,
+            )
+        )
         i = j + 1
     _attach_origins(sentence_text, offset, mentions, items)
     _attach_quantities(sentence_text, offset, items)
@@ -151,7 +186,13 @@ def _attach_origins(text: str, offset: int, mentions: list[Mention], items: list
                 continue
             origin = m.state if m.kind == "company" else m.value
             item.origin_at = m.start
-            if m.kind == "state" and item.catalog_state and origin != item.catalog_state and not item.pattern:
+            if (
+                m.kind == "state"
+                and item.catalog_state
+                and origin != item.catalog_state
+                and not item.pattern
+                and _SUCCESSOR.get(origin) != item.catalog_state
+            ):
                 item.operator = origin  # the maker is known; the state named beside it uses it
             else:
                 item.origin = origin

@@ -16,7 +16,10 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 _DESIGNATION = re.compile(
     r"^(?:[A-Z]{1,4}/)?[A-Z][A-Za-z]{0,6}[- ]?\d{1,4}[A-Za-z]{0,3}(?:[-/]\d{1,3}[A-Z]?)?$"
 )
-_NOT_DESIGNATION = re.compile(r"^(?:COVID|G|Covid|Article|Section|Room|Flight|Route|Highway|Chapter|Phase)\b")
+_NOT_DESIGNATION = re.compile(
+    r"^(?:COVID|G|Covid|Article|Section|Room|Flight|Route|Highway|Chapter|Phase|Mod|Block|Batch|Lot|Tranche"
+    r"|Increment|Version|Step|Stage|Tier|Level|Gen|Generation|No|Nr|Vol)\b"
+)
 
 
 def _tokens(text: str) -> list[tuple[int, int]]:
@@ -59,6 +62,9 @@ def find_mentions(
         start_char = tokens[i][0]
         if entry.kind == "equipment" and re.search(r"\b(?:anti|counter)-$", text[:start_char]):
             i += used  # "anti-aircraft guns" are not aircraft
+            continue
+        if entry.kind == "state" and text[end_char : end_char + 1] == "$":
+            i += used  # "US$155 million", "A$2 billion": a currency, not the state
             continue
         found.append(_entry_mention(entry, start_char + offset, end_char + offset, text[start_char:end_char]))
         i += used

@@ -44,6 +44,12 @@ _UNNAMED_TAKERS = re.compile(
     r"\s+(?:\w+\s+)?(?:countries|nations|states|customers|clients|buyers|governments))\b",
     re.I,
 )
+# Cues that describe what a machine has or how it is used, not a hand-over between states.
+_DESCRIBES = re.compile(
+    r"^(?:features?|featuring|fitted with|powered by|integrated|installed|equipped with|armed with|us(?:ed|es|ing)"
+    r"|use of|their use|operat\w*|deploy\w*|fleet|helped|completed|tested|tries|trying out)$",
+    re.I,
+)
 _PRONOUN = re.compile(r"\b(?:them|they|their use)\b", re.I)
 _PLATFORMS = frozenset({"aircraft", "ships", "armoured-vehicles", "air-defence", "artillery"})
 _COMPONENTS = frozenset({"engines", "sensors"})
@@ -201,6 +207,10 @@ def _claims_in_clause(
     interleaved = len(items) > 1 and any(p.start > items[0].start for p in suppliers)
     resolved = []
     for item in items:
+        if item.replaced:
+            # The old fleet came from its own maker, not from this deal's supplier.
+            resolved.append((item, *_supplier_and_system(item, [], [], [], context, [], len(items))))
+            continue
         for giver in [suppliers] if interleaved or not suppliers else [[p] for p in _unique(suppliers)]:
             resolved.append(
                 (item, *_supplier_and_system(item, giver, givers, parties, context, recent, len(items)))
@@ -239,7 +249,12 @@ def _claims_in_clause(
             or any(c.start == sentence.start for c in recent)  # an earlier clause of this sentence
         )
         recipients = _recipients(parties, supplier, recent if specific else [], statuses, clause_text)
-        if not recipients and item.system is not None and not any(p.role == RECIPIENT for p in parties):
+        if (
+            not recipients
+            and item.system is not None
+            and not any(p.role == RECIPIENT for p in parties)
+            and not all(_DESCRIBES.match(c.text) for c in cues)
+        ):
             # A named system arriving with no taker named, in a document whose claims so far
             # all go to one state ("Challenger 2 tanks from the UK have also arrived").
             others = context.takers - {supplier}
@@ -252,7 +267,7 @@ def _claims_in_clause(
             recipients = sorted(platform_makers - {supplier}) or explicit
         quantity = item.quantity
         for recipient in recipients:
-            for status in statuses:
+            for status in ["delivered"] if item.replaced else statuses:
                 claims.append(
                     Claim(
                         supplier=supplier,

@@ -62,8 +62,12 @@ _NOT_FROM_GOODS = re.compile(
     r"|invasion|aggression|withdrawal|exit|resignation|visit|delegation|officials?|ministers?|envoys?"
     r"|reports?|reporting|news|sources?|media|footage|images?|data|statements?|assurances?|guarantees?"
 )
-_MAKER_BEFORE_DESIGNATION = re.compile(r"^(?:['’]s)?\s+(?:Corp\.?\s+|Co\.?\s+|Inc\.?\s+)?[A-Z][A-Za-z]{0,6}-?\d")
-_IN_SERVICE_WITH = re.compile(r"\b(?:in service|in use|operational|entered service|serves?)\s+with\s+(?:the\s+)?$", re.I)
+_MAKER_BEFORE_DESIGNATION = re.compile(
+    r"^(?:['’]s)?\s+(?:Corp\.?\s+|Co\.?\s+|Inc\.?\s+)?[A-Z][A-Za-z]{0,6}-?\d"
+)
+_IN_SERVICE_WITH = re.compile(
+    r"\b(?:in service|in use|operational|entered service|serves?)\s+with\s+(?:the\s+)?$", re.I
+)
 # Nouns whose "from" names the buyer: "orders from Bulgaria", "interest, including from India".
 _BUYERS_FROM = re.compile(
     r"\b(?:orders?|interest|demand|requests?|inquiries|enquiries)\s*,?\s+(?:\w+\s+){0,8}?(?:including\s+|notably\s+|mainly\s+)?"
