@@ -125,13 +125,18 @@ class Claim:
     incremental: bool = False
     # True when the quantity was vague ("dozens"), so no number was kept.
     vague_quantity: bool = False
+    # The designation as the text writes it when it names a variant of ``system``, the
+    # catalog's designation ("Su-30MKI" of the Su-30). Claims files show it as "system",
+    # as the guidelines ask ("the designation as commonly written"); the register groups
+    # claims by the catalog's ``system``.
+    variant: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The claim in the JSONL shape of the annotation guidelines, plus offsets."""
         return {
             "supplier": self.supplier,
             "recipient": self.recipient,
-            "system": self.system,
+            "system": self.variant or self.system,
             "category": self.category,
             "quantity": self.quantity,
             "deal": self.deal,

@@ -81,6 +81,9 @@ class Item:
     operator: str | None = None
     # A fleet the deal replaces ("to replace its MiG-21s"): delivered long ago by its own maker.
     replaced: bool = False
+    # The designation as the text writes it, when it names a variant the catalog folds
+    # into ``system`` ("Su-30MKI" for the Su-30, "S26T" for the Hangor class).
+    variant: str | None = None
 
 
 def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> list[Item]:
@@ -100,6 +103,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
         noun = m.text if m.kind == "equipment" else None
         catalog_state = m.state if m.kind == "system" else None
         pattern = m.form == "pattern"
+        written = m.text if m.kind == "system" else None
         # Merge "Rafale fighter jets", "S-400 anti-aircraft systems", "drone Bayraktar TB2".
         while j + 1 < len(gear):
             nxt = gear[j + 1]
@@ -119,6 +123,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
             if nxt.kind == "system":
                 system, category, catalog_state = nxt.value, nxt.category or category, nxt.state
                 pattern = nxt.form == "pattern"
+                written = nxt.text
             else:
                 noun = nxt.text
                 if system is None:
@@ -159,12 +164,51 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
                 catalog_state=catalog_state,
                 pattern=pattern,
                 replaced=replaced,
+                variant=variant_of(written, system) if system else None,
             )
         )
         i = j + 1
     _attach_origins(sentence_text, offset, mentions, items)
     _attach_quantities(sentence_text, offset, items)
     return items
+
+
+_FOLD = re.compile(r"[^0-9a-z]")
+# Words the press puts after a designation that are not part of it ("K9 howitzers", "Type 214 submarines").
+_TRAILING_WORDS = re.compile(r"(?:[\s\-]+(?:[a-z][a-z\-]*|class|Class))+$")
+
+
+def variant_of(written: str | None, designation: str) -> str | None:
+    """The designation as written, when it is more specific than the catalog's or another name with digits.
+
+    "Su-30MKI" (the catalog's Su-30), "Leopard 2A6", "F-16 Block 70" and "S26T" (an export
+    name of the Hangor class) are kept as written; "F-16s", "K9 howitzers", "Felon" or
+    "Fighting Falcon" give no variant: the catalog's designation says it as well or better.
+    """
+    if not written:
+        return None
+    text = _TRAILING_WORDS.sub("", written.strip().rstrip(".,;:"))
+    text = re.sub(r"['’]s$", "", text)
+    folded, canonical = _FOLD.sub("", text.lower()), _FOLD.sub("", designation.lower())
+    if text.endswith("s") and len(text) > 2 and (folded[:-1] == canonical or re.match(r"[A-Z0-9]", text[-2])):
+        text, folded = text[:-1], folded[:-1]  # plurals: "F-16s", "Su-30SMs", "Gripen Cs"
+    if not folded or folded in canonical:
+        return None  # the catalog's name, or a shorter form of it ("T-129" of "T129 ATAK")
+    if canonical in folded:
+        return text
+    if re.search(r"\d", text) and not _one_letter_apart(folded, canonical):
+        return text
+    return None  # a spelling of the same designation ("Bayraktar TV2") or a name without a number
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Whether two folded names differ by one changed, added or dropped letter."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def _attach_origins(text: str, offset: int, mentions: list[Mention], items: list[Item]) -> None:

@@ -273,6 +273,7 @@ def _claims_in_clause(
                         supplier=supplier,
                         recipient=recipient,
                         system=system,
+                        variant=item.variant if system is not None and system == item.system else None,
                         category=item.category,
                         quantity=quantity.value if quantity and not quantity.vague else None,
                         deal=deal,
@@ -436,7 +437,11 @@ def merge_claims(claims: list[Claim]) -> list[Claim]:
         key = claim.key()
         kept = best.get(key)
         if kept is None or _better(claim, kept):
+            if kept is not None and claim.variant is None:
+                claim.variant = kept.variant  # keep the most specific name the document gave
             best[key] = claim
+        elif kept.variant is None:
+            kept.variant = claim.variant
     out = []
     for (supplier, recipient, system, status), claim in best.items():
         later = [
@@ -448,6 +453,14 @@ def merge_claims(claims: list[Claim]) -> list[Claim]:
         ]
         if not later:
             out.append(claim)
+    # One name per deal across its stages: the first variant the document gave for it.
+    names: dict[tuple[str, str, str | None], str | None] = {}
+    for claim in sorted(out, key=lambda c: c.start):
+        names.setdefault((claim.supplier, claim.recipient, claim.system), claim.variant)
+        if names[(claim.supplier, claim.recipient, claim.system)] is None:
+            names[(claim.supplier, claim.recipient, claim.system)] = claim.variant
+    for claim in out:
+        claim.variant = names[(claim.supplier, claim.recipient, claim.system)]
     return sorted(out, key=lambda c: (c.start, c.supplier, c.recipient, c.system or "", c.status))
 
 
