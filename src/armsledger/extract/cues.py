@@ -159,7 +159,25 @@ _CUES = [
         True,
     ),
     _cue(r"hand(?:ed|s|ing)? over|armed with", "delivered", "unknown", "neutral", False, True),
-    _cue(r"selected|chose|chosen|picked|opted for|preferred", "planned", "sale", "receive", True, True),
+    _cue(
+        r"select(?:ed|ing|s|ion of)?|chose|chosen|choos(?:e|es|ing)|picked|opted for|preferred|downselected",
+        "planned",
+        "sale",
+        "receive",
+        True,
+        True,
+    ),
+    # Marketing to a potential buyer: "demonstrated the A-29 to the Ghana Air Force".
+    _cue(
+        r"demonstrat(?:ed|es|ing|ion)|display(?:ed|s|ing)|showcas(?:ed|es|ing)|market(?:ed|s|ing)|promot(?:ed|es|ing)",
+        "interest",
+        "sale",
+        "supply",
+        True,
+        True,
+    ),
+    # "Russia has built Kilo class submarines for India": building for another state supplies it.
+    _cue(r"(?:built|constructed|building)(?=\s+(?:[\w\-]+\s+){0,6}?for\b)", "delivered", "sale", "supply"),
     _cue(
         r"pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|commit(?:s|ted)? to (?:send|supply|provide|deliver)",
         "ordered",
@@ -183,7 +201,7 @@ _CUES = [
     # delivered
     _cue(
         r"deliver(?:y|ies)|received|recieved|receiv(?:es|ing)|arriv(?:ed|es|al)|took delivery|commissioned"
-        r"|taken delivery|in service|entered service|inducted|equipped with|operat(?:es|ed|ing|ors?)"
+        r"|taken delivery|in service|entered service|inducted|equipped with|operat(?:e|es|ed|ing|ors?)"
         r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|fleet|landed|reached|appeared in"
         r"|shipments?|shipped|completed|helped|sent to|fielded"
         r"|turn(?:ed|s|ing)? to|rel(?:y|ies|ied) on|relying on|sourc(?:ed|es|ing) from|depend(?:s|ed)? on"

@@ -344,7 +344,12 @@ def _infinitive_purpose(sentence: str, offset: int, parties: list[Party], cues: 
                 else next((p for p in before if p.role == PARTNER), before[-1])
             )
             if subject.role == PARTNER:
-                subject.role = SUPPLIER if cue.direction == "supply" else RECIPIENT
+                role = SUPPLIER if cue.direction == "supply" else RECIPIENT
+                groups = _list_groups(sentence, offset, parties)
+                # "Uruguay and Paraguay signed deals to buy": the whole list acts.
+                for member in parties:
+                    if groups[id(member)] == groups[id(subject)] and member.role == PARTNER:
+                        member.role = role
                 return
 
 
