@@ -318,10 +318,80 @@ def test_an_existing_cluster_by_address_and_a_bad_address(tmp_path: Path) -> Non
 
 def test_skip_messages_are_printed_up_to_a_limit_then_counted(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
-    path.write_text("".join("{not json\n" for _ in range(30)) + json.dumps({"id": "ok", "text": "Fine."}) + "\n")
+    path.write_text(
+        "".join("{not json\n" for _ in range(30)) + json.dumps({"id": "ok", "text": "Fine."}) + "\n"
+    )
     said: list[str] = []
     summary = run_batch([path], tmp_path / "out", workers=1, processes=False, progress=False, say=said.append)
     assert summary.skipped == {"unreadable": 30} and summary.documents == 1
     assert len(said) == 21
     assert said[0].startswith(f"armsledger: skipped {path}:1: not JSON")
     assert said[-1].startswith("armsledger: ... and 10 more skipped inputs")
+
+
+def test_a_legacy_encoded_corpus_reads_alike_whole_and_in_partitions(tmp_path: Path) -> None:
+    """One fallback encoding per file, judged at planning: small and big files decode the same."""
+    rows = _articles(60)
+    for row in rows[40:]:
+        row["text"] += " The \u201cdeal\u201d \u2013 worth \u20ac1bn \u2013 was signed in Z\u00fcrich."
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("cp1252")
+    (tmp_path / "legacy.jsonl").write_bytes(data)
+    (tmp_path / "legacy.jsonl.gz").write_bytes(gzip.compress(data))
+    expected = [r["text"] for r in rows]
+    settings = _small(partition_bytes=1024)
+    for name in ("legacy.jsonl", "legacy.jsonl.gz"):
+        path = tmp_path / name
+        whole = [d.text for d in read_paths([path]) if isinstance(d, Document)]
+        assert whole == expected
+        parts = plan_partitions([path], 1024, tmp_path / f"shards-{name}")
+        assert len(parts) > 3 and {p.encoding for p in parts} == {"cp1252"}
+        # The first partitions hold only ASCII lines; they still decode as the file does.
+        cut = [d.text for p in parts for d in read_partition(p, settings) if isinstance(d, Document)]
+        assert cut == expected
+
+
+def test_gz_is_copied_into_shards_once_and_each_worker_reads_its_own(tmp_path: Path) -> None:
+    rows = _articles(200)
+    path = tmp_path / "news.jsonl.gz"
+    path.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
+    out = tmp_path / "out"
+    parts = plan_partitions([path], 2048, Layout(out).shards)
+    assert len(parts) > 5 and all(Path(p.shard).exists() for p in parts)
+    assert sum(Path(p.shard).stat().st_size for p in parts) == len(gzip.decompress(path.read_bytes()))
+    assert [p.first_line for p in parts][:2] == [1, parts[0].end + 1] and parts[-1].end == 0
+    read = [r for p in parts for r in read_partition(p, _small())]
+    plain = list(read_paths([path]))
+    assert [(d.id, d.source) for d in read] == [(d.id, d.source) for d in plain]
+    assert read[57].source == f"{path}:58"  # named after the input, not the shard
+    # A shard that went missing is read from the input itself.
+    Path(parts[1].shard).unlink()
+    assert [d.id for d in read_partition(parts[1], _small())] == [
+        d.id for d in read_partition(parts[1], _small())
+    ]
+    summary = run_batch(
+        [path],
+        out,
+        workers=1,
+        processes=False,
+        settings=_small(partition_bytes=2048),
+        progress=False,
+        say=lambda _: None,
+    )
+    assert summary.documents == 200 and summary.partitions == len(parts)
+    assert not list(Layout(out).shards.glob("*.jsonl"))  # each shard deleted when its partition is done
+
+
+def test_a_cut_gz_is_planned_up_to_the_cut_and_the_last_stretch_says_so(tmp_path: Path) -> None:
+    whole = gzip.compress("".join(json.dumps(r) + "\n" for r in _articles(3000)).encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    parts = plan_partitions([path], 8192, tmp_path / "shards")
+    read = [r for p in parts for r in read_partition(p, _small())]
+    docs = [r.id for r in read if isinstance(r, Document)]
+    plain = [r.id for r in read_paths([path]) if isinstance(r, Document)]
+    assert docs == plain and 0 < len(docs) < 3000
+    failures = [r for r in read if isinstance(r, ReadFailure)]
+    assert [f.reason for f in failures] == ["truncated"]
+    assert failures[0].message == (
+        f"truncated gzip: the file ends before its end marker; {len(docs)} lines read before the cut"
+    )

@@ -5,6 +5,7 @@
     DIR/claims/part-00000.parquet     one row per claim; doc_row points at its document
     DIR/done/part-00000.json          written last: the partition is finished (its report)
     DIR/groups.parquet                copies and near-copies across the whole run
+    DIR/shards/part-00000.jsonl       a .jsonl.gz stretch copied while planning, deleted when done
     DIR/summary.json                  the last run's summary
 
 Every file appears under its final name only when complete (written aside, then renamed),
@@ -90,6 +91,11 @@ class Layout:
     def marker(self, name: str) -> Path:
         return self.root / "done" / f"{name}.json"
 
+    @property
+    def shards(self) -> Path:
+        """Plain copies of .jsonl.gz stretches, written while planning, deleted as partitions finish."""
+        return self.root / "shards"
+
     def make(self) -> None:
         """Create the folders."""
         for sub in ("documents", "claims", "done"):
@@ -102,6 +108,9 @@ class Layout:
             for path in (self.root / sub).glob("*.partial-*"):
                 path.unlink(missing_ok=True)
                 count += 1
+        # A shard whose partition finished but was not yet deleted when the run stopped.
+        for name in self.done_names():
+            (self.shards / f"{name}.jsonl").unlink(missing_ok=True)
         return count
 
     def done_names(self) -> list[str]:

@@ -24,7 +24,8 @@ from armsledger.batch.plan import Partition, input_files, plan_partitions
 from armsledger.batch.worker import PartitionReport, Settings, run_partition
 from armsledger.errors import InputError
 
-PLAN_VERSION = 1
+# 2: shards for .jsonl.gz, cut CSV/WARC/feeds, fallback encodings, new MinHash hashes.
+PLAN_VERSION = 2
 _SHOWN = 20  # skip messages printed as a run goes; the rest are in the done-markers
 
 
@@ -166,6 +167,12 @@ def _load_or_make_plan(layout: Layout, files: list[Path], settings: Settings) ->
     identity = [{"path": str(f), "size": f.stat().st_size, "mtime_ns": f.stat().st_mtime_ns} for f in files]
     if layout.plan.exists():
         stored = read_json(layout.plan)
+        if stored.get("version") != PLAN_VERSION:
+            raise InputError(
+                f"{layout.root} holds a batch planned by another version of armsledger (plan "
+                f"{stored.get('version')}, this one writes {PLAN_VERSION}); give another --out folder, "
+                "or delete this one to start again"
+            )
         if stored.get("inputs") != identity or stored.get("settings") != asdict(settings):
             raise InputError(
                 f"{layout.root} holds a batch over other inputs or settings (or the inputs have changed since); "
@@ -174,8 +181,8 @@ def _load_or_make_plan(layout: Layout, files: list[Path], settings: Settings) ->
         layout.make()
         layout.remove_leftovers()
         return [Partition.from_json(row) for row in stored["partitions"]]
-    partitions = plan_partitions(files, settings.partition_bytes)
     layout.make()
+    partitions = plan_partitions(files, settings.partition_bytes, layout.shards, settings.read_options())
     write_atomically(
         layout.plan,
         json.dumps(

@@ -7,7 +7,7 @@ import os
 import resource
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,12 +15,11 @@ from typing import Any
 from armsledger.batch.output import Layout, PartitionWriter, write_atomically
 from armsledger.batch.plan import Partition
 from armsledger.extract import extract
-from armsledger.ingest import ReadFailure, ReadResult, read_paths
+from armsledger.ingest import ReadFailure, ReadOptions, ReadResult, marked, read_file
 from armsledger.ingest import _suffix as reader_suffix
-from armsledger.ingest.boilerplate import mark_skipped
-from armsledger.ingest.jsonl_gz import bounded_lines, parse_raw_line, read_jsonl_gz_lines, too_long
+from armsledger.ingest.jsonl import read_jsonl_range
+from armsledger.ingest.jsonl_gz import read_jsonl_gz_lines
 from armsledger.knowledge import default_knowledge
-from armsledger.model import Document
 
 MAX_CHARS = 5_000_000
 # Formats where one file is one article: a file this many times the text limit is not read at all.
@@ -35,11 +34,28 @@ class Settings:
 
     max_chars: int = MAX_CHARS  # a longer "article" is skipped
     partition_bytes: int = 16 * 2**20
+    # CSV columns by header name (--text-column and the like); None picks the usual names.
+    text_column: str | None = None
+    title_column: str | None = None
+    date_column: str | None = None
+    url_column: str | None = None
+    id_column: str | None = None
 
     @property
     def max_raw_bytes(self) -> int:
         """Input bytes past which one article is skipped without being read."""
         return self.max_chars * _RAW_PER_CHAR
+
+    def read_options(self) -> ReadOptions:
+        """What the readers are told."""
+        return ReadOptions(
+            max_part_bytes=self.max_raw_bytes,
+            text_column=self.text_column,
+            title_column=self.title_column,
+            date_column=self.date_column,
+            url_column=self.url_column,
+            id_column=self.id_column,
+        )
 
 
 @dataclass(slots=True)
@@ -113,18 +129,47 @@ def run_partition(partition: Partition, out: str, settings: Settings) -> Partiti
     report.peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux counts KiB
     report.worker = f"{socket.gethostname()}:{os.getpid()}"
     write_atomically(marker, report.to_json())
+    if partition.shard:  # its copy of a .jsonl.gz stretch is not needed any more
+        Path(partition.shard).unlink(missing_ok=True)
     return report
 
 
 def read_partition(partition: Partition, settings: Settings) -> Iterator[ReadResult]:
     """The documents and failures of a partition, in order."""
+    options = settings.read_options()
+    path = Path(partition.paths[0])
+    encoding = partition.encoding or None
     if partition.kind == "bytes":
-        yield from _marked(_read_byte_range(Path(partition.paths[0]), partition, settings.max_raw_bytes))
-    elif partition.kind == "gz-lines":
-        path = Path(partition.paths[0])
-        yield from _marked(
-            read_jsonl_gz_lines(path, partition.start, partition.end or None, settings.max_raw_bytes)
+        yield from marked(
+            read_jsonl_range(
+                path, partition.start, partition.end, partition.first_line, encoding, options.max_part_bytes
+            )
         )
+    elif partition.kind == "gz-lines":
+        shard = Path(partition.shard) if partition.shard else None
+        if shard is not None and shard.exists():
+            yield from marked(
+                read_jsonl_range(
+                    shard,
+                    0,
+                    partition.size,
+                    partition.first_line,
+                    encoding,
+                    options.max_part_bytes,
+                    named=path,
+                )
+            )
+            if partition.note:
+                yield ReadFailure(str(path), partition.note, reason="truncated")
+        else:  # planned without shards, or a shard deleted since: decompress from the start
+            yield from marked(
+                read_jsonl_gz_lines(
+                    path, partition.start, partition.end or None, options.max_part_bytes, encoding
+                )
+            )
+    elif partition.kind in _RANGE_READERS:
+        reader = _RANGE_READERS[partition.kind]
+        yield from marked(reader(path, partition, options))
     else:
         for name in partition.paths:
             path = Path(name)
@@ -137,23 +182,8 @@ def read_partition(partition: Partition, settings: Settings) -> Iterator[ReadRes
                     reason="oversize",
                 )
                 continue
-            yield from read_paths([path])
+            yield from read_file(path, options)
 
 
-def _read_byte_range(path: Path, partition: Partition, limit: int) -> Iterator[ReadResult]:
-    position = partition.start
-    with path.open("rb") as stream:
-        stream.seek(position)
-        for number, (raw, length) in enumerate(bounded_lines(stream, limit), partition.first_line):
-            if position >= partition.end:
-                break
-            position += length
-            result = too_long(path, number, limit) if raw is None else parse_raw_line(raw, path, number)
-            if result is not None:
-                yield result
-
-
-def _marked(results: Iterator[ReadResult]) -> Iterator[ReadResult]:
-    # read_paths marks comments and captions as skipped; corpus stretches read here need the same.
-    for result in results:
-        yield mark_skipped(result) if isinstance(result, Document) else result
+# Readers of a stretch of a big CSV table, web archive or feed, by partition kind.
+_RANGE_READERS: dict[str, Callable[[Path, Partition, ReadOptions], Iterator[ReadResult]]] = {}

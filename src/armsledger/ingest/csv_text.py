@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from armsledger.ingest import ReadFailure, ReadResult, register
+from armsledger.ingest import DEFAULT_OPTIONS, ReadFailure, ReadOptions, ReadResult, register
 from armsledger.ingest.decode import DecodeProblem, detect_encoding
 from armsledger.model import Document
 
@@ -28,7 +28,7 @@ _MAX_CELL = 1 << 28
 
 
 @register(".csv")
-def read_csv_file(path: Path) -> Iterator[ReadResult]:
+def read_csv_file(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[ReadResult]:
     """Read every row of a CSV table as a document; a row with no text is a failure, the rest count."""
     with path.open("rb") as raw:
         try:

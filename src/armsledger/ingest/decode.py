@@ -195,34 +195,63 @@ def legacy_fallback(stream: BinaryIO) -> str | None:
     line is UTF-8 or no encoding fits. The same bytes always give the same answer, so every
     partition of a file decodes its lines alike.
     """
-    bad = bytearray()
-    carry = b""
-    while len(bad) < SAMPLE_BYTES:
-        block = stream.read(_DETECT_BLOCK)
-        if not block:
-            if carry:
-                _collect_bad_lines(carry, bad)
-            break
-        block = carry + block
-        cut = block.rfind(b"\n") + 1
-        whole, carry = (block[:cut], block[cut:]) if cut else (b"", block)
-        if len(carry) > SAMPLE_BYTES:  # one enormous line: judge what there is of it
-            whole, carry = block, b""
-        try:
-            whole.decode("utf-8")
-        except UnicodeDecodeError:
-            _collect_bad_lines(whole, bad)
-    if not bad:
-        return None
-    if b"\x00" in bad:
-        return None
-    latin = latin_encoding(bytes(bad))
-    if latin is not None:
-        return latin
-    best = from_bytes(bytes(bad)).best()
-    if best is None or best.chaos > _CONFIDENT_MAX_CHAOS:
-        return None
-    return best.encoding
+    sampler = FallbackSampler()
+    while not sampler.full and (block := stream.read(_DETECT_BLOCK)):
+        sampler.feed(block)
+    return sampler.encoding()
+
+
+class FallbackSampler:
+    """Collects the non-UTF-8 lines of a stream fed in blocks, then judges their encoding.
+
+    What `legacy_fallback` does over a file, for a caller that streams the file anyway
+    (the batch planner copying a .jsonl.gz into shards).
+    """
+
+    def __init__(self) -> None:
+        self._bad = bytearray()
+        self._carry = b""
+
+    @property
+    def full(self) -> bool:
+        """Enough non-UTF-8 lines have been seen to judge them."""
+        return len(self._bad) >= SAMPLE_BYTES
+
+    def feed(self, block: bytes) -> None:
+        """The next bytes of the stream."""
+        if self.full:
+            return
+        data = self._carry + block
+        cut = data.rfind(b"\n") + 1
+        whole, self._carry = data[:cut], data[cut:]
+        if len(self._carry) > SAMPLE_BYTES:  # one enormous line: judge what there is of it
+            whole, self._carry = data, b""
+        if whole and not _is_utf8(whole):
+            _collect_bad_lines(whole, self._bad)
+
+    def encoding(self) -> str | None:
+        """The fallback encoding of the lines fed so far; None when all were UTF-8 or none fits."""
+        if self._carry and not _is_utf8(self._carry):
+            _collect_bad_lines(self._carry, self._bad)
+        self._carry = b""
+        sample = bytes(self._bad)
+        if not sample or b"\x00" in sample:
+            return None
+        latin = latin_encoding(sample)
+        if latin is not None:
+            return latin
+        best = from_bytes(sample).best()
+        if best is None or best.chaos > _CONFIDENT_MAX_CHAOS:
+            return None
+        return best.encoding
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode_line(raw: bytes, first: bool, fallback: str | None) -> str:

@@ -10,13 +10,13 @@ from xml.sax import SAXParseException
 
 import feedparser
 
-from armsledger.ingest import ReadFailure, ReadResult, register
+from armsledger.ingest import DEFAULT_OPTIONS, ReadFailure, ReadOptions, ReadResult, register
 from armsledger.ingest.html import fragment_text
 from armsledger.model import Document
 
 
 @register(".rss", ".atom", ".xml")
-def read_feed_file(path: Path) -> Iterator[ReadResult]:
+def read_feed_file(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[ReadResult]:
     """Read every entry of a saved feed; an entry with no text is a failure, the rest still count."""
     data = path.read_bytes()
     if not data.strip():

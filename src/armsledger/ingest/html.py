@@ -15,7 +15,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from armsledger.ingest import ReadFailure, ReadResult, register
+from armsledger.ingest import DEFAULT_OPTIONS, ReadFailure, ReadOptions, ReadResult, register
 from armsledger.ingest.decode import DecodeProblem, decode_markup
 from armsledger.model import Document
 
@@ -49,7 +49,7 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 @register(".html", ".htm", ".xhtml")
-def read_html_file(path: Path) -> Iterator[ReadResult]:
+def read_html_file(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[ReadResult]:
     """Read one saved web page as one document."""
     try:
         markup = decode_markup(path.read_bytes())

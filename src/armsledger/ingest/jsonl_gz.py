@@ -1,7 +1,8 @@
 """Gzipped corpus files (.jsonl.gz), streamed line by line so their size does not matter.
 
 A file cut short (a truncated download) yields what it held and then one failure that
-says how many documents were read before the cut.
+says how many documents were read before the cut. Lines decode as in a plain .jsonl file:
+UTF-8, else the one fallback encoding judged for the whole file.
 """
 
 from __future__ import annotations
@@ -10,23 +11,34 @@ import gzip
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
-from armsledger.ingest import ReadFailure, ReadResult, register
-from armsledger.ingest.jsonl import parse_jsonl_line
+from armsledger.ingest import DEFAULT_OPTIONS, ReadFailure, ReadOptions, ReadResult, register
+from armsledger.ingest.decode import legacy_fallback
+from armsledger.ingest.jsonl import bounded_lines, parse_raw_line, too_long
 from armsledger.model import Document
 
 _SUFFIXES = (".jsonl.gz", ".ndjson.gz")
+# What a gzip stream can raise when it is cut short, corrupt, or not gzip at all.
+GZIP_PROBLEMS = (EOFError, gzip.BadGzipFile, zlib.error, OSError)
 
 
 @register(*_SUFFIXES)
-def read_jsonl_gz_file(path: Path) -> Iterator[ReadResult]:
+def read_jsonl_gz_file(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[ReadResult]:
     """Read every line of a gzipped corpus file; a bad line or a cut-off end never loses the rest."""
-    yield from read_jsonl_gz_lines(path, 0, None)
+    yield from read_jsonl_gz_lines(path, 0, None, options.max_part_bytes, gz_fallback(path))
+
+
+def gz_fallback(path: Path) -> str | None:
+    """The fallback encoding of a gzipped corpus's non-UTF-8 lines (a first pass over the file)."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            return legacy_fallback(stream)
+    except GZIP_PROBLEMS:
+        return None  # the reading pass meets the problem and says so
 
 
 def read_jsonl_gz_lines(
-    path: Path, skip: int, stop: int | None, max_line_bytes: int | None = None
+    path: Path, skip: int, stop: int | None, max_line_bytes: int | None = None, fallback: str | None = None
 ) -> Iterator[ReadResult]:
     """Documents on lines ``skip+1 .. stop`` (1-based, inclusive) of a gzipped corpus file.
 
@@ -44,63 +56,23 @@ def read_jsonl_gz_lines(
                 result = (
                     too_long(path, number, max_line_bytes)
                     if raw is None
-                    else parse_raw_line(raw, path, number)
+                    else parse_raw_line(raw, path, number, fallback)
                 )
                 if result is not None:
                     read += isinstance(result, Document)
                     yield result
     except EOFError:
-        yield ReadFailure(
-            str(path),
-            f"truncated gzip: the file ends before its end marker; {read} documents read before the cut",
-            reason="truncated",
-        )
+        yield truncated_gzip(path, f"{read} documents read before the cut")
     except gzip.BadGzipFile:
         yield ReadFailure(str(path), "not a gzip file: expected gzipped JSON lines")
     except zlib.error as exc:
         yield ReadFailure(str(path), f"corrupt gzip data after {read} documents ({exc})")
 
 
-def bounded_lines(stream: BinaryIO, limit: int | None) -> Iterator[tuple[bytes | None, int]]:
-    """Each line of a binary stream with its length in bytes; None instead of a line over the limit."""
-    if limit is None:
-        for raw in stream:
-            yield raw, len(raw)
-        return
-    while raw := stream.readline(limit + 1):
-        if len(raw) <= limit or raw.endswith(b"\n"):
-            yield (raw if len(raw) <= limit else None), len(raw)
-            continue
-        # Too long: read on to the line's end without keeping it.
-        length = len(raw)
-        while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
-            length += len(rest)
-        yield None, length + len(rest)
-
-
-def too_long(path: Path, number: int, limit: int | None) -> ReadFailure:
-    """The failure for a line over the size limit."""
+def truncated_gzip(path: Path, how_much: str) -> ReadFailure:
+    """The failure for a gzip file that ends before its end marker."""
     return ReadFailure(
-        f"{path}:{number}", f"line longer than {limit} bytes: skipped unread", reason="oversize"
+        str(path),
+        f"truncated gzip: the file ends before its end marker; {how_much}",
+        reason="truncated",
     )
-
-
-def parse_raw_line(raw: bytes, path: Path, number: int) -> ReadResult | None:
-    """One line's bytes as a document or failure; None for a blank line."""
-    if not raw.strip():
-        return None
-    where = f"{path}:{number}"
-    try:
-        line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-    except UnicodeDecodeError as exc:
-        return ReadFailure(where, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
-    return parse_jsonl_line(line, where, f"{corpus_stem(path)}-{number}")
-
-
-def corpus_stem(path: Path) -> str:
-    """The file's name without its corpus suffix: "news.jsonl.gz" -> "news"."""
-    name = path.name
-    for suffix in (*_SUFFIXES, ".jsonl", ".ndjson"):
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)]
-    return path.stem

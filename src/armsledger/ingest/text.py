@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from armsledger.ingest import ReadFailure, ReadResult, register
+from armsledger.ingest import DEFAULT_OPTIONS, ReadFailure, ReadOptions, ReadResult, register
 from armsledger.ingest.decode import DecodeProblem, decode_text
 from armsledger.model import Document
 
 
 @register(".txt", ".text")
-def read_text_file(path: Path) -> Iterator[ReadResult]:
+def read_text_file(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[ReadResult]:
     """Read one .txt file as one document."""
     try:
         text = decode_text(path.read_bytes())

@@ -17,7 +17,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from armsledger.ingest import ReadFailure, ReadResult, register
+from armsledger.ingest import DEFAULT_OPTIONS, ReadFailure, ReadOptions, ReadResult, register
 from armsledger.ingest.decode import DecodeProblem, decode_markup
 from armsledger.ingest.html import document_from_html
 
@@ -28,7 +28,7 @@ MAX_PAGE_BYTES = 50 * 1024 * 1024
 
 
 @register(".warc", ".warc.gz")
-def read_warc_file(path: Path) -> Iterator[ReadResult]:
+def read_warc_file(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[ReadResult]:
     """Read every archived HTML page of a WARC file as a document."""
     if not _is_warc(path):
         yield ReadFailure(str(path), "not a WARC file: expected records starting with WARC/1.0 or WARC/1.1")
