@@ -79,3 +79,25 @@ def test_comment_thread_caption_and_bio_are_skipped() -> None:
     assert any(s.startswith("Jane Roe is a senior fellow") for s in skipped)
     assert any(s.startswith("1. Someone says") and "Poland should buy" in s for s in skipped)
     assert not any("Turkey sold drones" in s for s in skipped)
+
+
+def test_unmarked_thread_headings_and_who_and_when_lines_start_a_thread_in_text() -> None:
+    article = (
+        "Comments on the budget\n\n"  # a title that looks like a heading stays: it is the first line
+        "Turkey delivered six Bayraktar TB2 drones to Ukraine in 2019, officials said on Monday. "
+        "The aircraft were handed over at a ceremony attended by officials from both countries, who "
+        "described the sale as the start of a longer partnership between the two governments.\n\n"
+        "The Ukrainian navy is expected to fly the drones from coastal bases next year.\n\n"
+    )
+    for thread in (
+        "Comments (2)\n\nhawk77\n\nPoland should buy fifty Akinci drones.",
+        "4 responses to \u201cDrones for Kyiv\u201d\n\nPoland should buy fifty Akinci drones.",
+        "Join the discussion\n\nPoland should buy fifty Akinci drones.",
+        "What readers say\n\nPoland should buy fifty Akinci drones.",
+        "Responses\n\nPoland should buy fifty Akinci drones.",
+        "hawk77, 3 hours ago\n\nPoland should buy fifty Akinci drones.",
+        "Kasia \u00b7 1 hour ago\n\nPoland should buy fifty Akinci drones.",
+    ):
+        text = article + thread
+        spans = find_skipped(text)
+        assert [text[s.start : s.end] for s in spans] == [thread], thread

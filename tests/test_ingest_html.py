@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from armsledger.extract import extract
 from armsledger.ingest import ReadFailure, read_documents
 from armsledger.ingest.html import fragment_text
@@ -109,3 +111,45 @@ def test_fragment_text_puts_each_block_on_its_own_paragraph() -> None:
     markup = "<p>First <b>bold</b> line.</p><script>var x = 1;</script><ul><li>One</li><li>Two</li></ul>Tail"
     assert fragment_text(markup) == "First bold line.\n\nOne\n\nTwo\n\nTail"
     assert fragment_text("No markup here.\nSecond.") == "No markup here.\n\nSecond."
+
+
+# Threads no class or id marks out, put inside the article where trafilatura keeps them.
+UNMARKED_THREADS = {
+    "count-heading": f"""<div><h3>Comments (2)</h3>
+<div><p><b>hawk77</b>, 3 hours ago</p><p>{COMMENT}</p></div>
+<div><p><b>anon</b>, 5 hours ago</p><p>Nice write-up, thanks for this.</p></div></div>""",
+    "responses-to": f"""<section><h2>3 responses to \u201cDrones for Kyiv\u201d</h2>
+<ul><li><p>hawk77 on March 14, 2019 at 10:15 am</p><p>{COMMENT}</p></li></ul></section>""",
+    "bare-responses": f"""<h4>Responses</h4><p>hawk77</p><p>{COMMENT}</p>""",
+    "join": f"""<div><h4>Join the discussion</h4><p>Sam Brown, 2 days ago</p><p>{COMMENT}</p></div>""",
+    "readers-say": f"""<div><strong>What readers say</strong><p>Kasia \u00b7 1 hour ago</p><p>{COMMENT}</p></div>""",
+    "who-and-when-only": f"""<div><p>hawk77, 3 hours ago</p><p>{COMMENT}</p>
+<p>anon, 4 hours ago</p><p>Good piece.</p></div>""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNMARKED_THREADS))
+def test_no_claim_comes_from_a_thread_no_class_marks(tmp_path: Path, name: str) -> None:
+    page = _page("").replace("</article>", UNMARKED_THREADS[name] + "</article>")
+    path = tmp_path / f"{name}.html"
+    path.write_text(page, encoding="utf-8")
+    [doc], failures = read_documents([path])
+    assert failures == []
+    assert ARTICLE in doc.text and doc.text.startswith("Drones for Kyiv")  # the title line stays
+    assert "Akinci" not in doc.text and "hawk77" not in doc.text
+    claims = extract(doc)
+    assert claims and all(
+        "Akinci" not in c.evidence and "POL" not in (c.supplier, c.recipient) for c in claims
+    )
+
+
+def test_a_who_and_when_line_at_the_top_is_not_a_thread(tmp_path: Path) -> None:
+    page = _page("").replace(
+        "<h1>Drones for Kyiv</h1>", "<h1>Drones for Kyiv</h1><p>Reuters, 3 hours ago</p>"
+    )
+    path = tmp_path / "dateline.html"
+    path.write_text(page, encoding="utf-8")
+    [doc], _ = read_documents([path])
+    assert ARTICLE in doc.text and "The Ukrainian navy" in doc.text
+    assert doc.skipped == [] or all(doc.text[s.start : s.end].strip() != "" for s in doc.skipped)
+    assert not any("Ukrainian navy" in doc.text[s.start : s.end] for s in doc.skipped)

@@ -10,13 +10,33 @@ import re
 
 from armsledger.model import Document, Span
 
-# A reader-comment thread starts with a numbered "Name says" line or a reply form.
-_COMMENT_START = re.compile(
-    r"^[ \t]*(?:\d{1,4}\.[ \t]+\S.{0,60}?[ \t]+says:?[ \t]*$"
-    r"|(?:Leave a Reply|Leave a Comment|Leave a reply|Post a Comment|Add a comment|\d+ Comments?|Comments)[ \t]*:?[ \t]*$"
-    r"|Your email address will not be published)",
-    re.MULTILINE | re.IGNORECASE,
+# A line that heads a reader-comment thread: "3 Comments", "Comments (2)", "Responses",
+# "4 responses to “Title”", "Join the discussion", "What readers say", a reply form...
+THREAD_HEADING = (
+    r"(?:\d{1,5}[ \t]+)?(?:comments?|responses?|replies|reactions|reader comments|readers'? comments"
+    r"|discussion|conversation)(?:[ \t]*\(\d{1,5}\))?[ \t]*:?"
+    r"|\d{1,5}[ \t]+(?:comments?|responses?|replies|thoughts|reactions)[ \t]+(?:to|on|about)\b.{0,200}"
+    r"|(?:join|start)[ \t]+the[ \t]+(?:discussion|conversation|debate)\b.{0,60}"
+    r"|what[ \t]+(?:readers|our readers|you)[ \t]+(?:say|said|think)\b.{0,60}"
+    r"|(?:leave|post|add|write)[ \t]+a[ \t]+(?:reply|comment|response)\b.{0,60}"
+    r"|have[ \t]+your[ \t]+say\b.{0,60}"
+    r"|your[ \t]+email[ \t]+address[ \t]+will[ \t]+not[ \t]+be[ \t]+published.{0,200}"
 )
+# The line a comment starts with: who wrote it and when, "hawk77, 3 hours ago",
+# "Kasia · 1 hour ago", "Sam on March 14, 2019 at 10:15 am", "1. Someone says:".
+COMMENT_META = (
+    r"\d{1,4}\.[ \t]+\S[^\n]{0,60}?[ \t]+says:?|[\w.'\-]+(?:[ \t]+[\w.'\-]+){0,2}[ \t]+says:"
+    r"|\S[^\n]{0,60}?(?:,|[ \t]*[·|•\-–—])?[ \t]+(?:\d{1,3}|an?|one)[ \t]+"
+    r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)[ \t]+ago"
+    r"|\S[^\n]{0,60}?[ \t]+(?:on[ \t]+)?(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},?[ \t]+\d{4}|\d{1,2}[ \t]+[A-Z][a-z]{2,8}[ \t]+\d{4})"
+    r"(?:[ \t]+at)?[ \t]+\d{1,2}[:.]\d{2}(?:[ \t]*[ap]\.?m\.?)?"
+)
+_COMMENT_START = re.compile(
+    rf"^[ \t]*(?:{THREAD_HEADING}|{COMMENT_META})[ \t]*$", re.MULTILINE | re.IGNORECASE
+)
+# A thread marker counts only after this much reporting: a title or a dateline at the top
+# ("Reuters, 3 hours ago") is not the start of a comment thread.
+_THREAD_AFTER_CHARS = 300
 # Single lines that are never reporting.
 _JUNK_LINE = re.compile(
     r"^[ \t]*(?:"
@@ -41,8 +61,10 @@ _BIO = re.compile(
 def find_skipped(text: str) -> list[Span]:
     """Spans of the text that are not reporting, sorted and merged."""
     spans: list[Span] = []
-    comment = _COMMENT_START.search(text)
-    if comment and comment.start() > len(text) * 0.3:
+    after = min(_THREAD_AFTER_CHARS, len(text) // 3)
+    first_line_end = text.find("\n")
+    comment = next((m for m in _COMMENT_START.finditer(text) if m.start() > max(after, first_line_end)), None)
+    if comment:
         # Everything after the first comment marker is the thread (and its form).
         spans.append(Span(comment.start(), len(text)))
     for match in _JUNK_LINE.finditer(text):
