@@ -16,6 +16,16 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 _DESIGNATION = re.compile(
     r"^(?:[A-Z]{1,4}/)?[A-Z][A-Za-z]{0,6}[- ]?\d{1,4}[A-Za-z]{0,3}(?:[-/]\d{1,3}[A-Z]?)?$"
 )
+# Designations that start with digits: Chinese ship types ("053H2", "054A"), Soviet indices ("2S19").
+_DIGIT_LED = re.compile(r"^\d{2,4}[A-Z][A-Z0-9]{0,3}$")
+_DESIGNATION_AT_END = re.compile(
+    r"(?<![\w\-/])((?:[A-Z]{1,4}/)?[A-Z][A-Za-z]{0,6}[- ]?\d{1,4}[A-Za-z]{0,3}(?:[-/]\d{1,3}[A-Z]?)?|\d{2,4}[A-Z][A-Z0-9]{0,3})$"
+)
+# "the Mogami class frigates", "Ada-class corvettes": a ship class named after its first ship.
+_CLASS_NAME = re.compile(r"\b((?:[A-Z][a-z]+[- ])?[A-Z][a-z]{2,}[- ]class)$")
+_DESCRIBING_WORDS = re.compile(
+    r"(?:\s+(?:attack|and|reconnaissance|combat|multirole|multi-role|light|heavy|new|advanced))+$"
+)
 _NOT_DESIGNATION = re.compile(
     r"^(?:COVID|G|Covid|Article|Section|Room|Flight|Route|Highway|Chapter|Phase|Mod|Block|Batch|Lot|Tranche"
     r"|Increment|Version|Step|Stage|Tier|Level|Gen|Generation|No|Nr|Vol)\b"
@@ -69,6 +79,7 @@ def find_mentions(
         found.append(_entry_mention(entry, start_char + offset, end_char + offset, text[start_char:end_char]))
         i += used
     found = _drop_person_names(text, found, offset)
+    found = _drop_foreign_forces(text, found, offset)
     return _add_unknown_designations(text, tokens, found, offset)
 
 
@@ -102,6 +113,22 @@ def _longest_at(
             if entry is not None and entry.kind == "system":
                 return entry, end, j - i + 1
     return None
+
+
+def _drop_foreign_forces(text: str, mentions: list[Mention], offset: int) -> list[Mention]:
+    """ "the Saudi Royal Navy": a state named right before an armed service's name owns it."""
+    kept: list[Mention] = []
+    for m in mentions:
+        if (
+            m.form == "force"
+            and kept
+            and kept[-1].kind == "state"
+            and kept[-1].value != m.value
+            and re.fullmatch(r"\s?", text[kept[-1].end - offset : m.start - offset])
+        ):
+            continue
+        kept.append(m)
+    return kept
 
 
 def _drop_person_names(text: str, mentions: list[Mention], offset: int) -> list[Mention]:
@@ -140,17 +167,21 @@ def _add_unknown_designations(
     covered = [(m.start - offset, m.end - offset) for m in found]
     extra: list[Mention] = []
     for noun in (m for m in found if m.kind == "equipment"):
-        head = text[: noun.start - offset].rstrip()
-        match = re.search(
-            r"((?:[A-Z]{1,4}/)?[A-Z][A-Za-z]{0,6}[- ]?\d{1,4}[A-Za-z]{0,3}(?:[-/]\d{1,3}[A-Z]?)?)$", head
-        )
+        # A few describing words may stand between the name and its noun ("CH-92A attack drones").
+        head = _DESCRIBING_WORDS.sub("", text[: noun.start - offset].rstrip())
+        named_class = _CLASS_NAME.search(head) if noun.category == "ships" else None
+        match = named_class or _DESIGNATION_AT_END.search(head)
         if not match:
             continue
         word = match.group(1)
         start, end = match.start(1), match.end(1)
         if any(s < end and start < e for s, e in covered) or _NOT_DESIGNATION.match(word):
             continue
-        if not _DESIGNATION.match(word) or word.isdigit() or re.fullmatch(r"[A-Z]?\d{4}s?", word):
+        if named_class is None and (
+            not (_DESIGNATION.match(word) or _DIGIT_LED.match(word))
+            or word.isdigit()
+            or re.fullmatch(r"[A-Z]?\d{4}s?", word)
+        ):
             continue
         extra.append(
             Mention(

@@ -65,6 +65,18 @@ def clauses(sentence: Sentence) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
+def _object_pronoun(text: str, start: int, end: int, cues: list[Cue]) -> bool:
+    """Whether "them"/"they" in a clause stands for the goods: the object of a transfer word just before it."""
+    for match in _PRONOUN.finditer(text, start, end):
+        if match.group().lower() == "their use":
+            return True
+        if any(0 <= match.start() - c.end <= 20 for c in cues):
+            return True  # "used them", "received them from"
+        if any(0 <= c.start - match.end() <= 25 for c in cues) and match.group().lower() == "they":
+            return True  # "they were delivered"
+    return False
+
+
 def _joined_lists(analysis: SentenceAnalysis) -> list[tuple[int, int]]:
     """Clauses, with a clause that names only equipment joined to the one before it.
 
@@ -73,8 +85,12 @@ def _joined_lists(analysis: SentenceAnalysis) -> list[tuple[int, int]]:
     """
     out: list[tuple[int, int]] = []
     for start, end in clauses(analysis.sentence):
+        # Demonyms name makers here ("the American Javelin"), not parties.
         bare = not any(start <= c.start < end for c in analysis.cues) and not any(
-            start <= m.start < end and m.kind in ("state", "company", "group") for m in analysis.mentions
+            start <= m.start < end
+            and m.kind in ("state", "company", "group")
+            and m.form not in ("demonym", "made")
+            for m in analysis.mentions
         )
         if out and bare and any(start <= i.start < end for i in analysis.items):
             out[-1] = (out[-1][0], end)
@@ -138,7 +154,7 @@ def _claims_in(
     previous_items: list[Item] = list(carried or [])
     for start, end in _joined_lists(analysis):
         items = [i for i in analysis.items if start <= i.start < end]
-        if not items and previous_items and _PRONOUN.search(doc.text[start:end]):
+        if not items and previous_items and _object_pronoun(doc.text, start, end, analysis.cues):
             # "The TB2 made headlines when Ukrainian forces used them": the earlier clause's items.
             items = previous_items
         part = SentenceAnalysis(
@@ -358,8 +374,21 @@ def _supplier_and_system(
     then the supplier of the claims just before.
     """
     supplier: str | None = None
-    # A state named as the item's user does not supply it ("Brazilian Gripens ... by Embraer").
-    suppliers = [p for p in suppliers if p.code != item.operator]
+    # A state named as the item's user does not supply it ("Brazilian Gripens ... by Embraer"),
+    # and a company sells its own state's systems: Lockheed Martin named in a sentence about
+    # the Gripen is a rival bidder, not the Gripen's supplier.
+    suppliers = [
+        p
+        for p in suppliers
+        if p.code != item.operator
+        and not (
+            p.company
+            and item.system
+            and item.catalog_state
+            and not item.pattern
+            and p.code != item.catalog_state
+        )
+    ]
     if suppliers:
         if item_count > 1:
             before = [p for p in suppliers if p.end <= item.start]

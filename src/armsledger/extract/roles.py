@@ -40,7 +40,8 @@ _ARRIVAL = re.compile(r"arriv|appeared|service|deploy|landed|reached|operat|flee
 _NOT_PARTY_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:sanctions|pressure|opposition|objections?|concerns?|warnings?|criticism|embassy|ambassador|envoy"
     r"|president|prime minister|foreign minister|leader|leadership|media|press|news|citizens|people|economy|border"
-    r"|territory|soil|airspace|waters|coast|counterpart|relations|ties|policy|position|stance)\b",
+    r"|territory|soil|airspace|waters|coast|counterpart|relations|ties|policy|position|stance|partners?|allies"
+    r"|ally)\b",
     re.I,
 )
 _SUBJECT_GAP = re.compile(r"^\s+(?:(?!to\b)[a-z]+\s+){0,2}$")
@@ -49,9 +50,9 @@ _AUX_GAP = re.compile(
     r"^\s+(?:(?:being|been|has|had|have|is|are|was|were|be|also|already|now|recently|reportedly|just|officially)\s+)"
     r"{1,3}$"
 )
-# The speaker is the actor: "said it would buy", "confirmed its acquisition of".
+# The speaker is the actor: "said it would buy", "said Tuesday that it was selling", "confirmed its acquisition of".
 _SAID_IT = re.compile(
-    r"\b(?:said|says|say|announced|stated|confirmed)\s+(?:that\s+)?(?:it|they)\b"
+    r"\b(?:said|says|say|announced|stated|confirmed)(?:\s+(?:on\s+)?[A-Z]?[a-z]+){0,2}?\s+(?:that\s+)?(?:it|they)\b"
     r"|\b(?:announced|confirmed|unveiled|revealed|disclosed|finali[sz]ed)\s+(?:\w+\s+)?(?:its|their)\s+(?:\w+\s+)?$",
     re.I,
 )
@@ -64,6 +65,13 @@ _NOT_FROM_GOODS = re.compile(
 )
 _MAKER_BEFORE_DESIGNATION = re.compile(
     r"^(?:['’]s)?\s+(?:Corp\.?\s+|Co\.?\s+|Inc\.?\s+)?[A-Z][A-Za-z]{0,6}-?\d"
+)
+_BOUGHT_IN = re.compile(r"\b(?:acquired|bought|purchased|procured|ordered|built)\s+in\s+(?:the\s+)?$", re.I)
+# Nouns whose "with" names a rival or a neighbour, not the other side of a deal.
+_HOSTILE_WITH = re.compile(
+    r"\b(?:tensions?|war|wars|conflict|fight|fighting|clash(?:es)?|dispute|rivalry|standoff|confrontation"
+    r"|competition|friction|hostilities|border|borders|skirmish(?:es)?|battle|battles)\s+with\s+(?:the\s+)?$",
+    re.I,
 )
 _IN_SERVICE_WITH = re.compile(
     r"\b(?:in service|in use|operational|entered service|serves?)\s+with\s+(?:the\s+)?$", re.I
@@ -83,9 +91,13 @@ _POSSESSIVE_RELATION = re.compile(
     re.I,
 )
 _TAKER_NOUNS = ("supplier", "provider", "vendor", "source")
+# What follows a verb of saying when the speaker itself is the actor ("said Tuesday that it").
+_IT_TAIL = r"(?:\s+(?:on\s+)?[A-Z]?[a-z]+){0,2}?\s+(?:that\s+)?(?:it|they|its|their)\b"
 _SPEAKER_AFTER = re.compile(
-    r"^\s+(?:said|says|told|reported|announced|stated|added|confirmed|claimed)\b(?!\s+(?:that\s+)?(?:it|they|its|their)\b)"
-    r"|^(?:['’]s)?\s+(?:\w+\s+){0,2}(?:said|says|told|reported|announced|stated|confirmed)\b(?!\s+(?:that\s+)?(?:it|they|its|their)\b)",
+    r"^\s+(?:said|says|told|reported|announced|stated|added|confirmed|claimed)\b(?!" + _IT_TAIL + ")"
+    r"|^(?:['’]s)?\s+(?:\w+\s+){0,2}(?:said|says|told|reported|announced|stated|confirmed)\b(?!"
+    + _IT_TAIL
+    + ")",
     re.I,
 )
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+\s+)?$")
@@ -269,8 +281,15 @@ def assign_roles(
             # Only after the transfer is named: "sold drones to Qatar", not "said to Washington".
             party.role = RECIPIENT if (cue_before is not None or has_item_before(party.start)) else IGNORE
         elif word == "with":
-            # "in service with Poland": the users; otherwise a partner of the deal.
-            party.role = RECIPIENT if _IN_SERVICE_WITH.search(before) else PARTNER
+            # "in service with Poland": the users; "tensions with Israel": no party; else a partner.
+            if _IN_SERVICE_WITH.search(before):
+                party.role = RECIPIENT
+            elif _HOSTILE_WITH.search(before):
+                party.role = IGNORE
+            else:
+                party.role = PARTNER
+        elif word == "in" and cue_before is not None and _BOUGHT_IN.search(before):
+            party.role = SUPPLIER  # "a FREMM acquired in France": bought from there
         elif word == "in":
             between = sentence[cue_before.start - offset : party.start - offset] if cue_before else ""
             arrived = cue_before is not None and (
