@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from armsledger.extract import extract
 from armsledger.ingest import ReadFailure, read_documents
 from armsledger.ingest.boilerplate import find_skipped
 
@@ -101,3 +102,25 @@ def test_unmarked_thread_headings_and_who_and_when_lines_start_a_thread_in_text(
         text = article + thread
         spans = find_skipped(text)
         assert [text[s.start : s.end] for s in spans] == [thread], thread
+
+
+def test_a_leading_byline_is_the_author_and_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "wire.txt").write_text(
+        "By John Smith and Ana Lopez, Reuters\n\nPoland ordered 24 Bayraktar TB2 drones from Turkey.\n"
+    )
+    (tmp_path / "titled.txt").write_text(
+        "Drones for Poland\nBy Kasia Nowak-Wi\u015bniewska\n\nPoland ordered 24 drones from Turkey.\n"
+    )
+    (tmp_path / "not-a-byline.txt").write_text(
+        "By the end of the year, Poland will have ordered 24 drones from Turkey.\n"
+    )
+    docs = {d.id: d for d in read_documents([tmp_path])[0]}
+    wire, titled, plain = docs["wire"], docs["titled"], docs["not-a-byline"]
+    assert wire.author == "John Smith and Ana Lopez"
+    assert [wire.text[s.start : s.end] for s in wire.skipped] == ["By John Smith and Ana Lopez, Reuters"]
+    assert wire.title == "Poland ordered 24 Bayraktar TB2 drones from Turkey."
+    assert (titled.author, titled.title) == ("Kasia Nowak-Wi\u015bniewska", "Drones for Poland")
+    assert [titled.text[s.start : s.end] for s in titled.skipped] == ["By Kasia Nowak-Wi\u015bniewska"]
+    assert (plain.author, plain.skipped) == (None, [])
+    claims = extract(wire)
+    assert claims and all(c.start >= wire.skipped[0].end for c in claims)

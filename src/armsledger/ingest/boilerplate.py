@@ -58,6 +58,92 @@ _BIO = re.compile(
 )
 
 
+# "By John Smith and Ana Lopez, Reuters": a byline line, among the first lines of a text.
+_BYLINE = re.compile(r"^[ \t]*by[ \t]+(?P<names>[^\n]{3,160}?)[ \t]*\.?[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_BYLINE_PARTS = re.compile(r"[ \t]*(?:,|;|\band\b|&|\|)[ \t]*", re.IGNORECASE)
+_NAME_PARTICLES = {
+    "de",
+    "da",
+    "del",
+    "della",
+    "di",
+    "van",
+    "von",
+    "der",
+    "den",
+    "ter",
+    "bin",
+    "al",
+    "el",
+    "la",
+    "le",
+    "du",
+}
+# Words that make a capitalised pair an organisation or a job, not a person: "Associated Press".
+_NOT_A_NAME = {
+    "agency",
+    "associated",
+    "bureau",
+    "contributor",
+    "correspondent",
+    "daily",
+    "defence",
+    "defense",
+    "desk",
+    "editor",
+    "journal",
+    "media",
+    "network",
+    "news",
+    "online",
+    "post",
+    "press",
+    "radio",
+    "reporter",
+    "reuters",
+    "service",
+    "staff",
+    "team",
+    "television",
+    "times",
+    "weekly",
+    "wire",
+    "writer",
+}
+
+
+def find_byline(text: str) -> tuple[Span, str] | None:
+    """A byline among the first two lines of a text: its span and the authors' names.
+
+    "By John Smith and Ana Lopez, Reuters" gives "John Smith and Ana Lopez"; a line such as
+    "By the end of the year, ..." names no one and is not a byline.
+    """
+    lines = [m for m in re.finditer(r"[^\n]+", text[:2000]) if m.group().strip()][:2]
+    for line in lines:
+        found = _BYLINE.match(line.group())
+        if not found:
+            continue
+        names = [part for part in _BYLINE_PARTS.split(found.group("names")) if _is_person(part)]
+        if names:
+            author = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            return Span(line.start(), line.end()), author
+    return None
+
+
+def _is_person(part: str) -> bool:
+    words = part.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    for word in words:
+        if word.lower() in _NAME_PARTICLES:
+            continue
+        if not word[0].isupper() or word.strip(".'-").lower() in _NOT_A_NAME:
+            return False
+        if not re.fullmatch(r"[^\W\d_][\w.'\-]*", word):
+            return False
+    return True
+
+
 def find_skipped(text: str) -> list[Span]:
     """Spans of the text that are not reporting, sorted and merged."""
     spans: list[Span] = []
@@ -88,6 +174,15 @@ def _merge(spans: list[Span]) -> list[Span]:
 
 
 def mark_skipped(doc: Document) -> Document:
-    """Record on the document which stretches extraction must not read."""
-    doc.skipped = find_skipped(doc.text)
+    """Record on the document which stretches extraction must not read.
+
+    A leading byline is one of them, and names the author when the source did not.
+    """
+    spans = find_skipped(doc.text)
+    byline = find_byline(doc.text)
+    if byline is not None:
+        spans = _merge([*spans, byline[0]])
+        if doc.author is None:
+            doc.author = byline[1]
+    doc.skipped = spans
     return doc

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from armsledger.ingest import DEFAULT_OPTIONS, ReadFailure, ReadOptions, ReadResult, register
+from armsledger.ingest.boilerplate import find_byline
 from armsledger.ingest.decode import DecodeProblem, decode_text
 from armsledger.model import Document
 
@@ -18,5 +19,10 @@ def read_text_file(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterat
     except DecodeProblem as exc:
         yield ReadFailure(str(path), str(exc))
         return
-    title = next((line.strip() for line in text.splitlines() if line.strip()), None)
+    found = find_byline(text)
+    byline = text[found[0].start : found[0].end].strip() if found else None
+    # A byline first is not the title: the next line is.
+    title = next(
+        (line.strip() for line in text.splitlines() if line.strip() and line.strip() != byline), None
+    )
     yield Document(id=path.stem, text=text, title=title, source=str(path))
