@@ -2,8 +2,14 @@
 
 The CSV files live in ``knowledge/data/relations/``; an analyst can add rows in files
 of the same names under ``$ARMSLEDGER_KNOWLEDGE/relations/``. Every row is checked:
-codes must be known states or non-state actors, dates must parse and run forwards, and
-the same alliance member, pair or conflict party may not have overlapping periods.
+codes must be known states or non-state actors, dates must parse and run forwards, the
+same alliance member, pair or conflict party may not have overlapping periods, an alliance
+has one lead whose period covers its members', two states may not guarantee each other,
+and a pair may not be partners and rivals at once. An error names the file and row that
+caused it: the analyst's row when an added row clashes with a shipped one.
+
+Relations are asked about a year (a transfer dated by year: active if the period covers
+any day of it) or a day (an undated transfer judged at its documents' date).
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ FILES: dict[str, tuple[str, ...]] = {
     "rivalries.csv": ("a", "b", "start", "end", "source_note"),
     "conflicts.csv": ("conflict", "actor", "side", "role", "start", "end", "source_note"),
 }
+# Optional columns: conflicts.csv's `against` lists the parties of the other side a party
+# fights directly, beyond the default (see ``fight_directly``).
+OPTIONAL: dict[str, tuple[str, ...]] = {"conflicts.csv": ("against",)}
 ROLES_IN_CONFLICT = ("principal", "belligerent", "backer")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -37,9 +46,11 @@ class Period:
     start: date
     end: date | None
 
-    def active(self, year: int) -> bool:
-        """Whether the period covers any day of the year."""
-        return self.start.year <= year and (self.end is None or self.end.year >= year)
+    def active(self, when: int | date) -> bool:
+        """Whether the period covers the day, or any day of the year."""
+        if isinstance(when, date):
+            return self.start <= when and (self.end is None or self.end >= when)
+        return self.start.year <= when and (self.end is None or self.end.year >= when)
 
     def overlaps(self, other: Period) -> bool:
         """Whether two periods share a day."""
@@ -88,15 +99,36 @@ class ConflictParty:
     period: Period
     note: str
     where: str
+    against: tuple[str, ...] = ()  # parties of the other side it fights directly, beyond the default
+
+
+def fight_directly(a: ConflictParty, b: ConflictParty) -> bool:
+    """Whether two parties on opposite sides of a conflict fight each other, not only the same war.
+
+    Principals fight the other side's principals; a belligerent fights the other side's
+    principals unless its ``against`` names whom it fights instead; either party's
+    ``against`` can name a further opponent. A backer fights no one. In a civil war with
+    many parties (Syria) this keeps Turkey and Russia on opposite sides without being at war.
+    """
+    if a.side == b.side or "backer" in (a.role, b.role):
+        return False
+    if b.actor in a.against or a.actor in b.against:
+        return True
+    return (
+        (a.role == "principal" or not a.against)
+        and (b.role == "principal" or not b.against)
+        and ("principal" in (a.role, b.role))
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Hostility:
-    """Why two actors count as opposed in a year: a rivalry or opposite sides of a conflict."""
+    """Why two actors count as opposed at a time: a rivalry or opposite sides of a conflict."""
 
     kind: str  # "conflict" or "rivalry"
     name: str  # the conflict's name, or "rivalry"
     roles: tuple[str, str] = ("", "")  # for conflicts: the two actors' roles
+    direct: bool = False  # for conflicts: whether the two fight each other (see fight_directly)
 
 
 @dataclass(slots=True)
@@ -108,7 +140,7 @@ class Relations:
     rivalries: list[Pair] = field(default_factory=list)
     conflicts: list[ConflictParty] = field(default_factory=list)
 
-    def guarantors_of(self, state: str, year: int) -> dict[str, str]:
+    def guarantors_of(self, state: str, year: int | date) -> dict[str, str]:
         """Guarantor -> alliance, for the alliances with a guarantee that cover the state in the year."""
         found: dict[str, str] = {}
         members = [
@@ -127,7 +159,7 @@ class Relations:
                     found.setdefault(lead.member, member.alliance)
         return found
 
-    def allies_of(self, guarantor: str, year: int) -> dict[str, str]:
+    def allies_of(self, guarantor: str, year: int | date) -> dict[str, str]:
         """Member -> alliance, for every state the guarantor is bound to defend in the year."""
         found: dict[str, str] = {}
         alliances = {
@@ -145,7 +177,7 @@ class Relations:
                 found.setdefault(m.member, m.alliance)
         return found
 
-    def partners_of(self, state: str, year: int) -> dict[str, str]:
+    def partners_of(self, state: str, year: int | date) -> dict[str, str]:
         """Partner -> name of the partnership, active in the year."""
         found: dict[str, str] = {}
         for p in self.partnerships:
@@ -153,8 +185,8 @@ class Relations:
                 found.setdefault(p.b if p.a == state else p.a, p.name)
         return found
 
-    def hostilities(self, actor: str, year: int) -> dict[str, list[Hostility]]:
-        """Opponent -> how the actor is opposed to it in the year (rivalries and conflicts)."""
+    def hostilities(self, actor: str, year: int | date) -> dict[str, list[Hostility]]:
+        """Opponent -> how the actor is opposed to it at the time (rivalries and conflicts)."""
         found: dict[str, list[Hostility]] = {}
         for r in self.rivalries:
             if r.period.active(year) and actor in (r.a, r.b):
@@ -169,20 +201,29 @@ class Relations:
                     and other.period.active(year)
                 ):
                     found.setdefault(other.actor, []).append(
-                        Hostility("conflict", own.conflict, (own.role, other.role))
+                        Hostility(
+                            "conflict", own.conflict, (own.role, other.role), fight_directly(own, other)
+                        )
                     )
         return found
 
-    def rivals_of(self, actor: str, year: int) -> dict[str, list[Hostility]]:
-        """The actor's adversaries in the year: its rivals and its direct opponents in wars it fights.
+    def side_in(self, actor: str, conflict: str, year: int | date) -> str | None:
+        """The side the actor is on in the conflict at the time, or None when it is no party then."""
+        for p in self.conflicts:
+            if p.actor == actor and p.conflict == conflict and p.period.active(year):
+                return p.side
+        return None
 
-        An opponent counts only when the actor itself fights (principal or belligerent),
-        not when it only backs a side.
+    def rivals_of(self, actor: str, year: int | date) -> dict[str, list[Hostility]]:
+        """The actor's adversaries at the time: its rivals and the parties it fights in a war.
+
+        A war opponent counts only when the two fight each other (``fight_directly``): not
+        when the actor only backs a side, nor when both merely stand on opposite sides.
         """
         return {
             other: kept
             for other, hs in self.hostilities(actor, year).items()
-            if (kept := [h for h in hs if h.kind == "rivalry" or h.roles[0] != "backer"])
+            if (kept := [h for h in hs if h.kind == "rivalry" or h.direct])
         }
 
 
@@ -255,6 +296,134 @@ def known_codes(kb: Knowledge) -> frozenset[str]:
     )
 
 
+def _shipped(where: str) -> bool:
+    return where.startswith(str(RELATIONS_DIR))
+
+
+def _blame(first: str, second: str) -> tuple[str, str]:
+    """Which of two clashing rows to name first: the analyst's row when only one is theirs."""
+    if _shipped(second) and not _shipped(first):
+        return first, second
+    return second, first
+
+
+def _check_leads(memberships: list[Membership]) -> None:
+    """One lead per alliance, named at the row that adds a second one; a lead's guarantee is its members'."""
+    leads: dict[str, Membership] = {}
+    for m in memberships:
+        if m.role != "lead":
+            continue
+        first = leads.setdefault(m.alliance, m)
+        if first.member != m.member:
+            already = next(
+                (
+                    x
+                    for x in memberships
+                    if x.alliance == m.alliance and x.member == m.member and x.role == "member"
+                ),
+                None,
+            )
+            also = f"; {m.member} is a member of it at {already.where}" if already else ""
+            raise InputError(
+                f"{m.where}: alliance {m.alliance!r} already has a lead, {first.member} ({first.where}); "
+                f"an alliance has exactly one lead, its guarantor{also}"
+            )
+    for m in memberships:
+        lead = leads.get(m.alliance)
+        if lead is None:
+            raise InputError(
+                f"{m.where}: alliance {m.alliance!r} has no 'lead' row; add one row with role 'lead' "
+                f"for its guarantor"
+            )
+        if m.guarantee != lead.guarantee:
+            raise InputError(
+                f"{m.where}: guarantee {'yes' if m.guarantee else 'no'} differs from the alliance's lead row "
+                f"({lead.where}: {'yes' if lead.guarantee else 'no'}); a guarantee binds the whole alliance"
+            )
+
+
+def _check_member_periods(memberships: list[Membership]) -> None:
+    """A member's period lies inside its alliance's lead's: nobody is covered before the alliance exists."""
+    for m in memberships:
+        if m.role != "member":
+            continue
+        leads = [x for x in memberships if x.alliance == m.alliance and x.role == "lead"]
+        start = min(x.period.start for x in leads)
+        end = (
+            None if any(x.period.end is None for x in leads) else max(x.period.end or date.min for x in leads)
+        )
+        if m.period.start < start:
+            raise InputError(
+                f"{m.where}: {m.member}'s membership starts {m.period.start.isoformat()}, before the alliance's "
+                f"lead {leads[0].member} ({leads[0].where}) from {start.isoformat()}"
+            )
+        if end is not None and (m.period.end is None or m.period.end > end):
+            raise InputError(
+                f"{m.where}: {m.member}'s membership runs past the end of the alliance's lead "
+                f"{leads[0].member} ({leads[0].where}, until {end.isoformat()})"
+            )
+
+
+def _check_mutual_guarantees(memberships: list[Membership]) -> None:
+    """Two states may not guarantee each other at the same time.
+
+    The analysis asks who carries the risk of a deal its ally made; an alliance records its
+    guarantor as the lead, so a mutual pact is one alliance led by its stronger party (NATO
+    is led by the United States), not two alliances pointing at each other.
+    """
+    edges: list[tuple[str, str, Period, str]] = []  # guarantor, guaranteed, when, member row
+    for m in memberships:
+        if m.role != "member" or not m.guarantee:
+            continue
+        for lead in memberships:
+            if lead.alliance == m.alliance and lead.role == "lead" and lead.period.overlaps(m.period):
+                edges.append((lead.member, m.member, m.period, m.where))
+    for i, (g, s, period, where) in enumerate(edges):
+        for g2, s2, period2, where2 in edges[i + 1 :]:
+            if (g2, s2) == (s, g) and period.overlaps(period2):
+                named, other = _blame(where, where2)
+                guarantor, guaranteed = (g, s) if named == where else (g2, s2)
+                raise InputError(
+                    f"{named}: {guarantor} would guarantee {guaranteed}, which guarantees {guarantor} already "
+                    f"({other}); two states may not guarantee each other: write a mutual pact as one alliance "
+                    f"whose lead is the guarantor"
+                )
+
+
+def _check_partners_not_rivals(rel: Relations) -> None:
+    for p in rel.partnerships:
+        for r in rel.rivalries:
+            if {p.a, p.b} == {r.a, r.b} and p.period.overlaps(r.period):
+                named, other = _blame(p.where, r.where)
+                raise InputError(
+                    f"{named}: {p.a} and {p.b} would be partners ({p.where}, {p.period.label()}) and rivals "
+                    f"({r.where}, {r.period.label()}) over the same years; end one before the other starts "
+                    f"(see {other})"
+                )
+
+
+def _against(row: dict[str, str], known: frozenset[str], where: str) -> tuple[str, ...]:
+    codes = tuple(c.strip() for c in row.get("against", "").split("|") if c.strip())
+    for code in codes:
+        _check_code(code, known, where, "against")
+    if codes and row["role"] == "backer":
+        raise InputError(
+            f"{where}: a backer fights no one; make it a belligerent to list whom it fights (against)"
+        )
+    return codes
+
+
+def _check_against(parties: list[ConflictParty]) -> None:
+    """Every code in `against` is a party of the same conflict on the other side."""
+    for c in parties:
+        for code in c.against:
+            other = [p for p in parties if p.conflict == c.conflict and p.actor == code]
+            if not other:
+                raise InputError(f"{c.where}: against {code!r} is not a party to {c.conflict!r}")
+            if other[0].side == c.side:
+                raise InputError(f"{c.where}: against {code!r} is on the same side of {c.conflict!r}")
+
+
 def load_relations(kb: Knowledge | None = None, extra_dir: str | Path | None = None) -> Relations:
     """Read and check every relation file; errors name the file and row."""
     kb = kb or default_knowledge()
@@ -282,13 +451,11 @@ def load_relations(kb: Knowledge | None = None, extra_dir: str | Path | None = N
                 where,
             )
         )
+    # The lead check comes first: a second lead that is already a member is a lead problem.
+    _check_leads(rel.memberships)
     _check_overlaps((((m.alliance, m.member), m.period, m.where) for m in rel.memberships), "alliance member")
-    for m in rel.memberships:
-        leads = {x.member for x in rel.memberships if x.alliance == m.alliance and x.role == "lead"}
-        if len(leads) != 1:
-            raise InputError(
-                f"{m.where}: alliance {m.alliance!r} needs exactly one 'lead' row, found {len(leads)}"
-            )
+    _check_member_periods(rel.memberships)
+    _check_mutual_guarantees(rel.memberships)
     for name, target in (("partnerships.csv", rel.partnerships), ("rivalries.csv", rel.rivalries)):
         for row in _read(name, extra):
             where = row["_where"]
@@ -298,6 +465,7 @@ def load_relations(kb: Knowledge | None = None, extra_dir: str | Path | None = N
                 raise InputError(f"{where}: a and b are the same actor ({a})")
             target.append(Pair(a, b, row.get("name") or "rivalry", _period(row), row["source_note"], where))
         _check_overlaps(((tuple(sorted((p.a, p.b))), p.period, p.where) for p in target), "pair")
+    _check_partners_not_rivals(rel)
     for row in _read("conflicts.csv", extra):
         where = row["_where"]
         if not row["conflict"]:
@@ -317,6 +485,7 @@ def load_relations(kb: Knowledge | None = None, extra_dir: str | Path | None = N
                 _period(row),
                 row["source_note"],
                 where,
+                _against(row, known, where),
             )
         )
     _check_overlaps((((c.conflict, c.actor), c.period, c.where) for c in rel.conflicts), "conflict party")
@@ -325,6 +494,7 @@ def load_relations(kb: Knowledge | None = None, extra_dir: str | Path | None = N
         side = sides.setdefault((c.conflict, c.actor), c.side)
         if side != c.side:
             raise InputError(f"{c.where}: {c.actor} is on both sides of {c.conflict!r}")
+    _check_against(rel.conflicts)
     return rel
 
 
