@@ -7,7 +7,11 @@ referred to together ("the two countries", "both sides"), in the sentence that c
 agreements, or around the claim when that sentence is the claim's own.
 
 *Drone diplomacy*: for each supplier of drones, the clients (recipients of planned, ordered or
-delivered drone transfers) it gains each year, and the rate at which it gains them.
+delivered drone transfers) it gains each year, and the rate at which it gains them. Rows the
+analysis does not believe are left out (``assess``): a drone made in the recipient itself, or
+in a third state with no re-export stated, is no client for the supplier, and components for a
+drone are no drone. A client whose every drone deal with the supplier was cancelled is listed
+apart, as ``cancelled``, never as a client.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from armsledger.analysis.entrapment import is_drone
+from armsledger.analysis.assess import assess_row
 from armsledger.analysis.frames import CLAIM_COLUMNS, ROW_COLUMNS, present, require_columns, row_years
 from armsledger.extract.quantities import read_number
 from armsledger.extract.sentences import split_sentences
@@ -140,17 +144,31 @@ def drone_diplomacy(rows: pd.DataFrame, claims: pd.DataFrame, kb: Knowledge) -> 
         "clients_per_year",
         "new_by_year",
         "client_list",
+        "cancelled",
     ]
-    evidence: dict[str, list[str]] = {}
-    for c in claims.to_dict("records"):
-        evidence.setdefault(c["claim_id"], []).append(c["evidence"] or "")
+    evidence: dict[str, tuple[str, str]] = {
+        c["claim_id"]: (c["status"], c["evidence"]) for c in claims.to_dict("records") if c["evidence"]
+    }
     years = row_years(rows, claims)
     first_seen: dict[str, dict[str, int | None]] = {}
+    cancelled: dict[str, set[str]] = {}
     for row in rows.itertuples(index=False):
-        if row.status not in DRONE_STATUSES:
+        if row.status not in (*DRONE_STATUSES, "cancelled"):
             continue
-        texts = [t for i in (row.claim_ids or []) for t in evidence.get(i, [])]
-        if not is_drone(row.system if present(row.system) else None, row.category, texts, kb):
+        # A live row's cancelled claims are no evidence for it; a cancelled row has only those.
+        texts = [
+            text
+            for i in (row.claim_ids or [])
+            if i in evidence
+            for status, text in [evidence[i]]
+            if row.status == "cancelled" or status != "cancelled"
+        ]
+        system = row.system if present(row.system) else None
+        assessment = assess_row(row.supplier, row.recipient, system, row.category, texts, kb)
+        if not assessment.drone or assessment.factor < 1.0:
+            continue
+        if row.status == "cancelled":
+            cancelled.setdefault(row.supplier, set()).add(row.recipient)
             continue
         year = years.get(row.row_key)
         clients = first_seen.setdefault(row.supplier, {})
@@ -158,6 +176,8 @@ def drone_diplomacy(rows: pd.DataFrame, claims: pd.DataFrame, kb: Knowledge) -> 
         if old == "absent" or (year is not None and (old is None or year < old)):
             clients[row.recipient] = year
     records = []
+    for supplier in set(cancelled) - set(first_seen):
+        first_seen[supplier] = {}
     for supplier, clients in first_seen.items():
         dated = {c: y for c, y in clients.items() if y is not None}
         first = min(dated.values()) if dated else None
@@ -180,6 +200,7 @@ def drone_diplomacy(rows: pd.DataFrame, claims: pd.DataFrame, kb: Knowledge) -> 
                 "clients_per_year": rate,
                 "new_by_year": dict(sorted(new_by_year.items())),
                 "client_list": sorted(clients),
+                "cancelled": sorted(cancelled.get(supplier, set()) - set(clients)),
             }
         )
     table = pd.DataFrame.from_records(records, columns=columns)

@@ -1,44 +1,56 @@
 """Alliance entrapment: a guarantor's ally arms a state that is fighting or facing the guarantor's rival.
 
-For every guarantor G, a finding (G, S, R, A) gathers the register rows S -> R where, in the
-year of the transfer (its order or delivery year, else its claims' or documents' year, else
-the analysis date):
+For every guarantor G, a finding (G, S, R) gathers the register rows S -> R where, at the
+time of the transfer (see ``dating``: its order or delivery year, else its claims' year,
+else its documents' date, else the register's reference date, never the clock):
 
 - G guarantees S: S is a member of an alliance with a defence guarantee that G leads
   (NATO members are guaranteed by the United States, and so on: ``alliances.csv``);
 - R is opposed to A: they are rivals, or on opposite sides of an armed conflict;
-- A is G's adversary: G's rival, or G's opponent in a war G itself fights.
+- A is G's adversary: G's rival, or a party G itself fights in a war; a war in which G
+  already stands on R's side does not count (G is in it already, not drawn in).
 
-Score of a finding = sum over its rows of
+A finding names its main adversary (the one scoring highest) and lists in ``also_against``
+the others the same transfers face, such as the co-belligerents and backers of the main
+adversary's side: one finding per (G, S, R), not one per party of the enemy side.
 
-    capability × status × quantity × relation
+Score against an adversary = sum over the rows of
+
+    capability × status × quantity × relation × maker
 
 - capability: 1.0 armed drones and long-range strike missiles; 0.6 combat aircraft, air
   defence, other missiles and naval weapons; 0.4 armoured vehicles, artillery, ships and
-  other armed equipment; 0.2 transport and trainer aircraft, unarmed drones, sensors,
-  engines, satellites and other unarmed items. The catalog's ``armed`` and ``description``
-  decide for a named system; for a category the words of the evidence sentences do.
-- status: delivered 1.0, ordered 0.8, planned 0.5, interest 0.3, cancelled 0.
+  munitions; 0.2 transport and trainer aircraft, unarmed drones, sensors, engines,
+  satellites, components and other unarmed items (``assess``).
+- status: delivered 1.0, ordered 0.8, planned 0.5, interest 0.3; cancelled rows do not count.
 - quantity: 1 + log10(number), the number delivered (or ordered); unknown counts as 1.
-- relation: how directly R is opposed to A: in a conflict, the weaker of the two roles
-  (principal 1.0, belligerent 0.8, backer 0.5); a rivalry without a war 0.6.
+- relation: how directly R is opposed to A. Two parties that fight each other in a conflict
+  (``relations.fight_directly``): the weaker of their roles (principal 1.0, belligerent 0.8);
+  a backer on either side 0.5; opposite sides of a war without fighting each other (Turkey
+  and Russia in Syria) 0.4; a rivalry without a war 0.6.
+- maker: 1.0; ``UNCONFIRMED_MAKER_WEIGHT`` for a named system made in a third state with no
+  re-export stated; rows naming a system made by the recipient itself are left out (``assess``).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from armsledger.analysis.frames import CLAIM_COLUMNS, ROW_COLUMNS, present, require_columns, row_years
+from armsledger.analysis.assess import Capability, assess_row
+from armsledger.analysis.dating import Reference, reference_date, row_times
+from armsledger.analysis.evidence import rank_evidence
+from armsledger.analysis.frames import CLAIM_COLUMNS, ROW_COLUMNS, present, require_columns
 from armsledger.analysis.relations import Hostility, Relations
+from armsledger.analysis.wording import capitalised, joined, possessive, state_phrase
 from armsledger.knowledge import Knowledge
 
-CAPABILITY_WEIGHTS: dict[str, float] = {"strike": 1.0, "combat": 0.6, "ground": 0.4, "support": 0.2}
+__all__ = ["Contribution", "Finding", "find_entrapment", "state_phrase"]
+
 STATUS_WEIGHTS: dict[str, float] = {
     "delivered": 1.0,
     "ordered": 0.8,
@@ -48,36 +60,16 @@ STATUS_WEIGHTS: dict[str, float] = {
 }
 ROLE_WEIGHTS: dict[str, float] = {"principal": 1.0, "belligerent": 0.8, "backer": 0.5}
 RIVALRY_WEIGHT = 0.6
-
-_DRONE = re.compile(r"\b(?:drones?|UAVs?|UCAVs?|UAS|unmanned|loitering)\b", re.I)
-_UNARMED_DRONE = re.compile(r"\b(?:reconnaissance|surveillance|observation|target)\b", re.I)
-_STRIKE_MISSILE = re.compile(
-    r"\b(?:cruise|ballistic|stand-?off|long-range|land-attack|strike|precision)\b"
-    r"|\d+\s*-?\s*(?:kilometer|kilometre|km)",
-    re.I,
+BACKER_WEIGHT = 0.5
+OPPOSITE_SIDES_WEIGHT = 0.4
+# How each stage reads in "Turkey ... to Ukraine", furthest stage first.
+_VERBS: tuple[tuple[str, str], ...] = (
+    ("delivered", "delivered"),
+    ("ordered", "has agreed to sell"),
+    ("planned", "plans to supply"),
+    ("interest", "is in talks to supply"),
 )
-_COMBAT_AIRCRAFT = re.compile(
-    r"\b(?:fighters?|combat|attack|strike|warplanes?|jets?|bombers?|multirole)\b", re.I
-)
-_VERB = {
-    "delivered": "delivered",
-    "ordered": "has orders for",
-    "planned": "plans to supply",
-    "interest": "is discussing",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Capability:
-    """What a transfer's equipment can do, as a class and a readable label."""
-
-    kind: str  # strike, combat, ground, support
-    label: str
-
-    @property
-    def weight(self) -> float:
-        """The capability weight of the class."""
-        return CAPABILITY_WEIGHTS[self.kind]
+_SHOWN_SYSTEMS = 4
 
 
 @dataclass(slots=True)
@@ -91,6 +83,24 @@ class Contribution:
     quantity: int | None
     year: int
     score: float
+    judged_at: str = ""  # the year or day the relations were checked at
+    basis: str = ""  # where that time comes from (order year, first reported, reference date, ...)
+    note: str = ""  # how the row is counted differently from what it says, if it is
+
+
+@dataclass(slots=True)
+class Opposition:
+    """The transfers of one (G, S, R) against one adversary."""
+
+    adversary: str
+    relation: Hostility | None = None
+    strength: float = 0.0
+    contributions: list[Contribution] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        """The sum of the contributions."""
+        return round(sum(c.score for c in self.contributions), 4)
 
 
 @dataclass(slots=True)
@@ -108,6 +118,9 @@ class Finding:
     explanation: str = ""
     contributions: list[Contribution] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    also_against: list[str] = field(default_factory=list)  # further adversaries, best first
+    others: list[Opposition] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # rows of the pair not counted, and why
 
     @property
     def systems(self) -> list[str]:
@@ -122,6 +135,7 @@ class Finding:
             "supplier": self.supplier,
             "recipient": self.recipient,
             "adversary": self.adversary,
+            "also_against": self.also_against,
             "alliance": self.alliance,
             "relation": describe(self.relation),
             "systems": self.systems,
@@ -136,56 +150,19 @@ class Finding:
                     "status": c.status,
                     "quantity": c.quantity,
                     "year": c.year,
+                    "judged_at": c.judged_at,
+                    "basis": c.basis,
                     "score": c.score,
+                    "note": c.note,
                 }
                 for c in self.contributions
             ],
+            "other_adversaries": [
+                {"adversary": o.adversary, "relation": describe(o.relation), "score": o.score}
+                for o in self.others
+            ],
+            "left_out": self.left_out,
         }
-
-
-def capability(system: str | None, category: str, evidence: list[str], kb: Knowledge) -> Capability:
-    """Classify what the equipment can do from the catalog, or from the evidence words for a category."""
-    entry = kb.systems.get(system) if system else None
-    if entry is not None:
-        text = " ".join((entry.designation, *entry.aliases, entry.description))
-        category, armed = entry.category, entry.armed
-    else:
-        text = " ".join(evidence)
-        armed = None  # unknown: judged from the words
-    name = system or ""
-    if category == "aircraft":
-        if _DRONE.search(text):
-            if armed is False or (armed is None and _UNARMED_DRONE.search(text)):
-                return Capability("support", name or "unarmed drones")
-            return Capability("strike", name or "armed drones")
-        if armed or (armed is None and _COMBAT_AIRCRAFT.search(text)):
-            return Capability("combat", name or "combat aircraft")
-        return Capability("support", name or "aircraft")
-    if category == "missiles":
-        if _STRIKE_MISSILE.search(text):
-            return Capability("strike", name or "long-range strike missiles")
-        return Capability("combat", name or "missiles")
-    if category in ("air-defence", "naval-weapons", "anti-submarine"):
-        return Capability("combat", name or category.replace("-", " "))
-    if category in ("armoured-vehicles", "artillery", "ships"):
-        return Capability("ground", name or category.replace("-", " "))
-    if category == "other" and (
-        armed
-        or (armed is None and re.search(r"ammunition|rifles|shells|small arms|grenades|mortars", text, re.I))
-    ):
-        return Capability("ground", name or "arms and ammunition")
-    return Capability(
-        "support", name or ("other equipment" if category == "other" else category.replace("-", " "))
-    )
-
-
-def is_drone(system: str | None, category: str, evidence: list[str], kb: Knowledge) -> bool:
-    """Whether a transfer is of drones: a catalog system described as one, or drone words in the evidence."""
-    if category != "aircraft":
-        return False
-    entry = kb.systems.get(system) if system else None
-    text = " ".join((entry.designation, *entry.aliases, entry.description)) if entry else " ".join(evidence)
-    return bool(_DRONE.search(text))
 
 
 def quantity_factor(quantity: int | None) -> float:
@@ -193,24 +170,31 @@ def quantity_factor(quantity: int | None) -> float:
     return 1.0 + math.log10(quantity) if quantity and quantity >= 1 else 1.0
 
 
+def hostility_weight(h: Hostility) -> float:
+    """How directly one relation opposes two actors (see the module's docstring)."""
+    if h.kind == "rivalry":
+        return RIVALRY_WEIGHT
+    if h.direct:
+        return min(ROLE_WEIGHTS[h.roles[0]], ROLE_WEIGHTS[h.roles[1]])
+    return BACKER_WEIGHT if "backer" in h.roles else OPPOSITE_SIDES_WEIGHT
+
+
 def relation_weight(hostilities: list[Hostility]) -> tuple[float, Hostility | None]:
     """The strongest opposition between two actors, with its weight."""
     best: tuple[float, Hostility | None] = (0.0, None)
     for h in hostilities:
-        if h.kind == "rivalry":
-            weight = RIVALRY_WEIGHT
-        else:
-            weight = min(ROLE_WEIGHTS[h.roles[0]], ROLE_WEIGHTS[h.roles[1]])
+        weight = hostility_weight(h)
         if weight > best[0]:
             best = (weight, h)
     return best
 
 
 def describe(h: Hostility | None) -> str:
-    """A relation in a few words: 'rivalry' or 'conflict: NAME (role vs role)'."""
+    """A relation in a few words: 'rivalry' or 'conflict: NAME (role vs role[, not fighting each other])'."""
     if h is None or h.kind == "rivalry":
         return "rivalry"
-    return f"conflict: {h.name} ({h.roles[0]} vs {h.roles[1]})"
+    apart = "" if h.direct or "backer" in h.roles else ", not fighting each other"
+    return f"conflict: {h.name} ({h.roles[0]} vs {h.roles[1]}{apart})"
 
 
 def _row_quantity(row: Any) -> int | None:
@@ -218,6 +202,15 @@ def _row_quantity(row: Any) -> int | None:
         if present(value):
             return int(value)
     return None
+
+
+def _evidence_item(claim: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "doc": claim["doc"],
+        "sentence": claim["evidence"],
+        "start": int(claim["start"]),
+        "end": int(claim["end"]),
+    }
 
 
 def find_entrapment(
@@ -228,110 +221,197 @@ def find_entrapment(
     as_of: date | None = None,
     guarantors: list[str] | None = None,
 ) -> list[Finding]:
-    """Every entrapment finding in the register, best first."""
+    """Every entrapment finding in the register, best first.
+
+    ``as_of`` is the day rows with no date of their own are judged at; by default the
+    register's reference date (``dating.reference_date``), so the result never depends on
+    the day it is run.
+    """
     require_columns(rows, ROW_COLUMNS, "register")
     require_columns(claims, CLAIM_COLUMNS, "claims")
-    as_of = as_of or date.today()
+    reference = Reference(as_of, "given") if as_of is not None else reference_date(claims)
+    times = row_times(rows, claims, reference)
     by_id = {c["claim_id"]: c for c in claims.to_dict("records")}
-    years = row_years(rows, claims)
-    findings: dict[tuple[str, str, str, str], Finding] = {}
+    groups: dict[tuple[str, str, str], dict[str, Opposition]] = {}
+    alliances: dict[tuple[str, str, str], str] = {}
+    row_claims_of: dict[str, list[dict[str, Any]]] = {}
+    equipment_of: dict[str, tuple[str | None, str]] = {}  # row key -> (system, category)
+    left_out: dict[tuple[str, str], list[str]] = {}
     for row in rows.itertuples(index=False):
         status_weight = STATUS_WEIGHTS.get(row.status, 0.0)
         if status_weight == 0.0:
             continue
-        row_claims = [by_id[i] for i in (row.claim_ids or []) if i in by_id]
-        sentences = [c["evidence"] for c in row_claims if c["evidence"]]
-        if not sentences:
+        # A live row's cancelled claims contradict it: they are no evidence for it.
+        row_claims = [
+            by_id[i] for i in (row.claim_ids or []) if i in by_id and by_id[i]["status"] != "cancelled"
+        ]
+        row_claims = [c for c in row_claims if c["evidence"]]
+        if not row_claims:
             continue  # a finding must be able to cite its source
+        sentences = [c["evidence"] for c in row_claims]
+        system = row.system if present(row.system) else None
         supplier, recipient = row.supplier, row.recipient
-        year = years.get(row.row_key) or as_of.year
-        cap = capability(row.system if present(row.system) else None, row.category, sentences, kb)
+        assessment = assess_row(supplier, recipient, system, row.category, sentences, kb)
+        if not assessment.counted:
+            left_out.setdefault((supplier, recipient), []).append(assessment.note)
+            continue
+        row_claims_of[row.row_key] = row_claims
+        equipment_of[row.row_key] = (system, row.category)
+        time = times[row.row_key]
+        cap = assessment.capability
         quantity = _row_quantity(row)
-        base = cap.weight * status_weight * quantity_factor(quantity)
-        opposed = relations.hostilities(recipient, year)
-        for guarantor, alliance in relations.guarantors_of(supplier, year).items():
+        base = cap.weight * status_weight * quantity_factor(quantity) * assessment.factor
+        opposed = relations.hostilities(recipient, time.when)
+        for guarantor, alliance in relations.guarantors_of(supplier, time.when).items():
             if (guarantors and guarantor not in guarantors) or guarantor == recipient:
                 continue
-            rivals = relations.rivals_of(guarantor, year)
-            for adversary, hostilities in opposed.items():
+            rivals = relations.rivals_of(guarantor, time.when)
+            for adversary, found in opposed.items():
                 if adversary not in rivals or adversary in (guarantor, supplier):
                     continue
+                # A war the guarantor already fights (or backs) on the recipient's side cannot draw it in.
+                hostilities = [
+                    h
+                    for h in found
+                    if h.kind == "rivalry"
+                    or relations.side_in(guarantor, h.name, time.when)
+                    != relations.side_in(recipient, h.name, time.when)
+                ]
+                if not hostilities:
+                    continue
                 weight, relation = relation_weight(hostilities)
-                key = (guarantor, supplier, recipient, adversary)
-                finding = findings.setdefault(key, Finding(*key, alliance=alliance, relation=None, score=0.0))
-                if weight > finding.strength:
-                    finding.strength, finding.relation = weight, relation
-                score = round(base * weight, 4)
-                finding.contributions.append(
-                    Contribution(row.row_key, cap.label, cap, row.status, quantity, year, score)
+                key = (guarantor, supplier, recipient)
+                alliances.setdefault(key, alliance)
+                against = groups.setdefault(key, {}).setdefault(adversary, Opposition(adversary))
+                if weight > against.strength:
+                    against.strength, against.relation = weight, relation
+                against.contributions.append(
+                    Contribution(
+                        row.row_key,
+                        cap.label,
+                        cap,
+                        row.status,
+                        quantity,
+                        time.year,
+                        round(base * weight, 4),
+                        time.label(),
+                        time.basis,
+                        assessment.note,
+                    )
                 )
-                for claim in row_claims:
-                    _add_evidence(finding, claim)
     result = []
-    for finding in findings.values():
-        finding.score = round(sum(c.score for c in finding.contributions), 4)
+    for key, oppositions in groups.items():
+        ranked = sorted(oppositions.values(), key=lambda o: (-o.score, -o.strength, o.adversary))
+        main, others = ranked[0], ranked[1:]
+        finding = Finding(
+            *key,
+            main.adversary,
+            alliance=alliances[key],
+            relation=main.relation,
+            score=main.score,
+            strength=main.strength,
+            contributions=main.contributions,
+            also_against=[o.adversary for o in others],
+            others=others,
+            left_out=list(dict.fromkeys(left_out.get((key[1], key[2]), []))),
+        )
+        items = list(
+            {
+                (i["doc"], i["start"], i["end"]): i
+                for c in main.contributions
+                for i in map(_evidence_item, row_claims_of[c.row_key])
+            }.values()
+        )
+        equipment = [equipment_of[c.row_key] for c in main.contributions]
+        finding.evidence = rank_evidence(
+            items, key[1], key[2], [e[0] for e in equipment], [e[1] for e in equipment], kb
+        )
         finding.explanation = explain(finding, relations, kb)
         result.append(finding)
-    result.sort(key=lambda f: (-f.score, f.guarantor, f.supplier, f.recipient, f.adversary))
+    result.sort(key=lambda f: (-f.score, f.guarantor, f.supplier, f.recipient))
     return result
 
 
-def _add_evidence(finding: Finding, claim: dict[str, Any]) -> None:
-    item = {
-        "doc": claim["doc"],
-        "sentence": claim["evidence"],
-        "start": int(claim["start"]),
-        "end": int(claim["end"]),
-    }
-    if item not in finding.evidence:
-        finding.evidence.append(item)
+def _transfers_phrase(finding: Finding, r: str) -> str:
+    """'delivered A and B to R and is in talks to supply C': the systems by the furthest stage each reached."""
+    stage = {status: rank for rank, (status, _) in enumerate(_VERBS)}
+    best: dict[str, tuple[int, float]] = {}
+    for c in finding.contributions:
+        rank = stage.get(c.status, len(stage))
+        old = best.get(c.system)
+        if old is None or (rank, -c.score) < (old[0], -old[1]):
+            best[c.system] = (rank, c.score)
+    shown = sorted(best, key=lambda s: (-max(c.score for c in finding.contributions if c.system == s), s))
+    shown = shown[:_SHOWN_SYSTEMS]
+    clauses = []
+    for rank, (_, verb) in enumerate(_VERBS):
+        systems = [s for s in shown if best[s][0] == rank]
+        if systems:
+            clauses.append(f"{verb} {joined(systems)}" + ("" if clauses else f" to {r}"))
+    more = len(best) - len(shown)
+    tail = f" (and {more} more)" if more else ""
+    return " and ".join(clauses) + tail
 
 
-_THE = re.compile(
-    r"^(?:United |Netherlands|Philippines|Bahamas|Gambia|Czech Republic|Central African|Dominican"
-    r"|Maldives|Comoros|Marshall|Solomon|Seychelles|DR Congo|Republic of)"
-)
+def opposition_phrase(h: Hostility | None, r: str, a: str) -> str:
+    """How the recipient stands against the adversary, as a true clause."""
+    if h is None or h.kind == "rivalry":
+        return f"{r} is a rival of {a}"
+    own, other = h.roles
+    if h.direct:
+        return f"{r} is at war with {a} ({h.name})"
+    if own == "backer" and other == "backer":
+        return f"{r} and {a} back opposite sides in the {h.name}"
+    if own == "backer":
+        return f"{r} backs the side fighting {a} in the {h.name}"
+    if other == "backer":
+        return f"{r} fights the side {a} backs in the {h.name}"
+    return f"{r} and {a} fight on opposite sides of the {h.name}, though not each other"
 
 
-def state_phrase(code: str, kb: Knowledge) -> str:
-    """A state's name as it reads inside a sentence ("the United States", "Turkey", "the Houthis")."""
-    name = kb.state_name(code)
-    if code.startswith("NSA:"):
-        # The non-state file's own name is the first surface form stored for the code.
-        name = next(
-            (surface for surface, e in kb.exact.items() if e.value == code and e.form == "nonstate"), name
-        )
-        return f"the {name}" if " " in name or name.endswith("is") else name
-    return f"the {name}" if _THE.match(name) else name
-
-
-def _joined(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _also_phrase(finding: Finding, r: str, a: str, kb: Knowledge) -> str:
+    if not finding.others:
+        return ""
+    main = finding.relation
+    same_war = [
+        o
+        for o in finding.others
+        if main and main.kind == "conflict" and o.relation and o.relation.name == main.name
+    ]
+    rest = [o for o in finding.others if o not in same_war]
+    parts = []
+    if same_war and main is not None:
+        names = joined([state_phrase(o.adversary, kb) for o in same_war])
+        parts.append(f"{names}, on {possessive(a)} side of the {main.name}")
+    for o in rest:
+        what = "rivalry" if o.relation is None or o.relation.kind == "rivalry" else o.relation.name
+        parts.append(f"{state_phrase(o.adversary, kb)} ({what})")
+    return f" {capitalised(r)} is also opposed to {'; '.join(parts)}."
 
 
 def explain(finding: Finding, relations: Relations, kb: Knowledge) -> str:
-    """One sentence saying who is exposed, through whom, with what, against whom."""
+    """One sentence saying who is exposed, through whom, with what, against whom; then what else and what not."""
     g, s, r, a = (
         state_phrase(x, kb)
         for x in (finding.guarantor, finding.supplier, finding.recipient, finding.adversary)
     )
     best = max(finding.contributions, key=lambda c: (STATUS_WEIGHTS[c.status], c.score))
-    verb = _VERB.get(best.status, "supplies")
-    h = finding.relation
-    if h is None or h.kind == "rivalry":
-        opposition = f"itself a rival of {a}"
-    elif "backer" in h.roles:
-        opposition = f"which is on the opposite side from {a} in the {h.name}"
-    else:
-        opposition = f"which is at war with {a} ({h.name})"
-    rival = relation_weight(relations.rivals_of(finding.guarantor, best.year).get(finding.adversary, []))[1]
+    rivals = relations.rivals_of(finding.guarantor, _when(best))
+    rival = relation_weight(rivals.get(finding.adversary, []))[1]
     rival_phrase = (
-        f"a rival of {g}"
+        f"{a} is a rival of {g}"
         if rival is None or rival.kind == "rivalry"
-        else f"whom {g} fights in the {rival.name}"
+        else f"{g} fights {a} in the {rival.name}"
     )
     sentence = (
-        f"{g} guarantees {s} through {finding.alliance}, and {s} {verb} {_joined(finding.systems[:3])} "
-        f"to {r}, {opposition}, {rival_phrase}: {g} may be drawn in by a deal it did not make."
+        f"{g} guarantees {s} through {finding.alliance}, and {s} {_transfers_phrase(finding, r)}; "
+        f"{opposition_phrase(finding.relation, r, a)}, and {rival_phrase}: "
+        f"{g} may be drawn in by a deal it did not make."
     )
-    return sentence[0].upper() + sentence[1:]
+    notes = list(dict.fromkeys(c.note for c in finding.contributions if c.note)) + finding.left_out
+    extra = "".join(f" {capitalised(n)}." for n in notes)
+    return capitalised(sentence) + _also_phrase(finding, r, a, kb) + extra
+
+
+def _when(c: Contribution) -> int | date:
+    return date.fromisoformat(c.judged_at) if "-" in c.judged_at else c.year

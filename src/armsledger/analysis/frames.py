@@ -1,7 +1,10 @@
 """The two tables every analysis reads: register rows and claims, as pandas DataFrames.
 
-The ledger gives them from a database; ``claims_frame`` and ``rows_from_claims`` make the
-same tables straight from extraction output, so the analysis runs without a store.
+The ledger gives them from a database; ``claims_frame`` and ``register_from_claims`` make
+the same tables straight from extraction output, so the analysis runs without a store.
+Both ways go through the ledger's own ``reconcile``: the same claims give the same row
+keys, claim keys, figures and statuses whether they were stored first or not (analysts'
+edits exist only in the ledger, so a curated ledger can differ where an analyst changed it).
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from typing import Any
 import pandas as pd
 
 from armsledger.errors import InputError
-from armsledger.model import STATUSES, Claim, Document
+from armsledger.model import Claim, Document
+from armsledger.reconcile import LedgerClaim, claim_key, group_key, reconcile
 
 ROW_COLUMNS: tuple[str, ...] = (
     "row_key",
@@ -47,27 +51,38 @@ CLAIM_COLUMNS: tuple[str, ...] = (
     "published",
 )
 DOCUMENT_COLUMNS: tuple[str, ...] = ("doc", "text", "published", "title", "url")
-# Stages a deal goes through, earliest first; a register row takes the latest one reached.
-_STAGE = {status: rank for rank, status in enumerate(STATUSES) if status != "cancelled"}
+# Columns a claims table may add; the ledger's reconcile reads them when they are there.
+EXTRA_CLAIM_COLUMNS: tuple[str, ...] = ("content_hash", "incremental", "vague_quantity")
+# Stages that report something as having happened: a document is at least as recent as them.
+PAST_STAGES: tuple[str, ...] = ("ordered", "delivered", "cancelled")
 
 
 def row_key(supplier: str, recipient: str, system: str | None, category: str) -> str:
-    """The register key of a transfer: supplier, recipient and system (or its category)."""
-    return f"{supplier}>{recipient}>{system or 'category:' + category}"
+    """The register key of a transfer's first row, as the ledger writes it (``SUPPLIER/RECIPIENT/system``)."""
+    return group_key(supplier, recipient, system, category)
 
 
 def claims_frame(results: Iterable[tuple[Document, list[Claim]]]) -> pd.DataFrame:
-    """Claims of extracted documents as a claims table, one document counted once."""
+    """Claims of extracted documents as a claims table, as the ledger would store them.
+
+    A document is counted once by its text (the ledger skips a second copy), a claim once by
+    its key, and claim ids are the ledger's claim keys.
+    """
     records: list[dict[str, Any]] = []
     seen: set[str] = set()
     for doc, claims in results:
-        if doc.id in seen:
+        if doc.id in seen or doc.content_hash in seen:
             continue
-        seen.add(doc.id)
-        for number, c in enumerate(claims):
+        seen.update((doc.id, doc.content_hash))
+        keys: set[str] = set()
+        for c in claims:
+            key = claim_key(doc.content_hash, c)
+            if key in keys:
+                continue
+            keys.add(key)
             records.append(
                 {
-                    "claim_id": f"{doc.id}#{number}",
+                    "claim_id": key,
                     "doc": doc.id,
                     "supplier": c.supplier,
                     "recipient": c.recipient,
@@ -82,9 +97,12 @@ def claims_frame(results: Iterable[tuple[Document, list[Claim]]]) -> pd.DataFram
                     "end": c.end,
                     "row_key": row_key(c.supplier, c.recipient, c.system, c.category),
                     "published": doc.published,
+                    "content_hash": doc.content_hash,
+                    "incremental": c.incremental,
+                    "vague_quantity": c.vague_quantity,
                 }
             )
-    return pd.DataFrame.from_records(records, columns=list(CLAIM_COLUMNS))
+    return pd.DataFrame.from_records(records, columns=[*CLAIM_COLUMNS, *EXTRA_CLAIM_COLUMNS])
 
 
 def documents_frame(documents: Iterable[Document]) -> pd.DataFrame:
@@ -94,11 +112,6 @@ def documents_frame(documents: Iterable[Document]) -> pd.DataFrame:
         for d in documents
     }
     return pd.DataFrame.from_records(list(records.values()), columns=list(DOCUMENT_COLUMNS))
-
-
-def _number(values: Iterable[Any]) -> int | None:
-    numbers = [int(v) for v in values if present(v)]
-    return max(numbers) if numbers else None
 
 
 def present(value: Any) -> bool:
@@ -111,56 +124,74 @@ def present(value: Any) -> bool:
         return True
 
 
-def _status(statuses: list[str]) -> str:
-    """The latest stage the claims reach; cancelled unless something was delivered."""
-    live = [s for s in statuses if s in _STAGE]
-    if "cancelled" in statuses and "delivered" not in statuses:
-        return "cancelled"
-    return max(live, key=_STAGE.__getitem__) if live else "interest"
+def _int(value: Any) -> int | None:
+    return int(value) if present(value) else None
+
+
+def _ledger_claims(claims: pd.DataFrame) -> list[LedgerClaim]:
+    """The claims table as the ledger's claims: documents in the order they first appear."""
+    order: dict[str, int] = {}
+    found = []
+    for c in claims.to_dict("records"):
+        seq = order.setdefault(c["doc"], len(order) + 1)
+        published = c["published"] if present(c["published"]) else None
+        found.append(
+            LedgerClaim(
+                key=str(c["claim_id"]),
+                doc=str(c["doc"]),
+                doc_hash=str(c["content_hash"]) if present(c.get("content_hash")) else str(c["doc"]),
+                published=str(published)[:10] if published is not None else None,
+                seq=seq,
+                supplier=c["supplier"],
+                recipient=c["recipient"],
+                system=c["system"] if present(c["system"]) else None,
+                category=c["category"],
+                quantity=_int(c["quantity"]),
+                deal=c["deal"] if present(c["deal"]) else "unknown",
+                status=c["status"],
+                year=_int(c["year"]),
+                evidence=c["evidence"] or "",
+                start=int(c["start"]),
+                end=int(c["end"]),
+                incremental=bool(c.get("incremental")) if present(c.get("incremental")) else False,
+                vague_quantity=bool(c.get("vague_quantity")) if present(c.get("vague_quantity")) else False,
+            )
+        )
+    return found
+
+
+def register_from_claims(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Register rows reconciled from a claims table by the ledger's rules, and the claims with their row keys."""
+    require_columns(claims, CLAIM_COLUMNS, "claims")
+    if claims.empty:
+        return pd.DataFrame(columns=list(ROW_COLUMNS)), claims.copy()
+    rows = reconcile(_ledger_claims(claims))
+    row_of = {key: r.key for r in rows for key in r.claims}
+    records = [
+        {
+            "row_key": r.key,
+            "supplier": r.supplier,
+            "recipient": r.recipient,
+            "system": r.system,
+            "category": r.category,
+            "deal": r.deal,
+            "status": r.status,
+            "number_ordered": r.number_ordered,
+            "number_delivered": r.number_delivered,
+            "year_of_order": r.year_of_order,
+            "years_of_delivery": list(r.years_of_delivery) or None,
+            "confidence": r.confidence,
+            "claim_ids": list(r.claims),
+        }
+        for r in rows
+    ]
+    keyed = claims.assign(row_key=[row_of.get(str(k)) for k in claims["claim_id"]])
+    return pd.DataFrame.from_records(records, columns=list(ROW_COLUMNS)), keyed
 
 
 def rows_from_claims(claims: pd.DataFrame) -> pd.DataFrame:
-    """A simple register from claims: one row per supplier, recipient and system (or category)."""
-    require_columns(claims, CLAIM_COLUMNS, "claims")
-    records: list[dict[str, Any]] = []
-    if claims.empty:
-        return pd.DataFrame(columns=list(ROW_COLUMNS))
-    keyed = claims.assign(
-        row_key=[
-            row_key(s, r, y if present(y) else None, c)
-            for s, r, y, c in zip(
-                claims["supplier"], claims["recipient"], claims["system"], claims["category"], strict=True
-            )
-        ]
-    )
-    for key, group in keyed.groupby("row_key", sort=True):
-        first = group.iloc[0]
-        statuses = list(group["status"])
-        firm = group[group["status"].isin(["ordered", "delivered"])]
-        delivered = group[group["status"] == "delivered"]
-        order_years = [int(y) for y in firm["year"] if present(y)]
-        delivery_years = sorted({int(y) for y in delivered["year"] if present(y)})
-        deals = [d for d in group["deal"] if d and d != "unknown"]
-        documents = group["doc"].nunique()
-        records.append(
-            {
-                "row_key": key,
-                "supplier": first["supplier"],
-                "recipient": first["recipient"],
-                "system": first["system"] if present(first["system"]) else None,
-                "category": first["category"],
-                "deal": deals[0] if deals else "unknown",
-                "status": _status(statuses),
-                "number_ordered": _number(firm["quantity"]),
-                "number_delivered": _number(delivered["quantity"]),
-                "year_of_order": min(order_years) if order_years else None,
-                "years_of_delivery": delivery_years or None,
-                # More independent documents, more confidence: 0.5 for one, 0.75 for two, ...
-                "confidence": round(1 - 0.5**documents, 4),
-                "claim_ids": list(group["claim_id"]),
-            }
-        )
-    return pd.DataFrame.from_records(records, columns=list(ROW_COLUMNS))
+    """The register rows a claims table reconciles to (see ``register_from_claims``)."""
+    return register_from_claims(claims)[0]
 
 
 # The ledger's own column names -> the names the analysis uses.

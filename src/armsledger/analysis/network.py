@@ -136,13 +136,24 @@ def centrality(graph: nx.DiGraph) -> pd.DataFrame:
     )
 
 
-def new_pairs(flows: pd.DataFrame) -> pd.DataFrame:
-    """Supplier-recipient pairs by the first year they appear (pairs with no known year left out)."""
-    dated = flows[flows["year"].notna()]
+def new_pairs(
+    flows: pd.DataFrame, history: pd.DataFrame | None = None, start: int | None = None, end: int | None = None
+) -> pd.DataFrame:
+    """Supplier-recipient pairs by the first year they appear, the years from start to end only.
+
+    A pair is new in its first year over ``history`` (every transfer, of any year), so a pair
+    already seen before the range is not new inside it. Pairs with no known year are left out.
+    """
+    source = flows if history is None else history
+    dated = source[source["year"].notna()]
     if dated.empty:
         return pd.DataFrame(columns=["year", "supplier", "recipient"])
     first = dated.groupby(["supplier", "recipient"])["year"].min().reset_index()
     first["year"] = first["year"].astype(int)
+    if start is not None:
+        first = first[first["year"] >= start]
+    if end is not None:
+        first = first[first["year"] <= end]
     return first[["year", "supplier", "recipient"]].sort_values(
         ["year", "supplier", "recipient"], ignore_index=True
     )
@@ -171,12 +182,13 @@ def network_summary(
 ) -> dict[str, pd.DataFrame]:
     """Every network table for a year range, by name."""
     flows = transfers(rows, claims, start, end, statuses)
+    history = transfers(rows, claims, statuses=statuses) if start is not None or end is not None else None
     graph = build_graph(flows)
     return {
         "pairs": pair_volumes(flows),
         "categories": category_volumes(flows),
         "dependence": supplier_dependence(flows),
         "centrality": centrality(graph),
-        "new_pairs": new_pairs(flows),
+        "new_pairs": new_pairs(flows, history, start, end),
         "shared_clients": shared_clients(flows),
     }

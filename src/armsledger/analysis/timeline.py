@@ -48,4 +48,7 @@ def pair_timeline(claims: pd.DataFrame) -> pd.DataFrame:
                 "statuses": present,
             }
         )
-    return pd.DataFrame.from_records(records, columns=columns)
+    table = pd.DataFrame.from_records(records, columns=columns)
+    # Whole years, with gaps where a pair has no dated claim (not 2020.0 and NaN).
+    table[["first_year", "last_year"]] = table[["first_year", "last_year"]].astype("Int64")
+    return table

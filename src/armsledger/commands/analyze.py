@@ -15,10 +15,11 @@ from typing import Any
 import pandas as pd
 
 from armsledger.analysis.bundles import bundled_deals, drone_diplomacy
+from armsledger.analysis.dating import Reference, reference_date
 from armsledger.analysis.entrapment import find_entrapment
-from armsledger.analysis.frames import claims_frame, documents_frame, from_ledger, rows_from_claims
+from armsledger.analysis.frames import claims_frame, documents_frame, from_ledger, register_from_claims
 from armsledger.analysis.network import TRANSFER_STATUSES, network_summary
-from armsledger.analysis.relations import default_relations
+from armsledger.analysis.relations import default_relations, known_codes
 from armsledger.analysis.timeline import claims_by_status, pair_timeline
 from armsledger.errors import InputError
 from armsledger.extract import extract
@@ -28,6 +29,15 @@ from armsledger.model import Document
 from armsledger.render import text_table
 
 EMPTY = "The register is empty: there are no transfers to analyse."
+# What each analysis prints as JSON for an empty register: its keys with nothing in them.
+EMPTY_JSON: dict[str, dict[str, list[Any]]] = {
+    "network": {
+        k: [] for k in ("pairs", "categories", "dependence", "centrality", "new_pairs", "shared_clients")
+    },
+    "entrapment": {"findings": []},
+    "bundles": {"bundled_deals": [], "drone_diplomacy": []},
+    "timeline": {"by_status": [], "pairs": []},
+}
 
 
 @dataclass(slots=True)
@@ -78,18 +88,30 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--as-of",
         type=_iso_date,
         metavar="YYYY-MM-DD",
-        help="the date relations are checked at when a transfer's year is unknown (default: today)",
+        help="the date relations are checked at for a transfer with no date of its own (default: the "
+        "latest publication date among the documents, else the latest year they report an order or "
+        "delivery in; today only when nothing is dated)",
     )
     entrapment.add_argument(
         "--guarantor", action="append", metavar="ISO3", help="only this guarantor (repeatable)"
     )
     entrapment.add_argument(
-        "--top", type=int, default=20, metavar="N", help="how many findings a table shows"
+        "--top", type=_count, default=20, metavar="N", help="how many findings a table shows (default 20)"
     )
     network.set_defaults(run=run_network)
     entrapment.set_defaults(run=run_entrapment)
     bundles.set_defaults(run=run_bundles)
     timeline.set_defaults(run=run_timeline)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of findings, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 finding, got {value}")
+    return value
 
 
 def _iso_date(text: str) -> date:
@@ -120,10 +142,9 @@ def _from_documents(paths: list[str]) -> Inputs:
             f"armsledger: warning: {failures} input(s) skipped; analysing {len(docs)} document(s)",
             file=sys.stderr,
         )
-    claims = claims_frame(results)
-    return Inputs(
-        rows_from_claims(claims), claims, documents_frame(docs.values()), f"{len(docs)} document(s)"
-    )
+    # The ledger's own reconcile makes the rows, so the scores and keys are the ledger's.
+    rows, claims = register_from_claims(claims_frame(results))
+    return Inputs(rows, claims, documents_frame(docs.values()), f"{len(docs)} document(s)")
 
 
 def ledger_available() -> bool:
@@ -201,17 +222,48 @@ def _emit(args: argparse.Namespace, payload: dict[str, Any], text: Callable[[], 
     return 0
 
 
-def _empty(inputs: Inputs) -> bool:
-    if inputs.rows.empty:
+def _empty(args: argparse.Namespace, inputs: Inputs) -> bool:
+    """Say that the register is empty, in the output's format; whether it is."""
+    if not inputs.rows.empty:
+        return False
+    if args.format == "json":
+        print(json.dumps(EMPTY_JSON[args.analysis], indent=2))
+    else:
         print(EMPTY)
-        return True
-    return False
+    return True
+
+
+def check_year_range(start: int | None, end: int | None) -> None:
+    """Refuse a --from/--to range that runs backwards or leaves the plausible years."""
+    for name, year in (("--from", start), ("--to", end)):
+        if year is not None and not 1900 <= year <= 2100:
+            raise InputError(f"{name} {year}: expected a year from 1900 to 2100")
+    if start is not None and end is not None and start > end:
+        raise InputError(f"--from {start} is after --to {end}: the range runs backwards")
+
+
+def check_guarantors(codes: list[str] | None) -> list[str] | None:
+    """Guarantor codes in upper case; an unknown one is an error that suggests the code for a name."""
+    if not codes:
+        return None
+    kb = default_knowledge()
+    known = known_codes(kb)
+    checked = []
+    for text in codes:
+        code = text.strip().upper() if not text.strip().startswith("NSA:") else text.strip()
+        if code not in known:
+            entry = kb.lookup(text.strip())
+            hint = f"; did you mean {entry.value}?" if entry is not None and entry.kind == "state" else ""
+            raise InputError(f"--guarantor {text!r} is not a known state code (ISO3 in states.csv){hint}")
+        checked.append(code)
+    return checked
 
 
 def run_network(args: argparse.Namespace) -> int:
     """Print the network tables."""
+    check_year_range(args.start, args.end)
     inputs = load_inputs(args)
-    if _empty(inputs):
+    if _empty(args, inputs):
         return 0
     statuses = (*TRANSFER_STATUSES, "interest") if args.with_interest else TRANSFER_STATUSES
     tables = network_summary(inputs.rows, inputs.claims, args.start, args.end, statuses)
@@ -220,7 +272,7 @@ def run_network(args: argparse.Namespace) -> int:
         "categories": "Volumes by category",
         "dependence": "Dependence on the top supplier",
         "centrality": "Centrality",
-        "new_pairs": "New supplier-recipient pairs by year",
+        "new_pairs": "New supplier-recipient pairs by year (new: no transfer between them in any earlier year)",
         "shared_clients": "Clients shared between suppliers",
     }
 
@@ -237,20 +289,23 @@ def run_network(args: argparse.Namespace) -> int:
 
 def run_entrapment(args: argparse.Namespace) -> int:
     """Print the entrapment findings, best first."""
+    guarantors = check_guarantors(args.guarantor)
     inputs = load_inputs(args)
-    if _empty(inputs):
+    if _empty(args, inputs):
         return 0
     kb = default_knowledge()
-    findings = find_entrapment(
-        inputs.rows, inputs.claims, default_relations(), kb, args.as_of, args.guarantor
-    )
+    reference = Reference(args.as_of, "given with --as-of") if args.as_of else reference_date(inputs.claims)
+    findings = find_entrapment(inputs.rows, inputs.claims, default_relations(), kb, reference.day, guarantors)
 
     def text() -> str:
         if not findings:
-            return "No entrapment findings: no ally of a guarantor arms a state opposed to the guarantor's rival.\n"
+            return (
+                "No entrapment findings: no ally of a guarantor arms a state opposed to the guarantor's rival.\n"
+                f"{reference.describe()}\n"
+            )
         shown = findings[: args.top]
         table = text_table(
-            ["#", "score", "guarantor", "supplier", "recipient", "adversary", "systems"],
+            ["#", "score", "guarantor", "supplier", "recipient", "adversary", "also against", "systems"],
             [
                 [
                     str(i),
@@ -259,26 +314,31 @@ def run_entrapment(args: argparse.Namespace) -> int:
                     f.supplier,
                     f.recipient,
                     f.adversary,
+                    ", ".join(f.also_against),
                     ", ".join(f.systems),
                 ]
                 for i, f in enumerate(shown, 1)
             ],
-            {6: 40},
+            {6: 24, 7: 40},
         )
-        parts = [table, f"{len(findings)} finding(s) in {inputs.source}\n"]
+        parts = [table, f"{len(findings)} finding(s) in {inputs.source}\n{reference.describe()}\n"]
         for i, f in enumerate(shown, 1):
             parts.append(f"\n#{i} {f.explanation}\n")
             for e in f.evidence:
                 parts.append(f"   {e['doc']} [{e['start']}:{e['end']}] {' '.join(e['sentence'].split())}\n")
         return "".join(parts)
 
-    return _emit(args, {"findings": [f.to_json() for f in findings]}, text)
+    payload = {
+        "findings": [f.to_json() for f in findings],
+        "as_of": {"date": reference.day.isoformat(), "basis": reference.basis},
+    }
+    return _emit(args, payload, text)
 
 
 def run_bundles(args: argparse.Namespace) -> int:
     """Print bundled deals and drone diplomacy."""
     inputs = load_inputs(args)
-    if _empty(inputs):
+    if _empty(args, inputs):
         return 0
     kb = default_knowledge()
     bundled = bundled_deals(inputs.claims, inputs.documents, kb)
@@ -306,7 +366,7 @@ def run_bundles(args: argparse.Namespace) -> int:
 def run_timeline(args: argparse.Namespace) -> int:
     """Print claims by status per year and the years each pair is reported."""
     inputs = load_inputs(args)
-    if _empty(inputs):
+    if _empty(args, inputs):
         return 0
     by_status = claims_by_status(inputs.claims)
     pairs = pair_timeline(inputs.claims)
