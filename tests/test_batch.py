@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import gzip
 import json
@@ -395,3 +396,81 @@ def test_a_cut_gz_is_planned_up_to_the_cut_and_the_last_stretch_says_so(tmp_path
     assert failures[0].message == (
         f"truncated gzip: the file ends before its end marker; {len(docs)} lines read before the cut"
     )
+
+
+def _csv_table(path: Path, count: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["key", "hed", "story"])
+        for i in range(count):
+            writer.writerow(
+                [f"c{i:04d}", f"Order {i}", f"Item {i}.\n" + SENTENCES[i % len(SENTENCES)].format(n=i)]
+            )
+
+
+def test_a_big_csv_is_cut_at_row_starts_and_read_with_named_columns(tmp_path: Path) -> None:
+    path = tmp_path / "table.csv"
+    _csv_table(path, 150)
+    settings = _small(partition_bytes=2048, text_column="story", title_column="hed", id_column="key")
+    parts = plan_partitions([path], 2048, options=settings.read_options())
+    assert len(parts) > 5 and {p.kind for p in parts} == {"csv"}
+    cut = [r for p in parts for r in read_partition(p, settings)]
+    whole = list(read_paths([path], settings.read_options()))
+    assert [(d.id, d.source, d.title) for d in cut] == [(d.id, d.source, d.title) for d in whole]
+    assert [d.id for d in cut] == [f"c{i:04d}" for i in range(150)]
+    summary = run_batch(
+        [path],
+        tmp_path / "out",
+        workers=1,
+        processes=False,
+        settings=settings,
+        progress=False,
+        say=lambda _: None,
+    )
+    assert (summary.partitions, summary.documents, summary.skipped) == (len(parts), 150, {})
+
+
+def test_the_batch_command_passes_csv_column_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "table.csv"
+    _csv_table(path, 3)
+    out = tmp_path / "out"
+    args = [
+        "batch",
+        str(path),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--no-progress",
+        "--text-column",
+        "story",
+    ]
+    assert main([*args, "--title-column", "hed", "--id-column", "key"]) == 0
+    assert "documents: 3" in capsys.readouterr().out
+    docs = [doc for doc, _ in read_parquet_claims(out)]
+    assert [(d.id, d.title) for d in docs] == [
+        ("c0000", "Order 0"),
+        ("c0001", "Order 1"),
+        ("c0002", "Order 2"),
+    ]
+    assert (
+        main(
+            [
+                "batch",
+                str(path),
+                "--out",
+                str(tmp_path / "o2"),
+                "--workers",
+                "1",
+                "--no-progress",
+                "--text-column",
+                "article",
+            ]
+        )
+        == 0
+    )
+    printed = capsys.readouterr()
+    assert "skipped: 1 unreadable" in printed.out
+    assert "no column 'article' for the text; found key, hed, story" in printed.err

@@ -3,7 +3,8 @@
 import csv
 from pathlib import Path
 
-from armsledger.ingest import read_documents
+from armsledger.ingest import ReadOptions, read_documents
+from armsledger.ingest.csv_text import open_table, read_rows, row_ranges
 
 
 def _write(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> None:
@@ -79,3 +80,79 @@ def test_no_text_column_and_empty_file(tmp_path: Path) -> None:
     messages = {Path(f.source).name: f.message for f in failures}
     assert messages["numbers.csv"] == "no text column: expected one of text, content, body; found year, value"
     assert messages["empty.csv"] == "empty file: expected a CSV table with a header row"
+
+
+def test_a_legacy_row_far_into_the_file_is_read_and_an_unreadable_one_named(tmp_path: Path) -> None:
+    path = tmp_path / "late.csv"
+    filler = [[f"a{i}", f"Plain ASCII row {i} about Rafale jets for Egypt."] for i in range(2000)]  # > 64 KB
+    body = "id,text\n" + "".join(f"{i},{t}\n" for i, t in filler)
+    late = 'late,"The \u201cdeal\u201d \u2013 worth \u20ac1bn \u2013 was signed."\n'
+    broken = b'broken,"A stray byte \x81 here."\n'
+    after = "after,Chile bought 12 F-16 jets from the Netherlands.\n"
+    path.write_bytes(body.encode() + late.encode("cp1252") + broken + after.encode())
+    docs, failures = read_documents([path])
+    assert len(docs) == 2002 and docs[-1].id == "after"
+    assert docs[-2].text == "The \u201cdeal\u201d \u2013 worth \u20ac1bn \u2013 was signed."
+    assert [(f.source, f.message) for f in failures] == [
+        (f"{path}:2003", "neither UTF-8 nor cp1252 text (byte 0x81 at column 22): row skipped")
+    ]
+
+
+def test_an_oversize_cell_costs_its_row_only(tmp_path: Path) -> None:
+    path = tmp_path / "big-cell.csv"
+    giant = "Poland ordered drones, said the ministry.\n" * 200  # quoted, with commas and line ends
+    _write(
+        path,
+        ["id", "text"],
+        [["r1", "Egypt ordered 30 Rafale jets."], ["giant", giant], ["r3", "Qatar bought 24 Rafale jets."]],
+    )
+    docs, failures = read_documents([path], ReadOptions(max_part_bytes=2000))
+    assert [d.id for d in docs] == ["r1", "r3"]
+    assert docs[1].source == f"{path}:204"  # the giant row spans lines 3-203
+    assert [(f.source, f.reason, f.message) for f in failures] == [
+        (f"{path}:3", "oversize", "row longer than 2000 bytes: skipped unread")
+    ]
+
+
+def test_columns_named_by_options(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    _write(
+        path,
+        ["key", "hed", "story", "day", "permalink", "text"],
+        [["k1", "Jets", "Egypt ordered 30 Rafale jets.", "2021-05-04", "https://x.example/k1", "not this"]],
+    )
+    options = ReadOptions(
+        text_column="Story", title_column="hed", date_column="day", url_column="permalink", id_column="key"
+    )
+    [doc], failures = read_documents([path], options)
+    assert failures == []
+    assert (doc.id, doc.title, doc.text, doc.published, doc.url) == (
+        "k1",
+        "Jets",
+        "Egypt ordered 30 Rafale jets.",
+        "2021-05-04",
+        "https://x.example/k1",
+    )
+    _, failures = read_documents([path], ReadOptions(text_column="article"))
+    assert [f.message for f in failures] == [
+        "no column 'article' for the text; found key, hed, story, day, permalink, text"
+    ]
+
+
+def test_a_table_cut_at_row_starts_reads_like_the_whole(tmp_path: Path) -> None:
+    path = tmp_path / "cut.csv"
+    rows = [
+        [f"r{i}", f'Row {i}: Greece bought {i} FDI frigates,\nsaid "officials".\n\nEnd.'] for i in range(80)
+    ]
+    _write(path, ["id", "text"], rows, encoding="cp1252")
+    table, ranges = row_ranges(path, 500)
+    assert len(ranges) > 5 and ranges[0][0] == table.rows_start and ranges[-1][1] == path.stat().st_size
+    cut = [
+        r
+        for start, end, line in ranges
+        for r in read_rows(
+            path, open_table(path, detect=False, fallback=table.fallback), start, end, line, ReadOptions()
+        )
+    ]
+    whole = list(read_documents([path])[0])
+    assert [(d.id, d.source, d.text) for d in cut] == [(d.id, d.source, d.text) for d in whole]

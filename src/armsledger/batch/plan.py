@@ -23,6 +23,7 @@ from typing import Any, Literal
 from armsledger.errors import InputError
 from armsledger.ingest import READERS, ReadOptions, _load_readers
 from armsledger.ingest import _suffix as reader_suffix
+from armsledger.ingest.csv_text import row_ranges
 from armsledger.ingest.decode import FallbackSampler, legacy_fallback
 from armsledger.ingest.jsonl import unreadable_corpus
 from armsledger.ingest.jsonl_gz import GZIP_PROBLEMS
@@ -161,6 +162,15 @@ def _cut(
         return [
             ("bytes", {"start": s, "end": e, "first_line": n, "size": e - s, "encoding": encoding})
             for s, e, n in byte_ranges(file, partition_bytes)
+        ]
+    if suffix == ".csv":
+        found = row_ranges(file, partition_bytes, options)
+        if found is None:
+            return None
+        table, ranges = found
+        where = {"encoding": table.fallback or "", "header_end": table.rows_start}
+        return [
+            ("csv", {"start": s, "end": e, "first_line": n, "size": e - s, **where}) for s, e, n in ranges
         ]
     return None
 

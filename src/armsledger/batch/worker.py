@@ -17,6 +17,7 @@ from armsledger.batch.plan import Partition
 from armsledger.extract import extract
 from armsledger.ingest import ReadFailure, ReadOptions, ReadResult, marked, read_file
 from armsledger.ingest import _suffix as reader_suffix
+from armsledger.ingest.csv_text import open_table, read_rows
 from armsledger.ingest.jsonl import read_jsonl_range
 from armsledger.ingest.jsonl_gz import read_jsonl_gz_lines
 from armsledger.knowledge import default_knowledge
@@ -185,5 +186,15 @@ def read_partition(partition: Partition, settings: Settings) -> Iterator[ReadRes
             yield from read_file(path, options)
 
 
+def _csv_stretch(path: Path, partition: Partition, options: ReadOptions) -> Iterator[ReadResult]:
+    table = open_table(path, options, fallback=partition.encoding or None, detect=False)
+    if isinstance(table, ReadFailure):
+        yield table
+        return
+    yield from read_rows(path, table, partition.start, partition.end, partition.first_line, options)
+
+
 # Readers of a stretch of a big CSV table, web archive or feed, by partition kind.
-_RANGE_READERS: dict[str, Callable[[Path, Partition, ReadOptions], Iterator[ReadResult]]] = {}
+_RANGE_READERS: dict[str, Callable[[Path, Partition, ReadOptions], Iterator[ReadResult]]] = {
+    "csv": _csv_stretch,
+}

@@ -49,6 +49,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="MB",
         help="input megabytes per partition (default: 16)",
     )
+    columns = p.add_argument_group(
+        "CSV columns", "which column of a CSV table holds each field, by header name"
+    )
+    columns.add_argument(
+        "--text-column", metavar="NAME", help="the article text (default: text, content or body)"
+    )
+    columns.add_argument("--title-column", metavar="NAME", help="the title (default: title or headline)")
+    columns.add_argument(
+        "--date-column",
+        metavar="NAME",
+        help="the publication date (default: published, date or published_at)",
+    )
+    columns.add_argument("--url-column", metavar="NAME", help="the address (default: url or link)")
+    columns.add_argument("--id-column", metavar="NAME", help="the document id (default: id, doc_id or guid)")
     p.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
@@ -74,7 +88,15 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             "--workers applies to the local cluster; with --scheduler, start workers with `dask worker`"
         )
-    settings = Settings(max_chars=args.max_chars, partition_bytes=args.partition_mb * 2**20)
+    settings = Settings(
+        max_chars=args.max_chars,
+        partition_bytes=args.partition_mb * 2**20,
+        text_column=args.text_column,
+        title_column=args.title_column,
+        date_column=args.date_column,
+        url_column=args.url_column,
+        id_column=args.id_column,
+    )
     summary = run_batch(
         args.inputs,
         args.out,

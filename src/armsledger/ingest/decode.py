@@ -115,10 +115,7 @@ def decode_markup(data: bytes, declared: str | None = None) -> str:
                 continue
     latin = latin_encoding(data)
     if latin is not None:
-        try:
-            return _normalise(data.decode(latin))
-        except UnicodeDecodeError:
-            pass  # a byte the sample did not show; let the detector judge the whole
+        return _normalise(data.decode(latin, errors="replace"))
     best = from_bytes(data).best()
     if best is None:
         raise DecodeProblem("not text in any known encoding")
@@ -161,18 +158,18 @@ def latin_encoding(data: bytes) -> str | None:
     sample = _sample(data)
     scores: dict[str, tuple[int, str]] = {}
     for encoding in LATIN_CANDIDATES:
-        try:
-            text = sample.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+        # A stray byte the page does not define costs a candidate, it does not rule it out.
+        text = sample.decode(encoding, errors="replace")
         if not _mostly_ascii_letters(text):
             return None  # Cyrillic, Greek...: not a Latin script, whatever the page
-        scores[encoding] = (_oddities(text) + _mixed_alphabets(text), text)
+        undefined = text.count("\ufffd")
+        scores[encoding] = (3 * undefined + _oddities(text) + _mixed_alphabets(text), text)
     if not scores:
         return None
     best = min(score for score, _ in scores.values())
     non_ascii = len(_NON_ASCII.findall(sample.decode("latin-1")))
-    if non_ascii and best > non_ascii * _MAX_ODD_SHARE:
+    # (plus one stray byte's worth, so a short sample is not ruled out by one bad byte)
+    if non_ascii and best > 3 + non_ascii * _MAX_ODD_SHARE:
         return None
     tied = [e for e in LATIN_CANDIDATES if e in scores and scores[e][0] == best]
     choice = tied[0]
@@ -347,10 +344,7 @@ def _confident_guess(data: bytes) -> str | None:
         return None
     latin = latin_encoding(data)
     if latin is not None:
-        try:
-            return data.decode(latin)
-        except UnicodeDecodeError:
-            pass
+        return data.decode(latin, errors="replace")
     best = from_bytes(data).best()
     if best is None or best.chaos > _CONFIDENT_MAX_CHAOS:
         return None
