@@ -64,6 +64,9 @@ class DocumentContext:
     total: Counter[str] = field(default_factory=Counter)
     # The recipients of the claims found so far, in reading order of the document.
     takers: set[str] = field(default_factory=set)
+    # Who the document said supplies a system to a recipient, when a text names the supplier:
+    # (recipient, designation) -> supplier.
+    suppliers: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(self, item: Item, kb: Knowledge) -> None:
         """Count one named system."""

@@ -174,6 +174,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
 
 
 _FOLD = re.compile(r"[^0-9a-z]")
+_MARK = re.compile(r"(?:block|batch|tranche|flight|mark|mk|series)[ivx]+")
 # Words the press puts after a designation that are not part of it ("K9 howitzers", "Type 214 submarines").
 _TRAILING_WORDS = re.compile(r"(?:[\s\-]+(?:[a-z][a-z\-]*|class|Class))+$")
 
@@ -195,7 +196,12 @@ def variant_of(written: str | None, designation: str) -> str | None:
     if not folded or folded in canonical:
         return None  # the catalog's name, or a shorter form of it ("T-129" of "T129 ATAK")
     if canonical in folded:
-        return text
+        extra = folded.replace(canonical, "", 1)
+        # A variant marks itself with a number or a short letter code ("Su-30MKI", "Gripen C/D",
+        # "Block II"), not with a nickname ("JF-17 Thunder", "F-35 Lightning II").
+        if re.search(r"\d", extra) or len(extra) <= 4 or _MARK.fullmatch(extra):
+            return text
+        return None
     if re.search(r"\d", text) and not _one_letter_apart(folded, canonical):
         return text
     return None  # a spelling of the same designation ("Bayraktar TV2") or a name without a number

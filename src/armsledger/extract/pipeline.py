@@ -282,11 +282,26 @@ def _claims_in_clause(
             explicit = [p.code for p in parties if p.role == RECIPIENT and p.code != supplier]
             recipients = sorted(platform_makers - {supplier}) or explicit
         quantity = item.quantity
+        # Only the catalog says who makes it: a document that named another supplier of this
+        # system to this recipient (a second-hand sale, "Denmark is selling F-16s to Argentina") wins.
+        catalog_only = (
+            system is not None
+            and supplier == item.catalog_state
+            and item.origin is None
+            and not any(p.code == supplier and p.role == SUPPLIER for p in parties)
+        )
         for recipient in recipients:
+            giver = supplier
+            if catalog_only:
+                giver = context.suppliers.get((recipient, system), supplier)
+            elif system is not None:
+                context.suppliers.setdefault((recipient, system), supplier)
+            if giver == recipient:
+                continue
             for status in ["delivered"] if item.replaced else statuses:
                 claims.append(
                     Claim(
-                        supplier=supplier,
+                        supplier=giver,
                         recipient=recipient,
                         system=system,
                         variant=item.variant if system is not None and system == item.system else None,
@@ -482,14 +497,14 @@ def merge_claims(claims: list[Claim]) -> list[Claim]:
         ]
         if not later:
             out.append(claim)
-    # One name per deal across its stages: the first variant the document gave for it.
+    # A stage named without a variant takes the first variant the document gave for that deal.
     names: dict[tuple[str, str, str | None], str | None] = {}
     for claim in sorted(out, key=lambda c: c.start):
         names.setdefault((claim.supplier, claim.recipient, claim.system), claim.variant)
         if names[(claim.supplier, claim.recipient, claim.system)] is None:
             names[(claim.supplier, claim.recipient, claim.system)] = claim.variant
     for claim in out:
-        claim.variant = names[(claim.supplier, claim.recipient, claim.system)]
+        claim.variant = claim.variant or names[(claim.supplier, claim.recipient, claim.system)]
     return sorted(out, key=lambda c: (c.start, c.supplier, c.recipient, c.system or "", c.status))
 
 

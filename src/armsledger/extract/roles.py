@@ -53,7 +53,8 @@ _AUX_GAP = re.compile(
 # The speaker is the actor: "said it would buy", "said Tuesday that it was selling", "confirmed its acquisition of".
 _SAID_IT = re.compile(
     r"\b(?:said|says|say|announced|stated|confirmed)(?:\s+(?:on\s+)?[A-Z]?[a-z]+){0,2}?\s+(?:that\s+)?(?:it|they)\b"
-    r"|\b(?:announced|confirmed|unveiled|revealed|disclosed|finali[sz]ed)\s+(?:\w+\s+)?(?:its|their)\s+(?:\w+\s+)?$",
+    r"|\b(?:announced|confirmed|unveiled|revealed|disclosed|finali[sz]ed)\s+(?:\w+\s+)?(?:its|their)\s+(?:\w+\s+)?$"
+    r"|\b(?:announced|confirmed|revealed|finali[sz]ed)\s+(?:the\s+|a\s+)?(?:decision|intention|plans?)\s+to\s+$",
     re.I,
 )
 # Nouns and verbs before "from" that take something other than goods from a state.
@@ -332,16 +333,16 @@ def _local_builders(parties: list[Party]) -> None:
 
 
 def _speaker_as_subject(sentence: str, offset: int, parties: list[Party], cues: list[Cue]) -> None:
-    """ "The Indonesian military said it was no longer interested": with no one else named, the speaker acts."""
+    """ "The Indonesian military said it was no longer interested": a speaker who says "it" acts."""
     speakers = [p for p in parties if p.role == SPEAKER]
-    others = [p for p in parties if p.role not in (SPEAKER, IGNORE)]
+    taken = {p.role for p in parties if p.role not in (SPEAKER, IGNORE, None)}
     for party in speakers:
         cue = next((c for c in cues if c.start >= party.end), None)
         said_it = _SAID_IT.search(sentence[party.end - offset : cue.start - offset]) if cue else None
-        if others or cue is None or not said_it:
-            party.role = IGNORE
-        else:
-            party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue.direction, PARTNER)
+        role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue.direction, PARTNER) if cue else IGNORE
+        # "Denmark's ministry said that it was selling F-16s to Argentina": the speaker acts,
+        # unless another state already holds that side of the deal.
+        party.role = role if said_it and role not in taken else IGNORE
 
 
 def _infinitive_purpose(sentence: str, offset: int, parties: list[Party], cues: list[Cue]) -> None:
