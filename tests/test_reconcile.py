@@ -132,10 +132,15 @@ def test_cancelled_only_when_a_later_source_says_so() -> None:
     revived = summarise("r", [ordered, cancelled, delivered])
     assert revived.status == "delivered"
     assert revived.provenance["status"].disagree == [cancelled.key]
-    # Undated sources count by document order: the later-stored one speaks last.
-    early = lc(status="cancelled", doc="x", published=None, seq=1)
-    late = lc(status="ordered", doc="y", published=None, seq=2)
-    assert summarise("r", [early, late]).status == "ordered"
+    # Undated sources: the order they were stored in says nothing; with no year to tell them apart,
+    # the cancellation stands, whichever was stored first.
+    stop = lc(status="cancelled", doc="x", published=None, seq=1)
+    go = lc(status="ordered", doc="y", published=None, seq=2)
+    assert summarise("r", [stop, go]).status == "cancelled"
+    assert summarise("r", [replace(stop, seq=2), replace(go, seq=1)]).status == "cancelled"
+    # The claims' years tell them apart: an order of 2022 comes after a cancellation of 2020.
+    assert summarise("r", [replace(stop, year=2020), replace(go, year=2022)]).status == "ordered"
+    assert summarise("r", [replace(stop, year=2022), replace(go, year=2020)]).status == "cancelled"
 
 
 def test_far_apart_orders_with_different_numbers_are_separate_deals() -> None:

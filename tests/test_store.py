@@ -14,16 +14,18 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, func, select, text
 from sqlalchemy.orm import Session
 
+from armsledger.export import render_csv, render_json, render_sipri_csv, render_table
 from armsledger.model import Claim, Document
 from armsledger.reconcile import claim_key
 from armsledger.store import StoreError, open_store, resolve_url
 from armsledger.store.ledger import store_batch
 from armsledger.store.migrate import known_revisions
-from armsledger.store.queries import counts, curated_register, machine_rows, search
-from armsledger.store.schema import Base
+from armsledger.store.queries import counts, curated_register, machine_rows, register_view, search
+from armsledger.store.schema import Base, DocumentBand, DocumentRow
+from armsledger.store.sources import signature_function
 
 ARMSLEDGER = [sys.executable, "-m", "armsledger.cli"]
 
@@ -357,3 +359,119 @@ def test_a_full_disk_rolls_the_batch_back_with_a_message(tmp_path: Path) -> None
     with store.reading() as session:
         assert counts(session)["documents"] == 1
     store.close()
+
+
+WIRE = ("Ankara and Kyiv signed a contract on Tuesday for twelve Bayraktar TB2 drones, officials in both capitals "
+        "said. The aircraft will be delivered over the next two years together with ground control stations, "
+        "spare parts and training for Ukrainian crews at a base in western Turkey. The deal follows months of "
+        "talks between the two defence ministries and comes as Kyiv seeks to modernise its air force. Neither "
+        "side disclosed the price, but analysts put it at several tens of millions of dollars. ")
+
+
+def test_a_wire_story_and_its_lightly_edited_copy_are_one_source(tmp_path: Path) -> None:
+    wire = Document(id="wire", text="Turkey to sell drones to Ukraine\n\n" + WIRE, published="2019-01-15",
+                    url="https://wire.example/1", site="Wire")
+    # A reprint a day later: its own headline, a word changed, a sentence of its own at the end.
+    copy = Document(id="copy", text="Drones for Kyiv\n\n" + WIRE.replace("on Tuesday", "this week")
+                    + "Our correspondent adds that more may follow.", published="2019-01-16",
+                    url="https://paper.example/2", site="Paper", author="A. Writer")
+    other = make_doc("other", "Ukraine bought 12 TB2 drones from Turkey, its defence ministry said.", "2019-02-01")
+
+    def batch(doc: Document, phrase: str) -> list[tuple[Document, list[Claim]]]:
+        return [(doc, [make_claim(doc, phrase, quantity=12, year=2019)])]
+
+    signed = "Ankara and Kyiv signed a contract"
+    store = open_store(tmp_path / "s.db")
+    store_batch(store, batch(copy, signed))  # the copy arrives first, in a batch of its own
+    store_batch(store, batch(wire, signed))
+    with store.reading() as session:
+        row = curated_register(session).row("TUR/UKR/bayraktartb2")
+        stored = {d.doc_id: (d.source_group, d.source_key, d.site, d.author) for d in session.scalars(
+            select(DocumentRow))}
+    assert row is not None
+    assert (row.documents, row.independent_sources, row.confidence) == (["wire", "copy"], 1, 0.5)
+    # The story is named after its earliest document, whichever was stored first.
+    assert stored == {"wire": ("wire", wire.content_hash, "Wire", None),
+                      "copy": ("wire", wire.content_hash, "Paper", "A. Writer")}
+    assert "1 independent source(s) in 2 document(s) (1 a copy or near-copy of another)" in (
+        row.provenance["confidence"].working)
+    # A report of its own is a second source.
+    store_batch(store, batch(other, "Ukraine bought 12 TB2 drones from Turkey"))
+    with store.reading() as session:
+        row = curated_register(session).row("TUR/UKR/bayraktartb2")
+    assert row is not None and (row.independent_sources, row.confidence) == (2, 0.75)
+    store.close()
+    # The same three in one batch, in another order: the same rows.
+    again = open_store(tmp_path / "again.db")
+    store_batch(again, [*batch(other, "Ukraine bought 12 TB2 drones from Turkey"), *batch(wire, signed),
+                        *batch(copy, signed)])
+    with again.reading() as session, open_store(tmp_path / "s.db").reading() as first:
+        assert render_json(register_view(session)) == render_json(register_view(first))
+    again.close()
+
+
+def test_a_store_from_schema_0002_gets_its_sources_on_the_next_build(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    store = open_store(path)
+    wire = Document(id="wire", text=WIRE, published="2019-01-15")
+    copy = Document(id="copy", text=WIRE.replace("on Tuesday", "this week"), published="2019-01-16")
+    signed = "Ankara and Kyiv signed a contract"
+    store_batch(store, [(wire, [make_claim(wire, signed, quantity=12)]), (copy, [make_claim(copy, signed, quantity=12)])])
+    store.close()
+    # Back to what schema 0002 held: no signatures, no source keys, and rows that counted documents.
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM document_bands")
+        conn.execute("UPDATE documents SET source_key = NULL, source_group = NULL, minhash = NULL")
+        conn.execute("UPDATE transfers SET independent_sources = 0, confidence = 0.75")
+    store = open_store(path)
+    other = make_doc("other", "Poland bought 24 TB2 drones from Turkey.", "2021-05-24")
+    result = store_batch(store, [(other, [make_claim(other, "Poland bought 24 TB2 drones from Turkey",
+                                                     recipient="POL", quantity=24)])])
+    assert result.backfilled == 2
+    assert "TUR/UKR/bayraktartb2" in result.touched
+    with store.reading() as session:
+        row = curated_register(session).row("TUR/UKR/bayraktartb2")
+        bands = session.scalar(select(func.count()).select_from(DocumentBand))
+    assert row is not None and (row.independent_sources, row.confidence) == (1, 0.5)
+    assert bands == 2 * 32  # the short new document is too short to compare: no signature
+    store.close()
+    # Signatures made by another MinHash function cannot be compared with ours: every document is signed again.
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE store_settings SET value = 'an older function' WHERE name = 'minhash_function'")
+    store = open_store(path)
+    late = make_doc("late", "Estonia is interested in TB2 drones from Turkey.", "2022-01-01")
+    result = store_batch(store, [(late, [make_claim(late, "Estonia is interested in TB2 drones from Turkey",
+                                                    recipient="EST", status="interest")])])
+    assert result.backfilled == 3
+    with store.reading() as session:
+        row = curated_register(session).row("TUR/UKR/bayraktartb2")
+        setting = session.scalar(text("SELECT value FROM store_settings WHERE name = 'minhash_function'"))
+    assert row is not None and row.independent_sources == 1
+    assert setting == signature_function()
+    store.close()
+
+
+def test_the_register_does_not_depend_on_the_order_documents_were_built(tmp_path: Path) -> None:
+    # Undated documents, ties on every date, a cancellation and an increment: nothing to go by but content.
+    docs = [make_doc(f"u{i}", text, None) for i, text in enumerate([
+        "Turkey will sell Ukraine 12 TB2 drones.", "Ukraine ordered 24 more TB2 drones from Turkey.",
+        "The TB2 drone deal between Turkey and Ukraine was cancelled.", "Six TB2 drones reached Ukraine."])]
+    claims = [
+        [make_claim(docs[0], "Turkey will sell Ukraine 12 TB2 drones", quantity=12)],
+        [make_claim(docs[1], "Ukraine ordered 24 more TB2 drones from Turkey", quantity=24, incremental=True)],
+        [make_claim(docs[2], "The TB2 drone deal between Turkey and Ukraine was cancelled", status="cancelled")],
+        [make_claim(docs[3], "Six TB2 drones reached Ukraine", quantity=6, status="delivered")],
+    ]
+    items = list(zip(docs, claims, strict=True))
+    outputs = []
+    for name, order in (("forward", items), ("backward", items[::-1]), ("shuffled", [items[2], items[0], items[3],
+                                                                                     items[1]])):
+        store = open_store(tmp_path / f"{name}.db")
+        for item in order:  # one batch per document: stored ids follow the order
+            store_batch(store, [item])
+        with store.reading() as session:
+            view = register_view(session)
+            outputs.append((render_table(view), render_csv(view), render_json(view), render_sipri_csv(view)))
+        store.close()
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert "cancelled" in outputs[0][0]

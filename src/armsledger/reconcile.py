@@ -18,14 +18,21 @@ The rules, in one place:
   largest exact total. With increments only ("24 more"): the sum of the distinct increments
   (the same number in the same year counts once, however many documents repeat it). With both:
   the largest of each stated total plus the increments reported after it (by publication date,
-  then the claims' years; an undated increment counts as after, and inside one document only an
-  increment of a later year adds). With no order figure at all, the number ordered is at least
-  the number delivered.
-- **Status.** The furthest stage reported (interest < planned < ordered < delivered), unless
-  the latest source (by publication date, then document order) reports a cancellation.
-- **Confidence** in [0, 1]: ``(1 - 0.5 ** documents) * (0.5 + 0.5 * agreeing share)``, where
-  documents are independent sources (one per content hash) and the agreeing share is the
-  part of the row's claims that neither contradict its status nor state a different number.
+  then the claims' years; an increment with nothing to tell it from the total counts as after,
+  and inside one document only an increment of a later year adds). With no order figure at all,
+  the number ordered is at least the number delivered. In a row that is not a production deal,
+  units of a ``production`` claim (a joint venture or licence building them locally) are not
+  units transferred and set no figure. Each figure's provenance spells out its arithmetic
+  (``working``) and lists the figures it did not use, with the reason (``unused``).
+- **Status.** The furthest stage reported (interest < planned < ordered < delivered), unless a
+  cancellation is reported at least as late as every other stage (by publication date, then the
+  claims' years; with nothing to tell them apart, the cancellation stands).
+- **Confidence** in [0, 1]: ``(1 - 0.5 ** sources) * (0.5 + 0.5 * agreeing share)``, where
+  sources are independent stories (a wire story and its reprints or lightly edited copies are
+  one: ``LedgerClaim.source``) and the agreeing share is the part of the row's claims that
+  neither contradict its status nor state a different number.
+- **Ties** are broken by content (publication date, then content hash, then offsets), never by
+  the order documents were stored, so the same documents give the same rows in any build order.
 """
 
 from __future__ import annotations
@@ -59,9 +66,9 @@ class LedgerClaim:
 
     key: str
     doc: str  # the document's id as read ("d010")
-    doc_hash: str  # its content hash: documents with one hash are one source
+    doc_hash: str  # its content hash: documents with one hash are one document
     published: str | None  # YYYY-MM-DD or None
-    seq: int  # document order: the order documents were first stored
+    seq: int  # the order documents were first stored (kept for callers; no rule uses it)
     supplier: str
     recipient: str
     system: str | None
@@ -75,6 +82,13 @@ class LedgerClaim:
     end: int
     incremental: bool = False
     vague_quantity: bool = False
+    # The story the document carries: copies and near-copies share it (default: the document itself).
+    source: str = ""
+
+    @property
+    def independent_source(self) -> str:
+        """The source this claim confirms: its story, else its document."""
+        return self.source or self.doc_hash
 
     @property
     def group(self) -> str:
@@ -82,9 +96,9 @@ class LedgerClaim:
         return group_key(self.supplier, self.recipient, self.system, self.category)
 
     @property
-    def order(self) -> tuple[str, int]:
-        """When its source spoke: publication date (undated sources first), then document order."""
-        return (self.published or "", self.seq)
+    def order(self) -> tuple[str, str]:
+        """When its source spoke: publication date (undated sources first), then content hash for ties."""
+        return (self.published or "", self.doc_hash)
 
     @property
     def exact_quantity(self) -> int | None:
@@ -117,7 +131,7 @@ def claim_key(content_hash: str, claim: Claim) -> str:
     return "c-" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def ledger_claim(claim: Claim, doc: Document, seq: int) -> LedgerClaim:
+def ledger_claim(claim: Claim, doc: Document, seq: int, source: str = "") -> LedgerClaim:
     """A claim extracted from a document, ready for the ledger."""
     return LedgerClaim(
         key=claim_key(doc.content_hash, claim),
@@ -138,17 +152,25 @@ def ledger_claim(claim: Claim, doc: Document, seq: int) -> LedgerClaim:
         end=claim.end,
         incremental=claim.incremental,
         vague_quantity=claim.vague_quantity,
+        source=source,
     )
 
 
 @dataclass(slots=True)
 class Provenance:
-    """Why a field has its value: the rule, the claims and documents behind it, and dissent."""
+    """Why a field has its value: the rule, the claims and documents behind it, and dissent.
+
+    ``working`` is the rule applied to this row in words and numbers ("12 (2019, doc a) + 24 more
+    (year not stated, doc b) = 36"); ``unused`` lists the figures the rule did not use, each as
+    ``{"claim", "doc", "value", "why"}``.
+    """
 
     rule: str
     claims: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     disagree: list[str] = field(default_factory=list)
+    working: str = ""
+    unused: list[dict[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """A plain dict for storage and export."""
@@ -157,16 +179,20 @@ class Provenance:
             "claims": self.claims,
             "documents": self.documents,
             "disagree": self.disagree,
+            "working": self.working,
+            "unused": self.unused,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Provenance:
-        """The inverse of to_json."""
+        """The inverse of to_json (rows stored before ``working`` and ``unused`` existed read as empty)."""
         return cls(
             data["rule"],
             list(data.get("claims", [])),
             list(data.get("documents", [])),
             list(data.get("disagree", [])),
+            str(data.get("working") or ""),
+            [dict(u) for u in data.get("unused") or []],
         )
 
 
@@ -190,6 +216,8 @@ class Row:
     claims: list[str]
     documents: list[str]
     provenance: dict[str, Provenance]
+    # Independent stories among the documents (copies of one wire story count once).
+    independent_sources: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """Every field as plain JSON values."""
@@ -209,6 +237,7 @@ class Row:
             "confidence": self.confidence,
             "claims": self.claims,
             "documents": self.documents,
+            "independent_sources": self.independent_sources,
             "provenance": {k: v.to_json() for k, v in self.provenance.items()},
         }
 
@@ -307,31 +336,53 @@ def _before(total: LedgerClaim, increment: LedgerClaim) -> bool:
         return total.published < increment.published
     if total.year is not None and increment.year is not None and total.year != increment.year:
         return total.year < increment.year
-    if total.published and increment.published:
-        return total.seq < increment.seq
-    # An increment presupposes an earlier figure: undated, it counts as after the total.
+    # An increment presupposes an earlier figure: with nothing to tell them apart, it counts as after.
     return True
 
 
+def _year(c: LedgerClaim) -> str:
+    return str(c.year) if c.year is not None else "year not stated"
+
+
+def _label(c: LedgerClaim) -> str:
+    """A claim's figure as the working shows it: ``24 more (2021, doc b)``."""
+    more = " more" if c.incremental else ""
+    return f"{c.exact_quantity}{more} ({_year(c)}, doc {c.doc})"
+
+
+def _unused(c: LedgerClaim, why: str) -> dict[str, str]:
+    if c.vague_quantity:
+        value = "vague" if c.quantity is None else f"vague ({c.quantity})"
+    elif c.quantity is None:
+        value = "no number"
+    else:
+        value = f"{c.quantity}{' more' if c.incremental else ''}"
+    return {"claim": c.key, "doc": c.doc, "value": value, "why": why}
+
+
 def _figure(claims: list[LedgerClaim], stage: str) -> tuple[int | None, Provenance]:
-    """A number of units from claims of one stage, by the totals/increments rules."""
+    """A number of units from claims of one stage, by the totals/increments rules, with its working."""
     vague = [c for c in claims if c.vague_quantity]
     exact = [c for c in claims if c.exact_quantity is not None]
     totals = [c for c in exact if not c.incremental]
     increments = [c for c in exact if c.incremental]
+    distinct = _distinct_increments(increments)
     note = f" ({len(vague)} vague count(s) ignored)" if vague else ""
+    unused = [_unused(c, "a vague count, never a figure") for c in _sorted(vague)]
     if not exact:
-        return None, Provenance(f"no exact figure among {stage} claims{note}", [], [], [])
+        return None, Provenance(f"no exact figure among {stage} claims{note}", unused=unused)
+    added: LedgerClaim | None = None  # the total the increments were added to, if they were
     if not increments:
         value = max(c.exact_quantity or 0 for c in totals)
         basis = [c for c in totals if c.exact_quantity == value]
         rule = f"largest exact total among {stage} claims{note}"
+        working = f"{value}, stated by " + "; ".join(f"{_year(c)}, doc {c.doc}" for c in _sorted(basis))
     elif not totals:
-        basis = _distinct_increments(increments)
+        basis = distinct
         value = sum(c.exact_quantity or 0 for c in basis)
         rule = f"sum of increments among {stage} claims (each number and year counted once){note}"
+        working = " + ".join(_label(c) for c in basis) + f" = {value}"
     else:
-        distinct = _distinct_increments(increments)
         value = max(c.exact_quantity or 0 for c in totals)
         basis = [c for c in totals if c.exact_quantity == value]
         # Each stated total, plus the increments reported after it; the largest wins.
@@ -339,38 +390,70 @@ def _figure(claims: list[LedgerClaim], stage: str) -> tuple[int | None, Provenan
             later = [c for c in distinct if _before(total, c)]
             candidate = (total.exact_quantity or 0) + sum(c.exact_quantity or 0 for c in later)
             if later and candidate > value:
-                value, basis = candidate, [total, *later]
+                value, basis, added = candidate, [total, *later], total
         if sum(c.exact_quantity or 0 for c in distinct) > value:
-            value, basis = sum(c.exact_quantity or 0 for c in distinct), distinct
-        rule = (f"largest of: each exact total among {stage} claims plus the increments reported after it "
-                f"(by date; an undated increment counts as after), or the increments alone when larger{note}")
+            value, basis, added = sum(c.exact_quantity or 0 for c in distinct), distinct, None
+        rule = (
+            f"largest of: each exact total among {stage} claims plus the increments reported after it "
+            f"(by date; an undated increment counts as after), or the increments alone when larger{note}"
+        )
+        if len(basis) > 1 and any(c.incremental for c in basis):
+            working = " + ".join(_label(c) for c in basis) + f" = {value}"
+        else:
+            working = f"{value}, stated by " + "; ".join(f"{_year(c)}, doc {c.doc}" for c in _sorted(basis))
+            working += ", more than any earlier total plus the increments after it"
     used = {c.key for c in basis}
+    counted = {(c.exact_quantity, c.year): c for c in basis if c.incremental}
+    for c in _sorted(exact):
+        if c.key in used or (not c.incremental and c.exact_quantity == value):
+            continue  # behind the figure, or stating the same total
+        if not c.incremental:
+            why = f"a {'smaller' if (c.exact_quantity or 0) < value else 'different'} total than the {value} chosen"
+        elif (c.exact_quantity, c.year) in counted:
+            why = f"the same increment as {counted[(c.exact_quantity, c.year)].key}, counted once"
+        elif added is not None and not _before(added, c):
+            why = f"reported before the total of {added.exact_quantity} it adds to, so counted in it"
+        else:
+            why = f"not added: the {value} chosen is larger with it left out"
+        unused.append(_unused(c, why))
     disagree = [c for c in totals if c.exact_quantity != value and c.key not in used]
-    return value, Provenance(rule, _keys(basis), _docs(basis), _keys(disagree))
+    return value, Provenance(rule, _keys(basis), _docs(basis), _keys(disagree), working, unused)
+
+
+def _spoke_later(a: LedgerClaim, b: LedgerClaim) -> bool:
+    """Whether claim a was reported after claim b: by publication date, then by the claims' years."""
+    if (a.published or "") != (b.published or ""):
+        return (a.published or "") > (b.published or "")
+    return a.year is not None and b.year is not None and a.year > b.year
 
 
 def _status(claims: list[LedgerClaim]) -> tuple[str, Provenance, list[LedgerClaim]]:
     """The furthest stage, or cancelled when the latest source says so; and the claims that contradict it."""
     cancelled = [c for c in claims if c.status == "cancelled"]
     live = [c for c in claims if c.status in LADDER]
-    if cancelled and (not live or max(c.order for c in cancelled) >= max(c.order for c in live)):
-        latest = max(c.order for c in cancelled)
-        basis = [c for c in cancelled if c.order == latest]
+    revived = [c for c in live if all(_spoke_later(c, x) for x in cancelled)]
+    if cancelled and not revived:
+        basis = [c for c in cancelled if not any(_spoke_later(x, c) for x in cancelled)]
         rule = (
-            "cancelled: the latest source reports a cancellation"
+            "cancelled: no later source reports the deal going ahead"
             if live
             else "cancelled: only cancellations reported"
         )
-        return "cancelled", Provenance(rule, _keys(basis), _docs(basis), _keys(live)), live
+        working = "cancelled by " + ", ".join(f"doc {d}" for d in _docs(basis))
+        if live:
+            working += f"; {len(live)} claim(s) of earlier stages are not reported later than it"
+        return "cancelled", Provenance(rule, _keys(basis), _docs(basis), _keys(live), working), live
     if not live:
         return "interest", Provenance("no stage reported", [], [], []), []
     furthest = max(LADDER.index(c.status) for c in live)
     status = LADDER[furthest]
     basis = [c for c in live if c.status == status]
     rule = "furthest stage reported (interest < planned < ordered < delivered)"
+    working = f"{status}, reported by {len(basis)} claim(s) in {len(_docs(basis))} document(s)"
     if cancelled:
         rule += "; a later source reports it after the cancellation"
-    return status, Provenance(rule, _keys(basis), _docs(basis), _keys(cancelled)), cancelled
+        working += "; the cancellation (" + ", ".join(f"doc {d}" for d in _docs(cancelled)) + ") came earlier"
+    return status, Provenance(rule, _keys(basis), _docs(basis), _keys(cancelled), working), cancelled
 
 
 def _deal(claims: list[LedgerClaim]) -> tuple[str, Provenance]:
@@ -381,8 +464,18 @@ def _deal(claims: list[LedgerClaim]) -> tuple[str, Provenance]:
     deal = min(known, key=lambda d: (-known[d], rank.get(d, len(rank)), d))
     basis = [c for c in claims if c.deal == deal]
     others = [c for c in claims if c.deal not in (deal, "unknown")]
+    working = f"{deal} in {known[deal]} claim(s)" + "".join(
+        f", {d} in {n}" for d, n in sorted(known.items(), key=lambda kv: (-kv[1], kv[0])) if d != deal
+    )
+    unknown = len(claims) - sum(known.values())
+    if unknown:
+        working += f", not stated in {unknown}"
     return deal, Provenance(
-        "most frequent deal type among claims (unknown ignored)", _keys(basis), _docs(basis), _keys(others)
+        "most frequent deal type among claims (unknown ignored)",
+        _keys(basis),
+        _docs(basis),
+        _keys(others),
+        working,
     )
 
 
@@ -392,10 +485,18 @@ def _most_common(values: Sequence[str]) -> str:
 
 
 def confidence(documents: int, agreeing: int, total: int) -> float:
-    """``(1 - 0.5 ** documents) * (0.5 + 0.5 * agreeing / total)``, rounded to 3 places."""
+    """``(1 - 0.5 ** sources) * (0.5 + 0.5 * agreeing / total)``, rounded to 3 places."""
     if documents <= 0 or total <= 0:
         return 0.0
     return round((1 - 0.5**documents) * (0.5 + 0.5 * agreeing / total), 3)
+
+
+def _production_apart(members: list[LedgerClaim], deal: str) -> tuple[list[LedgerClaim], list[LedgerClaim]]:
+    """The claims whose figures count, and the production claims set apart in a row that is not production."""
+    if deal == "production":
+        return members, []
+    apart = [c for c in members if c.deal == "production"]
+    return [c for c in members if c.deal != "production"], apart
 
 
 def summarise(key: str, claims: Iterable[LedgerClaim]) -> Row:
@@ -406,9 +507,11 @@ def summarise(key: str, claims: Iterable[LedgerClaim]) -> Row:
     first = members[0]
     systems = [c.system for c in members if c.system]
     category = _most_common([c.category for c in members])
-    ordered = [c for c in members if c.status == "ordered"]
-    delivered = [c for c in members if c.status == "delivered"]
     provenance: dict[str, Provenance] = {}
+    deal, provenance["deal"] = _deal(members)
+    counted, apart = _production_apart(members, deal)
+    ordered = [c for c in counted if c.status == "ordered"]
+    delivered = [c for c in counted if c.status == "delivered"]
 
     number_delivered, provenance["number_delivered"] = _figure(delivered, "delivered")
     number_ordered, provenance["number_ordered"] = _figure(ordered, "ordered")
@@ -416,16 +519,36 @@ def summarise(key: str, claims: Iterable[LedgerClaim]) -> Row:
         number_ordered = number_delivered
         source = provenance["number_delivered"]
         provenance["number_ordered"] = Provenance(
-            "no order figure: at least the number delivered", list(source.claims), list(source.documents), []
+            "no order figure: at least the number delivered",
+            list(source.claims),
+            list(source.documents),
+            [],
+            f"at least the {number_delivered} delivered ({source.working})",
+            provenance["number_ordered"].unused,
         )
+    kind = f"this {deal}" if deal != "unknown" else "this row"
+    produced = f"units built under a production deal (a joint venture or licence), not transferred in {kind}"
+    for c in apart:
+        if c.quantity is not None:
+            name = "number_delivered" if c.status == "delivered" else "number_ordered"
+            provenance[name].unused.append(_unused(c, produced))
+    provenance["number_ordered"].unused += [
+        _unused(c, f"a {c.status} claim: only ordered claims set the number ordered")
+        for c in counted
+        if c.status in ("interest", "planned", "cancelled") and c.quantity is not None
+    ]
 
     dated = [c for c in ordered if c.year is not None]
     if dated:
         year_of_order = min(c.year for c in dated if c.year is not None)
         basis = [c for c in dated if c.year == year_of_order]
         disagree = [c for c in dated if c.year != year_of_order and not c.incremental]
+        later = sorted({c.year for c in dated if c.year is not None and c.year != year_of_order})
+        working = f"{year_of_order}, in " + ", ".join(f"doc {d}" for d in _docs(basis))
+        if later:
+            working += "; later years among ordered claims: " + ", ".join(map(str, later))
         provenance["year_of_order"] = Provenance(
-            "earliest year among ordered claims", _keys(basis), _docs(basis), _keys(disagree)
+            "earliest year among ordered claims", _keys(basis), _docs(basis), _keys(disagree), working
         )
     else:
         year_of_order = None
@@ -438,18 +561,34 @@ def summarise(key: str, claims: Iterable[LedgerClaim]) -> Row:
         _keys(delivered_dated),
         _docs(delivered_dated),
         [],
+        "; ".join(
+            f"{y} (" + ", ".join(f"doc {d}" for d in _docs(c for c in delivered_dated if c.year == y)) + ")"
+            for y in years_of_delivery
+        ),
     )
 
     status, provenance["status"], contradicting = _status(members)
-    deal, provenance["deal"] = _deal(members)
 
     dissent = set(contradicting) | {
         c
         for c in members
         if c.key in provenance["number_ordered"].disagree or c.key in provenance["number_delivered"].disagree
     }
-    documents = len({c.doc_hash for c in members})
-    score = confidence(documents, len(members) - len(dissent), len(members))
+    sources = len({c.independent_source for c in members})
+    documents = _docs(members)
+    agreeing = len(members) - len(dissent)
+    score = confidence(sources, agreeing, len(members))
+    copies = len({c.doc_hash for c in members}) - sources
+    provenance["confidence"] = Provenance(
+        "(1 - 0.5^sources) x (0.5 + 0.5 x agreeing claims / claims); copies of one story are one source",
+        _keys(c for c in members if c not in dissent),
+        documents,
+        _keys(dissent),
+        f"(1 - 0.5^{sources}) x (0.5 + 0.5 x {agreeing}/{len(members)}) = {score:.3f}: "
+        f"{sources} independent source(s) in {len(documents)} document(s)"
+        + (f" ({copies} a copy or near-copy of another)" if copies else "")
+        + f"; {agreeing} of {len(members)} claim(s) agree with the row",
+    )
     return Row(
         key=key,
         group=first.group,
@@ -465,6 +604,7 @@ def summarise(key: str, claims: Iterable[LedgerClaim]) -> Row:
         deal=deal,
         confidence=score,
         claims=_keys(members),
-        documents=_docs(members),
-        provenance={f: provenance[f] for f in FIELDS},
+        documents=documents,
+        provenance={**{f: provenance[f] for f in FIELDS}, "confidence": provenance["confidence"]},
+        independent_sources=sources,
     )

@@ -28,7 +28,19 @@ from armsledger.store.queries import (
     curated_register,
     refresh_edit_status,
 )
-from armsledger.store.schema import ClaimRow, DocumentRow, EditRow, SipriRow, TransferClaim, TransferRow
+from armsledger.store.schema import (
+    ClaimRow,
+    DocumentBand,
+    DocumentRow,
+    EditRow,
+    SipriRow,
+    TransferClaim,
+    TransferRow,
+)
+from armsledger.store.sources import check_signature_function, group_new, sign, unsigned_documents
+
+# Documents of an older store signed per step when a build first meets them.
+BACKFILL_LIMIT = 1000
 
 
 @dataclass(slots=True)
@@ -40,6 +52,9 @@ class BatchResult:
     new_claims: int = 0
     touched: set[str] = field(default_factory=set)
     new_ids: list[str] = field(default_factory=list)
+    near_copies: int = 0  # new documents that repeat a story already read (exactly or nearly)
+    backfilled: int = 0  # documents of an older store given source keys in this batch
+    orphaned: list[str] = field(default_factory=list)  # edits this batch left without a target, described
 
 
 def stored_hashes(store: Store, hashes: Iterable[str]) -> set[str]:
@@ -58,6 +73,7 @@ def clear_machine(session: Session) -> None:
     session.execute(delete(TransferClaim))
     session.execute(delete(TransferRow))
     session.execute(delete(ClaimRow))
+    session.execute(delete(DocumentBand))
     session.execute(delete(DocumentRow))
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("DELETE FROM search_index"))
@@ -84,7 +100,8 @@ def store_batch(
             )
         groups: set[str] = set()
         search_rows: list[dict[str, str]] = []
-        for doc, claims in items:
+        fresh: list[tuple[DocumentRow, Document]] = []
+        for doc, claims in _first_of_each_text(items):
             if doc.content_hash in present:
                 continue
             present.add(doc.content_hash)
@@ -97,9 +114,14 @@ def store_batch(
                 source=doc.source,
                 text=doc.text,
                 skipped=[[s.start, s.end] for s in doc.skipped],
+                # Its own story until grouping says otherwise (NULL marks documents of an older store).
+                source_key=doc.content_hash,
+                site=doc.site,
+                author=doc.author,
             )
             session.add(stored)
             session.flush()
+            fresh.append((stored, doc))
             result.new_documents += 1
             result.new_ids.append(doc.id)
             search_rows.append({"kind": "document", "ref": doc.id, "body": f"{doc.title or ''}\n{doc.text}"})
@@ -134,10 +156,59 @@ def store_batch(
                 result.new_claims += 1
         session.flush()
         _index(session, search_rows)
+        groups |= _group_sources(session, fresh, result)
         result.touched = reconcile_groups(session, groups)
-        if result.new_documents or clear_first:
-            refresh_edit_status(session)
+        if result.touched or clear_first:
+            result.orphaned = refresh_edit_status(session)
     return result
+
+
+def _first_of_each_text(
+    items: Sequence[tuple[Document, list[Claim]]],
+) -> list[tuple[Document, list[Claim]]]:
+    """The items in order, keeping for each text the copy that sorts first by content (date, then id).
+
+    Which id and date a text is stored under must not depend on the order of the input.
+    """
+    best: dict[str, int] = {}
+    for index, (doc, _) in enumerate(items):
+        other = best.get(doc.content_hash)
+        if other is None or _precedence(doc) < _precedence(items[other][0]):
+            best[doc.content_hash] = index
+    keep = set(best.values())
+    return [item for index, item in enumerate(items) if index in keep]
+
+
+def _precedence(doc: Document) -> tuple[str, str, str]:
+    return (doc.published or "9999-99-99", doc.id, doc.url or "")
+
+
+def _group_sources(
+    session: Session, fresh: list[tuple[DocumentRow, Document]], result: BatchResult
+) -> set[str]:
+    """Sign and group the new documents (and any stored before source keys existed); claim groups to reconcile."""
+    touched: set[str] = set()
+    fresh_ids = {row.id for row, _ in fresh}
+    if check_signature_function(session):
+        # Signed by another MinHash function (an older armsledger): the new documents are signed below.
+        for row, _ in fresh:
+            row.source_key = row.content_hash
+        session.flush()
+    legacy = [
+        pair for pair in unsigned_documents(session, limit=BACKFILL_LIMIT) if pair[0].id not in fresh_ids
+    ]
+    while legacy:
+        # A store from schema 0002: its documents get signatures and source keys first.
+        touched |= group_new(session, legacy, sign(session, legacy))
+        for batch in chunks(sorted(row.id for row, _ in legacy)):
+            touched.update(session.scalars(select(ClaimRow.group_key).where(ClaimRow.document_id.in_(batch))))
+        result.backfilled += len(legacy)
+        legacy = [
+            pair for pair in unsigned_documents(session, limit=BACKFILL_LIMIT) if pair[0].id not in fresh_ids
+        ]
+    touched |= group_new(session, fresh, sign(session, fresh))
+    result.near_copies += sum(1 for row, _ in fresh if row.source_key != row.content_hash)
+    return touched
 
 
 def reconcile_groups(session: Session, groups: Iterable[str]) -> set[str]:
@@ -179,6 +250,7 @@ def _transfer(row: Row) -> TransferRow:
         status=row.status,
         deal=row.deal,
         confidence=row.confidence,
+        independent_sources=row.independent_sources,
         claim_keys=row.claims,
         documents=row.documents,
         provenance={k: v.to_json() for k, v in row.provenance.items()},

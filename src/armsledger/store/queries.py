@@ -36,12 +36,17 @@ def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 
 def _claims_select() -> Select[Any]:
     return select(
-        ClaimRow, DocumentRow.doc_id, DocumentRow.content_hash, DocumentRow.published, DocumentRow.id
+        ClaimRow,
+        DocumentRow.doc_id,
+        DocumentRow.content_hash,
+        DocumentRow.published,
+        DocumentRow.id,
+        DocumentRow.source_key,
     ).join(DocumentRow, ClaimRow.document_id == DocumentRow.id)
 
 
 def _ledger_claim(
-    row: ClaimRow, doc_id: str, content_hash: str, published: str | None, seq: int
+    row: ClaimRow, doc_id: str, content_hash: str, published: str | None, seq: int, source: str | None
 ) -> LedgerClaim:
     return LedgerClaim(
         key=row.key,
@@ -62,6 +67,7 @@ def _ledger_claim(
         end=row.end_offset,
         incremental=bool(row.incremental),
         vague_quantity=bool(row.vague_quantity),
+        source=source or content_hash,
     )
 
 
@@ -95,8 +101,8 @@ def claims_of_rows(session: Session, row_keys: Iterable[str]) -> dict[str, list[
             .join(TransferRow, TransferRow.id == TransferClaim.transfer_id)
             .where(TransferRow.key.in_(batch))
         )
-        for claim, doc_id, content_hash, published, seq, row_key in session.execute(stmt):
-            result[row_key].append(_ledger_claim(claim, doc_id, content_hash, published, seq))
+        for *claim, row_key in session.execute(stmt):
+            result[row_key].append(_ledger_claim(*claim))
     return dict(result)
 
 
@@ -119,6 +125,7 @@ def row_from_table(t: TransferRow) -> Row:
             "confidence": t.confidence,
             "claims": t.claim_keys or [],
             "documents": t.documents or [],
+            "independent_sources": t.independent_sources or 0,
             "provenance": t.provenance or {},
         }
     )
@@ -162,16 +169,20 @@ def curated_register(session: Session) -> Curated:
     return apply_edits(rows, edits, claims_of_rows(session, needed))
 
 
-def refresh_edit_status(session: Session) -> None:
-    """Record, on every edit, whether it applies to the register as it now stands."""
-    stored = list(session.scalars(select(EditRow)))
+def refresh_edit_status(session: Session) -> list[str]:
+    """Record, on every edit, whether it applies to the register as it now stands; the edits just orphaned."""
+    stored = list(session.scalars(select(EditRow).order_by(EditRow.at, EditRow.uid)))
     if not stored:
-        return
+        return []
     outcomes = curated_register(session).outcomes
+    orphaned: list[str] = []
     for edit in stored:
         status, note = outcomes.get(edit.uid, ("applied", ""))
+        if status == "orphaned" and edit.status != "orphaned":
+            orphaned.append(f"edit {edit.uid[:8]} ({edit.action} {edit.target} by {edit.who}): {note}")
         if (edit.status, edit.note) != (status, note):
             edit.status, edit.note = status, note
+    return orphaned
 
 
 def find_row(curated: Curated, key: str) -> Row:
@@ -251,7 +262,9 @@ def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]
             rows = session.execute(stmt, {"q": fts_query(query), "n": limit}).all()
         except Exception as err:  # FTS5 reports a bad query as an OperationalError
             message = str(err).lower()
-            if any(word in message for word in ("fts5", "syntax", "unterminated", "no such column", "malformed")):
+            if any(
+                word in message for word in ("fts5", "syntax", "unterminated", "no such column", "malformed")
+            ):
                 raise InputError(
                     f"search {query!r}: not a valid full-text query ({err.__cause__ or err})"
                 ) from None

@@ -4,13 +4,31 @@ Machine output (documents, claims, transfers and their links) can be dropped and
 at any time; analysts' edits and imported SIPRI rows live in tables of their own that a
 rebuild never touches. Keys that must survive a rebuild are content-derived strings
 (``documents.content_hash``, ``claims.key``, ``transfers.key``), never the integer ids.
+
+Independence of sources: ``documents.source_key`` is the content hash of the first document
+(earliest published, then smallest content hash) of the story a document carries, so a wire
+story and its lightly edited reprints share one key; ``document_bands`` holds each document's
+MinHash band keys so a later build finds near-copies among stored documents without comparing
+every pair.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -32,10 +50,37 @@ class DocumentRow(Base):
     source: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     skipped: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+    site: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    # The id of the story's first document when the document is one of several copies, else None
+    # (Document.source_group); source_key is that document's content hash (its own when alone).
+    source_group: Mapped[str | None] = mapped_column(Text)
+    source_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    # MinHash signature of the reporting text (128 little-endian uint32); None for a text without words.
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     claims: Mapped[list[ClaimRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class DocumentBand(Base):
+    """One MinHash band key of a stored document: documents sharing a key may be copies of one story."""
+
+    __tablename__ = "document_bands"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    band_key: Mapped[int] = mapped_column(BigInteger, index=True)  # the unsigned 64-bit key, as signed
+
+
+class StoreSetting(Base):
+    """A named value the store keeps about itself (e.g. which MinHash function signed its documents)."""
+
+    __tablename__ = "store_settings"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class ClaimRow(Base):
@@ -83,6 +128,7 @@ class TransferRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     deal: Mapped[str] = mapped_column(String(20))
     confidence: Mapped[float] = mapped_column(Float)
+    independent_sources: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     claim_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
     documents: Mapped[list[str]] = mapped_column(JSON, default=list)
     provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
