@@ -131,6 +131,11 @@ def test_export_and_show_commands(db: Path, tmp_path: Path) -> None:
     assert "rule: largest of: each exact total among ordered claims plus the increments" in text
     assert "(documents a, b)" in text
     assert '"Kyiv will receive 24 more TB2 drones from Ankara"' in text
-    assert "doc b [0:48] 2021-10-01  ordered, sale, qty 24, year 2021, incremental" in text
+    assert "doc b [0:48] published 2021-10-01  ordered, sale, qty 24, claim year 2021, incremental" in text
+    # The arithmetic of the row, and the confidence with how many sources and claims agree.
+    assert "      here: 12 (2019, doc a) + 24 more (2021, doc b) = 36\n" in text
+    assert ("      here: (1 - 0.5^3) x (0.5 + 0.5 x 3/3) = 0.875: 3 independent source(s) in 3 document(s); "
+            "3 of 3 claim(s) agree with the row\n") in text
+    assert "  3 claim(s) in 3 document(s), 3 independent source(s)\n" in text
     missing = cli("show", "TUR/UKR/bayraktar", "--db", str(db))
     assert missing.returncode == 1 and "did you mean TUR/UKR/bayraktartb2" in missing.stderr

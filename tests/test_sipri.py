@@ -8,6 +8,7 @@ import pytest
 
 from armsledger.errors import InputError
 from armsledger.knowledge import default_knowledge
+from armsledger.reconcile import Row
 from armsledger.sipri import SipriIndex, parse_sipri, party_code, read_sipri, same_system, sipri_name
 from armsledger.store import open_store
 from armsledger.store.ledger import replace_sipri, store_batch
@@ -28,7 +29,7 @@ def excerpt(shared_dir: Path) -> Path:
     ("East Germany (GDR)", "DDR"), ("Yemen Arab Republic (North Yemen)", "YEM"),
     ("Syria rebels*", "NSA:syrian-opposition"), ("Hamas (Palestine)*", "NSA:hamas"),
     ("Amal (Lebanon)*", "NSA:amal-lebanon"), ("House of Representatives (Libya)*", "NSA:house-of-representatives-libya"),
-    ("NATO**", "ORG:nato"), ("unknown supplier(s)", "unknown"), ("Katanga", None),
+    ("NATO**", "ORG:nato"), ("unknown supplier(s)", "unknown"), ("Katanga", "NSA:katanga"), ("Atlantis", None),
 ])
 def test_party_names_map_to_codes(name: str, code: str | None) -> None:
     assert party_code(name, default_knowledge()) == code
@@ -37,8 +38,10 @@ def test_party_names_map_to_codes(name: str, code: str | None) -> None:
 def test_the_excerpt_is_read_in_place_with_its_preamble_flags_and_encoding(excerpt: Path) -> None:
     result = read_sipri(excerpt, default_knowledge())
     assert result.rows_read == 2692
-    assert len(result.records) == 2691
-    assert result.warnings == [f"{excerpt}:1058: unknown recipient name 'Katanga' (not in states.csv); row skipped"]
+    assert len(result.records) == 2692
+    assert result.warnings == [] and result.notes == []
+    katanga = next(r for r in result.records if r.line == 1058)
+    assert (katanga.recipient_name, katanga.recipient, katanga.supplier) == ("Katanga", "NSA:katanga", "BEL")
     tb2 = [r for r in result.records if (r.supplier, r.recipient) == ("TUR", "UKR")
            and r.designation == "Bayraktar TB-2"]
     assert [(r.line, r.year_of_order, r.number_ordered, r.number_delivered) for r in tb2] == [
@@ -72,13 +75,18 @@ def test_bad_cells_are_warned_about_with_their_line() -> None:
             "Weapon description,Number delivered, ,Year(s) of delivery,status,Comments,SIPRI TIV per unit,"
             "SIPRI TIV for total order,SIPRI TIV of delivered weapons\n"
             "Poland,South Korea,2022,,about 180,?,K2,tank,28,,2022; 2023,New,,,,\n"
-            "Atlantis,France,2020,,2,,Rafale,FGA aircraft,,,,New,,,,\n")
+            "Atlantis,France,2020,,2,,Rafale,FGA aircraft,,,,New,,,,\n"
+            "Atlantis,Lemuria,2021,,2,,Rafale,FGA aircraft,,,,New,,,,\n")
     result = parse_sipri(text, "mine.csv", default_knowledge())
-    assert result.rows_read == 2
+    assert result.rows_read == 3
     assert [(r.supplier, r.recipient, r.number_ordered, r.years_of_delivery) for r in result.records] == [
         ("KOR", "POL", None, [2022, 2023])]
-    assert result.warnings == ["mine.csv:4: number ordered 'about 180' is not a whole number; left empty",
-                               "mine.csv:5: unknown recipient name 'Atlantis' (not in states.csv); row skipped"]
+    assert result.warnings == ["mine.csv:4: number ordered 'about 180' is not a whole number; left empty"]
+    # Unknown names are counted notes, one per name, not an error line per row.
+    assert result.notes == [
+        "mine.csv: 2 row(s) skipped: party name 'Atlantis' is not in states.csv (line(s) 5, 6)",
+        "mine.csv: 1 row(s) skipped: party name 'Lemuria' is not in states.csv (line(s) 6)",
+    ]
 
 
 def test_system_names_match_after_normalising_and_containment() -> None:
@@ -104,7 +112,7 @@ def test_register_rows_are_compared_with_sipri(tmp_path: Path, excerpt: Path) ->
     store_batch(store, [(doc, claims)])
     kb = default_knowledge()
     result = read_sipri(excerpt, kb)
-    assert replace_sipri(store, str(excerpt), result.records) == 2691
+    assert replace_sipri(store, str(excerpt), result.records) == 2692
     with store.reading() as session:
         view = register_view(session, kb)
     notes = {r.key: view.sipri_note(r) for r in view.rows}
@@ -124,8 +132,8 @@ def test_import_sipri_command(tmp_path: Path, excerpt: Path) -> None:
     db = str(tmp_path / "s.db")
     result = cli("import-sipri", str(excerpt), "--db", db)
     assert result.returncode == 0, result.stderr
-    assert "2692 SIPRI rows read, 2691 imported, 1 skipped" in result.stdout
-    assert "1058: unknown recipient name 'Katanga'" in result.stderr
+    assert "2692 SIPRI rows read, 2692 imported, 0 skipped" in result.stdout
+    assert result.stderr == ""
     missing = cli("import-sipri", str(tmp_path / "nope.csv"), "--db", db)
     assert missing.returncode == 1 and "nope.csv: no such file" in missing.stderr
 
@@ -137,3 +145,35 @@ def test_systems_the_catalog_tells_apart_never_match() -> None:
     assert not same_system("Akinci", "Bayraktar TB-2", kb)
     assert same_system("Akinci", "Bayraktar Akinci", kb)
     assert same_system("TB2", "Bayraktar TB-2", kb)
+
+
+def _row(**figures: object) -> Row:
+    values: dict[str, object] = {
+        "key": "FRA/GRC/rafale", "group": "FRA/GRC/rafale", "supplier": "FRA", "recipient": "GRC",
+        "system": "Rafale", "category": "aircraft", "number_ordered": None, "year_of_order": None,
+        "number_delivered": None, "years_of_delivery": [], "status": "ordered", "deal": "sale",
+        "confidence": 0.5, "claims": [], "documents": [], "provenance": {}}
+    values.update(figures)
+    return Row(**values)  # type: ignore[arg-type]
+
+
+def test_a_deal_sipri_splits_over_lines_is_compared_with_the_lines_together(excerpt: Path) -> None:
+    kb = default_knowledge()
+    index = SipriIndex(read_sipri(excerpt, kb).records, kb)
+    # SIPRI: Greece's Rafale as 12 (2021, line 718) + 6 (2021, line 719) + 6 (2022, line 720).
+    greece = index.comparison(_row(number_ordered=24, year_of_order=2021))
+    assert greece is not None
+    assert [r.line for r in greece.compared] == [718, 719, 720]
+    assert greece.note() == "also in SIPRI (lines 718, 719, 720 together)"
+    assert greece.agree == ["number ordered 24 = SIPRI lines together: 24 (12 + 6 + 6)", "year of order 2021"]
+    # One line alone when it is the better match; delivery years compared too.
+    one = index.comparison(_row(number_ordered=12, year_of_order=2021, years_of_delivery=[2021, 2026]))
+    assert one is not None and [r.line for r in one.compared] == [718]
+    assert one.differ == ["years of delivery: ours 2021; 2026, SIPRI 2021; 2022; 2023 (not in SIPRI: 2026)"]
+    assert one.note() == "differs from SIPRI (line 718) on: years of delivery"
+    # Found in SIPRI, but the row has no figure to compare: said so.
+    bare = index.comparison(_row())
+    assert bare is not None
+    assert bare.note() == "also in SIPRI (line 718); nothing compared: the row has no number or year"
+    assert [r.line for r in bare.matches] == [718, 719, 720]
+    assert index.compare(_row(recipient="ISL")) == "not in SIPRI"

@@ -9,17 +9,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from armsledger.curation import Curated, Edit
+from armsledger.extract.quantities import NUMBER_WORD, is_not_a_count, read_number
 from armsledger.knowledge import Knowledge
 from armsledger.reconcile import FIELDS, LedgerClaim, Row
 from armsledger.render import text_table
 from armsledger.sipri import HEADER as SIPRI_HEADER
-from armsledger.sipri import SipriIndex, sipri_name
+from armsledger.sipri import SipriIndex, SipriRecord, sipri_name
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -341,46 +343,161 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _dissent(name: str, c: LedgerClaim | None) -> str:
+    """What a disagreeing claim says about the field it disagrees on."""
+    if c is None:
+        return " (no longer stored)"
+    if name == "deal":
+        said = c.deal
+    elif name == "status":
+        said = c.status
+    elif name in ("year_of_order", "years_of_delivery"):
+        said = f"{c.status}, {c.year if c.year is not None else 'no year'}"
+    elif name == "confidence":
+        said = c.status + (f", {c.quantity}" if c.quantity is not None else "")
+    else:
+        said = (
+            f"{c.quantity if c.quantity is not None else 'no number'}"
+            + (" more" if c.incremental else "")
+            + f", {c.year if c.year is not None else 'no year'}"
+        )
+    return f" ({said}, doc {c.doc})"
+
+
+def _sipri_line(r: SipriRecord) -> str:
+    def flag(uncertain: bool) -> str:
+        return "?" if uncertain else ""
+
+    ordered = "ordered " + (
+        f"{r.number_ordered}{flag(r.number_ordered_uncertain)}"
+        if r.number_ordered is not None
+        else "(no number)"
+    )
+    if r.year_of_order is not None:
+        ordered += f" in {r.year_of_order}{flag(r.year_of_order_uncertain)}"
+    delivered = (
+        f"delivered {r.number_delivered}{flag(r.number_delivered_uncertain)}"
+        if r.number_delivered is not None
+        else "no delivery figure"
+    )
+    if r.years_of_delivery:
+        delivered += f" in {_years(r.years_of_delivery)}"
+    parts = [
+        f"{r.supplier_name} -> {r.recipient_name}: {r.designation} ({r.description})",
+        ordered,
+        delivered,
+    ]
+    if r.condition:
+        parts.append(r.condition)
+    text = "; ".join(parts)
+    if r.comments:
+        text += f'; "{r.comments}"'
+    return text
+
+
+# A number in running text: not inside a designation ("S-400", "TB2") nor after a currency sign.
+_NUMBER = re.compile(rf"(?<![\w$€£-]){NUMBER_WORD}(?![\w-])", re.IGNORECASE)
+_WORD_COUNTS = frozenset({"pair", "couple"})
+
+
+def unread_numbers(row: Row, claims: Mapping[str, LedgerClaim]) -> list[tuple[LedgerClaim, int, str]]:
+    """Numbers in the row's source sentences that no claim of the row reads as its count, with their context.
+
+    Not a reading of the text (extraction does that): a pointer for the analyst to figures the
+    row does not use, such as "a joint venture to produce 48 drones" beside "to supply 12 drones".
+    """
+    counted: dict[tuple[str, int, int], set[int]] = {}
+    first: dict[tuple[str, int, int], LedgerClaim] = {}
+    for key in row.claims:
+        c = claims.get(key)
+        if c is None:
+            continue
+        span = (c.doc_hash, c.start, c.end)
+        counted.setdefault(span, set())
+        first.setdefault(span, c)
+        if c.quantity is not None:
+            counted[span].add(c.quantity)
+    found = []
+    for span, c in first.items():
+        for match in _NUMBER.finditer(c.evidence):
+            phrase = match.group(0)
+            value = read_number(phrase)
+            if value is None or value < 2 or value > 9999 or phrase.lower() in _WORD_COUNTS:
+                continue
+            if phrase.isdigit() and 1900 <= value <= 2100:
+                continue  # a year
+            if value in counted[span] or is_not_a_count(c.evidence[match.end() :]):
+                continue
+            # About fifty characters before and twenty-five after, cut at spaces.
+            start = c.evidence.rfind(" ", 0, max(0, match.start() - 50)) + 1
+            end = c.evidence.find(" ", min(len(c.evidence), match.end() + 25))
+            end = len(c.evidence) if end < 0 else end
+            context = (
+                ("…" if start else "")
+                + " ".join(c.evidence[start:end].split())
+                + ("…" if end < len(c.evidence) else "")
+            )
+            found.append((c, value, context))
+    return found
+
+
 def render_row(view: RegisterView, row: Row, claims: Mapping[str, LedgerClaim]) -> str:
-    """One row, each field with the rule and claims behind it, then every source sentence."""
+    """One row, each field with the rule and arithmetic behind it, SIPRI's lines, then every source sentence."""
     kb = view.kb
+    copies = len(row.documents) - row.independent_sources
+    counted = f"  {len(row.claims)} claim(s) in {len(row.documents)} document(s)"
+    if row.independent_sources:  # 0 on a row stored before sources were counted
+        counted += f", {row.independent_sources} independent source(s)"
+        if copies > 0:
+            counted += f" ({copies} document(s) repeat another's story)"
     out = [
         f"{row.key}",
         f"  {kb.state_name(row.supplier)} ({row.supplier}) -> {kb.state_name(row.recipient)} "
         f"({row.recipient}): {row.system or '(no system named)'}, {row.category}",
+        counted,
     ]
     if row.key in {r.key for r in view.curated.rejected}:
         out.append("  REJECTED by an analyst: not in the register")
     out.append("")
-    for name in FIELDS:
-        prov = row.provenance[name]
-        out.append(f"  {name:<18} {_value(getattr(row, name))}")
+    for name in (*FIELDS, "confidence"):
+        prov = row.provenance.get(name)
+        value = f"{row.confidence:.3f}" if name == "confidence" else _value(getattr(row, name))
+        out.append(f"  {name:<18} {value}")
+        if prov is None:
+            continue
         out.append(f"      rule: {prov.rule}")
-        if prov.claims:
+        if prov.working:
+            out.append(f"      here: {prov.working}")
+        if prov.claims and name != "confidence":
             out.append(f"      from: {', '.join(prov.claims)} (documents {', '.join(prov.documents)})")
+        for i, unused in enumerate(prov.unused):
+            lead = "not used:" if i == 0 else "         "
+            out.append(
+                f"      {lead} {unused['value']} ({unused['claim']}, doc {unused['doc']}): {unused['why']}"
+            )
         if prov.disagree:
-            parts = []
-            for key in prov.disagree:
-                c = claims.get(key)
-                detail = (
-                    ""
-                    if c is None
-                    else f" ({c.status}"
-                    + (f", {c.quantity}" if c.quantity is not None else "")
-                    + (f", {c.year}" if c.year is not None else "")
-                    + f", {c.doc})"
-                )
-                parts.append(key + detail)
+            parts = [key + _dissent(name, claims.get(key)) for key in prov.disagree]
             out.append(f"      disagree: {', '.join(parts)}")
-    documents = len({c.doc_hash for c in claims.values()}) or len(row.documents)
-    out.append(f"  {'confidence':<18} {row.confidence:.3f}")
-    out.append(
-        f"      rule: (1 - 0.5^documents) x (0.5 + 0.5 x agreeing share): {documents} independent "
-        f"document(s), {len(row.claims)} claim(s)"
-    )
-    note = view.sipri_note(row)
-    if note:
-        out.append(f"  {'SIPRI':<18} {note}")
+    loose = unread_numbers(row, claims)
+    if loose:
+        out.append(
+            f"  {'numbers not read':<18} in the cited sentences, but no claim of this row counts them:"
+        )
+        for c, value, context in loose:
+            out.append(f'      {value} ({c.key}, doc {c.doc}): "{context}"')
+    comparison = view.sipri.comparison(row)
+    if comparison is not None:
+        out.append(f"  {'SIPRI':<18} {comparison.note()}")
+        for text in comparison.agree:
+            out.append(f"      agrees: {text}")
+        for text in comparison.differ:
+            out.append(f"      differs: {text}")
+        for text in comparison.unchecked:
+            out.append(f"      not compared: {text}")
+        compared = {r.line for r in comparison.compared}
+        for r in comparison.matches:
+            used = "" if r.line in compared else " (not in the comparison)"
+            out.append(f"      SIPRI line {r.line}{used}: {_sipri_line(r)}")
     for text in view.notes(row):
         out.append(f"  edit: {text}")
     out.append("")
@@ -393,11 +510,9 @@ def render_row(view: RegisterView, row: Row, claims: Mapping[str, LedgerClaim]) 
         facts = [c.status, c.deal]
         if c.quantity is not None:
             facts.append(f"qty {c.quantity}")
-        if c.year is not None:
-            facts.append(f"year {c.year}")
+        facts.append(f"claim year {c.year}" if c.year is not None else "claim gives no year")
         facts += [flag for flag, on in (("incremental", c.incremental), ("vague", c.vague_quantity)) if on]
-        out.append(
-            f"    {key}  doc {c.doc} [{c.start}:{c.end}] {c.published or 'undated'}  {', '.join(facts)}"
-        )
+        when = f"published {c.published}" if c.published else "document undated"
+        out.append(f"    {key}  doc {c.doc} [{c.start}:{c.end}] {when}  {', '.join(facts)}")
         out.append(f'        "{" ".join(c.evidence.split())}"')
     return "\n".join(out) + "\n"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from armsledger.errors import InputError
 from armsledger.knowledge import Knowledge, System
-from armsledger.reconcile import Row
+from armsledger.reconcile import DEAL_GAP_YEARS, Row
 
 HEADER: tuple[str, ...] = (
     "Recipient",
@@ -51,6 +51,8 @@ SIPRI_NAMES: dict[str, str] = {
     "DDR": "East Germany (GDR)",
     "VNM": "Viet Nam",
 }
+# Secessionist states SIPRI lists without its non-state star; they are sub-state parties here.
+SIPRI_SUBSTATES: dict[str, str] = {"Katanga": "NSA:katanga", "Biafra": "NSA:biafra"}
 UNKNOWN = "unknown"
 # Lines searched for the header before giving up.
 MAX_PREAMBLE = 40
@@ -89,6 +91,20 @@ class SipriImport:
     records: list[SipriRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rows_read: int = 0
+    # Party names neither states.csv nor SIPRI_SUBSTATES knows -> the lines of the rows skipped for them.
+    unknown_names: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def notes(self) -> list[str]:
+        """One counted note per unknown party name: how many rows were skipped for it, and where."""
+        notes = []
+        for name, lines in sorted(self.unknown_names.items()):
+            shown = ", ".join(str(n) for n in lines[:5]) + (", ..." if len(lines) > 5 else "")
+            notes.append(
+                f"{self.source}: {len(lines)} row(s) skipped: party name {name!r} is not in states.csv "
+                f"(line(s) {shown})"
+            )
+        return notes
 
 
 def decode(data: bytes) -> str:
@@ -114,6 +130,8 @@ def party_code(name: str, kb: Knowledge) -> str | None:
     stars = len(raw) - len(raw.rstrip("*"))
     if base.lower().startswith("unknown "):
         return UNKNOWN
+    if base in SIPRI_SUBSTATES:
+        return SIPRI_SUBSTATES[base]
     bare = re.sub(r"\s*\([^)]*\)\s*", " ", base).strip()
     inside = re.findall(r"\(([^)]*)\)", base)
     candidates = [(base, True), (bare, stars == 0)]
@@ -179,15 +197,11 @@ def parse_sipri(text: str, source: str, kb: Knowledge) -> SipriImport:
             result.warnings.append(f"{where}: {len(cells)} columns, expected at least 13; row skipped")
             continue
         cells = cells + [""] * (len(HEADER) - len(cells))
-        codes = []
-        for name, role in ((cells[0], "recipient"), (cells[1], "supplier")):
-            code = party_code(name, kb)
-            if code is None:
-                result.warnings.append(
-                    f"{where}: unknown {role} name {name!r} (not in states.csv); row skipped"
-                )
-            codes.append(code)
+        codes = [party_code(cells[0], kb), party_code(cells[1], kb)]
         if None in codes:
+            for name, code in zip(cells[:2], codes, strict=True):
+                if code is None:
+                    result.unknown_names.setdefault(name.strip(), []).append(line)
             continue
         years = [y.strip() for y in cells[10].split(";") if y.strip()]
         delivery_years = [int(y) for y in years if y.isdigit()]
@@ -294,6 +308,104 @@ def same_system(ours: str | None, theirs: str, kb: Knowledge) -> bool:
     return a == b or (min(len(a), len(b)) >= 3 and (a in b or b in a))
 
 
+@dataclass(slots=True)
+class SipriComparison:
+    """How a register row compares with SIPRI: the lines compared, what agrees, what differs, what could not be."""
+
+    matches: list[SipriRecord]  # every SIPRI line about the same supplier, recipient and system
+    compared: list[SipriRecord]  # the line, or lines taken together, the row was compared with
+    agree: list[str] = field(default_factory=list)
+    differ: list[str] = field(default_factory=list)
+    differ_fields: list[str] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+
+    @property
+    def lines(self) -> str:
+        """The compared lines in words: ``line 12`` or ``lines 12, 13, 14 together``."""
+        numbers = [str(r.line) for r in self.compared]
+        if len(numbers) == 1:
+            return f"line {numbers[0]}"
+        return f"lines {', '.join(numbers)} together"
+
+    def note(self) -> str:
+        """The verdict in one phrase: 'not in SIPRI', 'also in SIPRI (...)' or 'differs from SIPRI (...) on: ...'."""
+        if not self.matches:
+            return "not in SIPRI"
+        if self.differ_fields:
+            return f"differs from SIPRI ({self.lines}) on: {', '.join(self.differ_fields)}"
+        if not self.agree:
+            return f"also in SIPRI ({self.lines}); nothing compared: " + (
+                "the row has no number or year"
+                if not self.unchecked
+                else "SIPRI gives none of the row's figures"
+            )
+        return f"also in SIPRI ({self.lines})"
+
+
+def _sum(values: Sequence[int | None]) -> int | None:
+    """The sum of SIPRI figures, or None when any line gives none (a partial sum would mislead)."""
+    return None if not values or any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+def _plus(values: Sequence[int | None]) -> str:
+    return " + ".join(str(v) for v in values)
+
+
+def _years(years: Iterable[int]) -> str:
+    return "; ".join(str(y) for y in sorted(years)) or "none"
+
+
+def compare_lines(row: Row, lines: Sequence[SipriRecord], matches: Sequence[SipriRecord]) -> SipriComparison:
+    """Compare a row's figures with SIPRI lines taken together (their numbers summed, their years pooled)."""
+    result = SipriComparison(list(matches), list(lines))
+    sipri = "SIPRI " if len(lines) == 1 else "SIPRI lines together: "
+    ordered = _sum([r.number_ordered for r in lines])
+    delivered = _sum([r.number_delivered for r in lines])
+    order_years = [r.year_of_order for r in lines if r.year_of_order is not None]
+    first_year = min(order_years) if order_years else None
+    delivery_years = {y for r in lines for y in r.years_of_delivery}
+    detail_ordered = "" if len(lines) == 1 else f" ({_plus([r.number_ordered for r in lines])})"
+    detail_delivered = "" if len(lines) == 1 else f" ({_plus([r.number_delivered for r in lines])})"
+    checks: list[tuple[str, object, object, bool, str]] = [
+        ("number ordered", row.number_ordered, ordered, row.number_ordered == ordered, detail_ordered),
+        ("year of order", row.year_of_order, first_year, row.year_of_order == first_year, ""),
+        (
+            "number delivered",
+            row.number_delivered,
+            delivered,
+            row.number_delivered == delivered,
+            detail_delivered,
+        ),
+    ]
+    for name, ours, theirs, same, detail in checks:
+        if ours is None:
+            continue
+        if theirs is None:
+            result.unchecked.append(f"{name}: ours {ours}, SIPRI gives none")
+        elif same:
+            result.agree.append(f"{name} {ours}" + (f" = {sipri}{theirs}{detail}" if detail else ""))
+        else:
+            result.differ.append(f"{name}: ours {ours}, {sipri}{theirs}{detail}")
+            result.differ_fields.append(name)
+    if row.years_of_delivery:
+        if not delivery_years:
+            result.unchecked.append(
+                f"years of delivery: ours {_years(row.years_of_delivery)}, SIPRI gives none"
+            )
+        elif set(row.years_of_delivery) <= delivery_years:
+            result.agree.append(
+                f"years of delivery {_years(row.years_of_delivery)}, among SIPRI's {_years(delivery_years)}"
+            )
+        else:
+            extra = sorted(set(row.years_of_delivery) - delivery_years)
+            result.differ.append(
+                f"years of delivery: ours {_years(row.years_of_delivery)}, SIPRI {_years(delivery_years)} "
+                f"(not in SIPRI: {_years(extra)})"
+            )
+            result.differ_fields.append("years of delivery")
+    return result
+
+
 class SipriIndex:
     """SIPRI rows by supplier and recipient, for comparing register rows."""
 
@@ -312,33 +424,44 @@ class SipriIndex:
             if same_system(row.system, r.designation, self.kb)
         ]
 
+    def comparison(self, row: Row) -> SipriComparison | None:
+        """The row against SIPRI: each matching line alone, the lines of its order years together, all
+        lines together (SIPRI splits one deal into lines: Greece's 24 Rafale are 12 + 6 + 6); the one
+        that agrees on most figures, then differs on fewest. None without a SIPRI import."""
+        if not self.count:
+            return None
+        found = sorted(self.matches(row), key=lambda r: r.line)
+        if not found:
+            return SipriComparison([], [])
+        sets: list[list[SipriRecord]] = [[r] for r in found]
+        if row.year_of_order is not None:
+            # SIPRI may date an order a year before the news reports it, and lists later batches apart.
+            window = [
+                r
+                for r in found
+                if r.year_of_order is not None
+                and row.year_of_order - 1 <= r.year_of_order <= row.year_of_order + DEAL_GAP_YEARS
+            ]
+            if len(window) > 1:
+                sets.append(window)
+        if len(found) > 1 and found not in sets:
+            sets.append(found)
+
+        def closeness(lines: list[SipriRecord]) -> tuple[int, int, int, int, int]:
+            result = compare_lines(row, lines, found)
+            gap = min(abs((r.year_of_order or 0) - (row.year_of_order or 0)) for r in lines)
+            # A figure SIPRI does not give counts against a choice as a difference does: it tells nothing.
+            return (
+                -len(result.agree),
+                len(result.differ) + len(result.unchecked),
+                gap if row.year_of_order else 0,
+                len(lines),
+                lines[0].line,
+            )
+
+        return compare_lines(row, min(sets, key=closeness), found)
+
     def compare(self, row: Row) -> str:
         """'also in SIPRI', 'not in SIPRI' or 'differs from SIPRI on: ...'; empty with no SIPRI import."""
-        if not self.count:
-            return ""
-        found = self.matches(row)
-        if not found:
-            return "not in SIPRI"
-
-        def closeness(r: SipriRecord) -> tuple[int, int, int, int]:
-            year_gap = abs((r.year_of_order or 0) - (row.year_of_order or 0)) if row.year_of_order else 0
-            return (
-                0 if r.year_of_order == row.year_of_order else 1,
-                0 if r.number_ordered == row.number_ordered else 1,
-                year_gap,
-                r.line,
-            )
-
-        best = min(found, key=closeness)
-        differs = [
-            label
-            for label, ours, theirs in (
-                ("number ordered", row.number_ordered, best.number_ordered),
-                ("year of order", row.year_of_order, best.year_of_order),
-                ("number delivered", row.number_delivered, best.number_delivered),
-            )
-            if ours is not None and theirs is not None and ours != theirs
-        ]
-        if differs:
-            return f"differs from SIPRI (line {best.line}) on: {', '.join(differs)}"
-        return f"also in SIPRI (line {best.line})"
+        result = self.comparison(row)
+        return "" if result is None else result.note()

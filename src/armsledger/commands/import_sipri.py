@@ -32,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     result = read_sipri(args.file, kb)
     for warning in result.warnings:
         print(f"armsledger: warning: {warning}", file=sys.stderr)
+    for note in result.notes:
+        print(f"armsledger: note: {note}", file=sys.stderr)
     from armsledger.store import open_store
     from armsledger.store.ledger import replace_sipri
     from armsledger.store.queries import register_view
@@ -46,9 +48,19 @@ def run(args: argparse.Namespace) -> int:
     skipped = result.rows_read - stored
     print(f"{result.rows_read} SIPRI rows read, {stored} imported, {skipped} skipped")
     if view.rows:
-        kinds = Counter(view.sipri_note(r).split(" (")[0] for r in view.rows)
+        kinds: Counter[str] = Counter()
+        for row in view.rows:
+            found = view.sipri.comparison(row)
+            if found is None or not found.matches:
+                kinds["not"] += 1
+            elif found.differ_fields:
+                kinds["differs"] += 1
+            elif found.agree:
+                kinds["also"] += 1
+            else:
+                kinds["uncompared"] += 1
         print(
-            f"register: {kinds.get('also in SIPRI', 0)} row(s) also in SIPRI, "
-            f"{kinds.get('differs from SIPRI', 0)} differ from SIPRI, {kinds.get('not in SIPRI', 0)} not in SIPRI"
+            f"register: {kinds['also']} row(s) also in SIPRI, {kinds['differs']} differ from SIPRI, "
+            f"{kinds['uncompared']} in SIPRI with nothing to compare, {kinds['not']} not in SIPRI"
         )
     return 0
