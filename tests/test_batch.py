@@ -474,3 +474,56 @@ def test_the_batch_command_passes_csv_column_options(
     printed = capsys.readouterr()
     assert "skipped: 1 unreadable" in printed.out
     assert "no column 'article' for the text; found key, hed, story" in printed.err
+
+
+def _big_warc(path: Path, pages: int) -> None:
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=path.name.endswith(".gz"))
+        for i in range(pages):
+            body = PAGE.replace(b"250", str(100 + i).encode())
+            records = [(f"https://news.example.org/tanks-{i}", "text/html; charset=utf-8", body)]
+            if i % 5 == 0:
+                records.append(
+                    (f"https://news.example.org/logo-{i}.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(64))
+                )
+            for uri, kind, payload in records:
+                headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+                writer.write_record(
+                    writer.create_warc_record(uri, "response", payload=BytesIO(payload), http_headers=headers)
+                )
+
+
+def _big_feed(path: Path, entries: int) -> None:
+    items = "".join(
+        f"<item><title>Story {i}</title><link>https://wire.example.org/{i}</link>"
+        f"<description><![CDATA[<p>{SENTENCES[i % len(SENTENCES)].format(n=i)}</p>]]></description></item>\n"
+        for i in range(entries)
+    )
+    path.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>',
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc", "wire.rss"])
+def test_big_archives_and_feeds_are_cut_at_record_and_entry_starts(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    _big_feed(path, 120) if name.endswith(".rss") else _big_warc(path, 30)
+    settings = _small(partition_bytes=3000)
+    parts = plan_partitions([path], 3000, options=settings.read_options())
+    assert len(parts) > 3 and {p.kind for p in parts} == {"feed" if name.endswith(".rss") else "warc"}
+    assert parts[-1].end == path.stat().st_size
+    cut = [r for p in parts for r in read_partition(p, settings)]
+    whole = list(read_paths([path]))
+    assert [(type(r).__name__, r.source) for r in cut] == [(type(r).__name__, r.source) for r in whole]
+    summary = run_batch(
+        [path],
+        tmp_path / "out",
+        workers=2,
+        processes=False,
+        settings=settings,
+        progress=False,
+        say=lambda _: None,
+    )
+    expected = (120, {}) if name.endswith(".rss") else (30, {"not-html": 6})
+    assert (summary.partitions, summary.documents, summary.skipped) == (len(parts), *expected)

@@ -1,8 +1,12 @@
 """RSS and Atom feeds saved to files or folders: one document per entry."""
 
+import tracemalloc
 from pathlib import Path
 
-from armsledger.ingest import read_documents
+import pytest
+
+from armsledger.ingest import ReadOptions, feeds, read_documents
+from armsledger.ingest.feeds import entry_ranges, read_feed_range
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -84,3 +88,64 @@ def test_a_feed_that_is_not_xml_fails_and_the_others_are_read(tmp_path: Path) ->
     assert by_name["broken.rss"].reason == "not-a-feed"
     assert by_name["page.xml"].message.startswith("not an RSS or Atom feed")
     assert by_name["empty.atom"].message == "empty file: expected an RSS or Atom feed"
+
+
+def _rss(items: list[str]) -> bytes:
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/">\n'
+        "<channel><title>Defence Wire</title><link>https://wire.example.org/</link>\n"
+        "<description><![CDATA[News about <item> and </item> tags]]></description>\n"
+    )
+    return (head + "".join(items) + "</channel></rss>\n").encode("utf-8")
+
+
+def _item(n: int, body: str = "") -> str:
+    text = body or f"Poland ordered {n} Bayraktar TB2 drones from Turkey."
+    return (
+        f"<item><title>Story {n}</title><link>https://wire.example.org/{n}</link>"
+        f"<!-- </item> in a comment --><content:encoded><![CDATA[<p>{text}</p><p>Not </item> the end.</p>]]>"
+        f"</content:encoded></item>\n"
+    )
+
+
+def test_an_oversize_entry_is_skipped_unread_and_the_others_are_kept(tmp_path: Path) -> None:
+    giant = "Qatar bought Rafale jets. " * 400_000  # 10 MB in one entry
+    path = tmp_path / "giant.rss"
+    path.write_bytes(_rss([_item(1), _item(2, giant), _item(3)]))
+    tracemalloc.start()
+    docs, failures = read_documents([path], ReadOptions(max_part_bytes=1_000_000))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [d.id for d in docs] == ["https://wire.example.org/1", "https://wire.example.org/3"]
+    assert docs[1].text == "Poland ordered 3 Bayraktar TB2 drones from Turkey.\n\nNot the end."
+    assert docs[0].site == "Defence Wire"
+    assert [(f.source, f.reason) for f in failures] == [(f"{path}#entry2", "oversize")]
+    assert failures[0].message.startswith("entry of 10,400,")
+    assert peak < 6 * 2**20  # the 10 MB entry was never held
+
+
+def test_a_feed_of_many_entries_reads_alike_whole_and_cut_at_entry_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds, "_CHUNK", 4096)  # entries, comments and CDATA straddle the chunks read
+    path = tmp_path / "many.rss"
+    path.write_bytes(_rss([_item(n) for n in range(1, 401)]))
+    whole, failures = read_documents([path])
+    assert failures == [] and [d.title for d in whole] == [f"Story {n}" for n in range(1, 401)]
+    header_end, ranges = entry_ranges(path, 10_000, 2**20)
+    assert len(ranges) > 5 and ranges[0][2] == 1 and ranges[-1][1] == path.stat().st_size
+    cut = [
+        r
+        for start, end, first in ranges
+        for r in read_feed_range(path, header_end, start, end, first, ReadOptions())
+    ]
+    assert [(d.id, d.source, d.text) for d in cut] == [(d.id, d.source, d.text) for d in whole]
+
+
+def test_an_entry_cut_off_by_the_end_of_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "cut.rss"
+    path.write_bytes(_rss([_item(1), _item(2)])[:-80])
+    docs, failures = read_documents([path])
+    assert [d.title for d in docs] == ["Story 1"]
+    assert [(f.source, f.reason) for f in failures] == [(f"{path}#entry2", "truncated")]

@@ -25,13 +25,17 @@ from armsledger.ingest import READERS, ReadOptions, _load_readers
 from armsledger.ingest import _suffix as reader_suffix
 from armsledger.ingest.csv_text import row_ranges
 from armsledger.ingest.decode import FallbackSampler, legacy_fallback
+from armsledger.ingest.feeds import entry_ranges
 from armsledger.ingest.jsonl import unreadable_corpus
 from armsledger.ingest.jsonl_gz import GZIP_PROBLEMS
+from armsledger.ingest.warc import record_ranges
 
 PARTITION_BYTES = 16 * 2**20
 MAX_FILES_PER_PARTITION = 2000
 _CUT_BY_BYTES = (".jsonl", ".ndjson")
 _CUT_BY_LINES = (".jsonl.gz", ".ndjson.gz")
+_FEEDS = (".rss", ".atom", ".xml")
+_ARCHIVES = (".warc", ".warc.gz")
 _BLOCK = 8 * 2**20
 _GZ_BLOCK = 1 << 20
 
@@ -172,6 +176,20 @@ def _cut(
         return [
             ("csv", {"start": s, "end": e, "first_line": n, "size": e - s, **where}) for s, e, n in ranges
         ]
+    if suffix in _FEEDS:
+        entries = entry_ranges(file, partition_bytes, options.max_part_bytes)
+        if entries is None:
+            return None
+        header_end, stretches = entries
+        return [
+            ("feed", {"start": s, "end": e, "first_line": n, "size": e - s, "header_end": header_end})
+            for s, e, n in stretches
+        ]
+    if suffix in _ARCHIVES:
+        records = record_ranges(file, partition_bytes)
+        if records is None:
+            return None
+        return [("warc", {"start": s, "end": e, "size": e - s}) for s, e in records]
     return None
 
 

@@ -18,8 +18,10 @@ from armsledger.extract import extract
 from armsledger.ingest import ReadFailure, ReadOptions, ReadResult, marked, read_file
 from armsledger.ingest import _suffix as reader_suffix
 from armsledger.ingest.csv_text import open_table, read_rows
+from armsledger.ingest.feeds import read_feed_range
 from armsledger.ingest.jsonl import read_jsonl_range
 from armsledger.ingest.jsonl_gz import read_jsonl_gz_lines
+from armsledger.ingest.warc import read_warc_range
 from armsledger.knowledge import default_knowledge
 
 MAX_CHARS = 5_000_000
@@ -197,4 +199,8 @@ def _csv_stretch(path: Path, partition: Partition, options: ReadOptions) -> Iter
 # Readers of a stretch of a big CSV table, web archive or feed, by partition kind.
 _RANGE_READERS: dict[str, Callable[[Path, Partition, ReadOptions], Iterator[ReadResult]]] = {
     "csv": _csv_stretch,
+    "feed": lambda path, p, options: read_feed_range(
+        path, p.header_end, p.start, p.end, p.first_line, options
+    ),
+    "warc": lambda path, p, options: read_warc_range(path, p.start, p.end, options),
 }

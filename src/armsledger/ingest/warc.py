@@ -2,7 +2,8 @@
 
 Records that are not pages (images, scripts, PDFs, error responses) are skipped one by
 one with a message, so a run can count them; requests and metadata are not pages at all
-and pass silently.
+and pass silently. Reading from any record's first byte gives the same pages as reading
+the whole archive, so the batch runner cuts big archives at record starts found while planning.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from armsledger.ingest.html import document_from_html
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
-# A page bigger than this is not an article; reading it whole would only cost memory.
-MAX_PAGE_BYTES = 50 * 1024 * 1024
 
 
 @register(".warc", ".warc.gz")
@@ -33,30 +32,67 @@ def read_warc_file(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterat
     if not _is_warc(path):
         yield ReadFailure(str(path), "not a WARC file: expected records starting with WARC/1.0 or WARC/1.1")
         return
+    yield from read_warc_range(path, 0, None, options)
+
+
+def read_warc_range(
+    path: Path, start: int, end: int | None, options: ReadOptions = DEFAULT_OPTIONS
+) -> Iterator[ReadResult]:
+    """The pages of the records that start in bytes ``start..end`` (to the end for None)."""
     pages = 0
+    limit = options.max_part_bytes
     with path.open("rb") as stream:
+        stream.seek(start)
         records = ArchiveIterator(stream)
         try:
             for record in records:
-                page = _payload(record) if record.rec_type in ("response", "resource") else None
+                page = _payload(record, limit) if record.rec_type in ("response", "resource") else None
                 # Reads the rest of the record, so a record cut short shows as unread bytes.
-                where = f"{path}@{records.get_record_offset()}"
+                offset = records.get_record_offset()
+                if end is not None and offset >= end:
+                    return
+                where = f"{path}@{offset}"
                 if getattr(record.raw_stream, "limit", 0) > 0:
                     yield _truncated(path, pages)
                     return
                 if page is not None:
-                    result = _page(record, page, where)
+                    result = _page(record, page, where, limit)
                     pages += not isinstance(result, ReadFailure)
                     yield result
         # warcio meets a cut-off file in several ways, some of them its own internal errors.
         except (ArchiveLoadFailed, EOFError, zlib.error, AttributeError, ValueError) as exc:
-            if isinstance(exc, ArchiveLoadFailed) and not pages:
+            if isinstance(exc, ArchiveLoadFailed) and not pages and start == 0:
                 yield ReadFailure(str(path), f"not a WARC file ({_first_line(exc)})")
             else:
                 yield _truncated(path, pages)
 
 
-def _payload(record: Any) -> tuple[str, bytes | None]:
+def record_ranges(path: Path, partition_bytes: int) -> list[tuple[int, int]] | None:
+    """(start, end) of stretches of about partition_bytes of whole records; None to read the file whole."""
+    if not _is_warc(path):
+        return None
+    starts: list[int] = []
+    with path.open("rb") as stream:
+        records = ArchiveIterator(stream)
+        try:
+            for _ in records:
+                starts.append(records.get_record_offset())
+        except (ArchiveLoadFailed, EOFError, zlib.error, AttributeError, ValueError):
+            pass  # the stretch that holds the cut reports it
+    if len(starts) < 2:
+        return None
+    size = path.stat().st_size
+    ranges: list[tuple[int, int]] = []
+    begin = starts[0]
+    for offset in starts[1:]:
+        if offset - begin >= partition_bytes:
+            ranges.append((begin, offset))
+            begin = offset
+    ranges.append((begin, size))
+    return ranges
+
+
+def _payload(record: Any, limit: int) -> tuple[str, bytes | None]:
     """The record's content type and its body: b"" when it is not a page, None when too big for one."""
     if record.rec_type == "response":
         headers = record.http_headers
@@ -68,11 +104,11 @@ def _payload(record: Any) -> tuple[str, bytes | None]:
         content_type = record.rec_headers.get_header("Content-Type") or ""
     if _media(content_type) not in _HTML_TYPES:
         return content_type, b""
-    body = record.content_stream().read(MAX_PAGE_BYTES + 1)
-    return content_type, body if len(body) <= MAX_PAGE_BYTES else None
+    body = record.content_stream().read(limit + 1)
+    return content_type, body if len(body) <= limit else None
 
 
-def _page(record: Any, page: tuple[str, bytes | None], where: str) -> ReadResult:
+def _page(record: Any, page: tuple[str, bytes | None], where: str, limit: int) -> ReadResult:
     content_type, body = page
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
     if content_type.startswith("HTTP status"):
@@ -82,9 +118,7 @@ def _page(record: Any, page: tuple[str, bytes | None], where: str) -> ReadResult
             where, f"{uri}: {_media(content_type) or 'no content type'}, not HTML: skipped", reason="not-html"
         )
     if body is None:
-        return ReadFailure(
-            where, f"{uri}: page larger than {MAX_PAGE_BYTES // 2**20} MB: skipped", reason="oversize"
-        )
+        return ReadFailure(where, f"{uri}: page larger than {limit:,} bytes: skipped", reason="oversize")
     declared = _CHARSET.search(content_type)
     try:
         markup = decode_markup(body, declared.group(1) if declared else None)
