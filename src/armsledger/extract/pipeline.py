@@ -65,6 +65,47 @@ def clauses(sentence: Sentence) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
+_AND = re.compile(r",?\s+and\s+(?:the\s+)?")
+
+
+def _split_coordinated(analysis: SentenceAnalysis, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Split "China offered frigates to Bangladesh and Japan offered corvettes to Australia" at "and".
+
+    The second half needs its own subject (a state or company) and its own verb, after a
+    first half that has a verb too; lists of states ("Egypt and Qatar bought") stay whole.
+    """
+    sentence = analysis.sentence
+    cuts: list[int] = []
+    for match in _AND.finditer(sentence.text):
+        at = sentence.start + match.start()
+        after = sentence.start + match.end()
+        subject = next(
+            (
+                m
+                for m in analysis.mentions
+                if m.start == after and m.kind in ("state", "company") and m.form not in ("demonym", "made")
+            ),
+            None,
+        )
+        if subject is None or not any(c.end <= at for c in analysis.cues):
+            continue
+        text = sentence.text
+        for cue in analysis.cues:
+            gap = text[subject.end - sentence.start : cue.start - sentence.start]
+            if cue.start < subject.end or re.search(r"\bto\b|,", gap):
+                continue  # "... and Vietnam to sell", "and Slovakia, to replace": no verb of its own
+            if len(gap) <= 15 or (len(gap) <= 40 and not cue.modifier):
+                cuts.append(at)
+                break
+    if not cuts:
+        return spans
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        bounds = [start, *[c for c in cuts if start < c < end], end]
+        out.extend((a, b) for a, b in itertools.pairwise(bounds) if b > a)
+    return out
+
+
 def _object_pronoun(text: str, start: int, end: int, cues: list[Cue]) -> bool:
     """Whether "them"/"they" in a clause stands for the goods: the object of a transfer word just before it."""
     for match in _PRONOUN.finditer(text, start, end):
@@ -84,7 +125,7 @@ def _joined_lists(analysis: SentenceAnalysis) -> list[tuple[int, int]]:
     600 VT-4 tanks, and 36 J-10CE fighters"): a part with no verb and no state is such a member.
     """
     out: list[tuple[int, int]] = []
-    for start, end in clauses(analysis.sentence):
+    for start, end in _split_coordinated(analysis, clauses(analysis.sentence)):
         # Demonyms name makers here ("the American Javelin"), not parties.
         bare = not any(start <= c.start < end for c in analysis.cues) and not any(
             start <= m.start < end

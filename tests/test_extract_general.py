@@ -1,0 +1,173 @@
+"""Rules that carry extraction past the tuning articles, each on sentences we wrote.
+
+Every test states one way English reporting phrases a transfer (or seems to and does
+not), with suppliers, systems and recipients other than the seeds' ones.
+"""
+
+from armsledger.extract import extract
+from armsledger.extract.acronyms import local_acronyms
+from armsledger.extract.items import variant_of
+from armsledger.extract.mentions import find_mentions
+from armsledger.knowledge import default_knowledge
+from armsledger.model import Document
+
+
+def claims(text: str, published: str | None = None) -> set[tuple]:
+    """Supplier, recipient, system as the claims file writes it, quantity and status."""
+    doc = Document(id="t", text=text, published=published)
+    return {
+        (c.supplier, c.recipient, c.to_json()["system"] or f"({c.category})", c.quantity, c.status)
+        for c in extract(doc)
+    }
+
+
+def test_in_service_with_a_list_makes_each_state_a_user() -> None:
+    text = "The K9 is a self-propelled howitzer made by Hanwha.\nIt is in service with Norway, Estonia and India."
+    assert claims(text) == {("KOR", code, "K9", None, "delivered") for code in ("NOR", "EST", "IND")}
+
+
+def test_from_right_after_the_goods_names_the_supplier() -> None:
+    text = (
+        "Germany delivered Leopard 2 tanks to Ukraine in March.\n"
+        "Officials in Ukraine said that Challenger 2 tanks from the UK have also arrived."
+    )
+    assert ("GBR", "UKR", "Challenger 2", None, "delivered") in claims(text)
+
+
+def test_orders_from_a_list_name_the_buyers() -> None:
+    assert claims(
+        "Lockheed Martin holds orders for the F-16 Block 70, including from Bulgaria and Jordan."
+    ) == {
+        ("USA", "BGR", "F-16 Block 70", None, "ordered"),
+        ("USA", "JOR", "F-16 Block 70", None, "ordered"),
+    }
+
+
+def test_an_acronym_the_document_defines_stands_for_its_state() -> None:
+    kb = default_knowledge()
+    text = "The Royal Bahraini Air Force (RBAF) flies F-16s. The RBAF received two more jets."
+    local = local_acronyms(text, kb, find_mentions)
+    assert local["RBAF"].value == "BHR"
+    assert ("USA", "BHR", "F-16", 2, "delivered") in claims(
+        "The Royal Bahraini Air Force (RBAF) is modernising.\nThe RBAF received two F-16 jets from the United States."
+    )
+
+
+def test_a_wire_agency_in_brackets_is_no_acronym() -> None:
+    kb = default_knowledge()
+    assert "AP" not in local_acronyms("Oslo, Norway (AP) - Norway ordered tanks.", kb, find_mentions)
+
+
+def test_armed_services_stand_for_their_state_but_not_after_another_state() -> None:
+    kb = default_knowledge()
+    values = [(m.text, m.value) for m in find_mentions("the RAAF and the Saudi Royal Navy", kb)]
+    assert ("RAAF", "AUS") in values
+    assert ("Royal Navy", "GBR") not in values
+
+
+def test_a_currency_prefix_is_not_a_state() -> None:
+    kb = default_knowledge()
+    assert not [m for m in find_mentions("a deal worth US$155 million", kb) if m.kind == "state"]
+
+
+def test_semicolons_inside_a_list_keep_the_verb() -> None:
+    text = "Egypt's orders from China include a survey ship; 20 VT-4 tanks, and 12 J-10CE fighters."
+    found = claims(text)
+    assert ("CHN", "EGY", "VT-4", 20, "ordered") in found
+    assert ("CHN", "EGY", "J-10CE", 12, "ordered") in found
+
+
+def test_generic_nouns_do_not_cross_kinds_of_ship() -> None:
+    text = (
+        "China delivered two Hangor-class submarines to Pakistan.\n"
+        "This adds to four frigates that China supplied to Pakistan earlier."
+    )
+    found = claims(text)
+    assert ("CHN", "PAK", "(ships)", 4, "delivered") in found
+    assert ("CHN", "PAK", "Hangor-class", 2, "delivered") in found
+
+
+def test_a_replaced_fleet_is_a_past_delivery_by_its_own_maker() -> None:
+    assert claims(
+        "Bulgaria ordered eight F-16 Block 70 jets from the United States to replace its MiG-29s."
+    ) == {
+        ("USA", "BGR", "F-16 Block 70", 8, "ordered"),
+        ("RUS", "BGR", "MiG-29", None, "delivered"),
+    }
+
+
+def test_what_is_fired_at_is_not_transferred() -> None:
+    assert claims("Ukraine received NASAMS from Norway and shot down Shahed drones with them.") == {
+        ("NOR", "UKR", "NASAMS", None, "delivered")
+    }
+
+
+def test_a_speaker_who_says_it_is_the_actor() -> None:
+    assert claims(
+        "Denmark's defence ministry said on Monday that it was selling 24 used F-16s to Argentina."
+    ) == {("DNK", "ARG", "F-16", 24, "ordered")}
+    assert claims("Romania announced its intention to buy 48 F-35 jets from the United States.") == {
+        ("USA", "ROU", "F-35", 48, "planned")
+    }
+
+
+def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
+    assert claims("Uruguay and Paraguay signed deals to buy six A-29 aircraft from Embraer.") == {
+        ("BRA", "URY", "A-29 Super Tucano", 6, "ordered"),
+        ("BRA", "PRY", "A-29 Super Tucano", 6, "ordered"),
+    }
+
+
+def test_a_company_does_not_supply_a_rival_states_system() -> None:
+    found = claims(
+        "After Thailand selected the Gripen, Lockheed Martin revised its offer to the Thai air force."
+    )
+    assert ("USA", "THA", "Gripen", None, "planned") not in found
+
+
+def test_tensions_with_a_state_make_it_no_recipient() -> None:
+    found = claims("The delivery of Yak-130 jets to Iran could raise tensions with Israel.")
+    assert found == {("RUS", "IRN", "Yak-130", None, "delivered")}
+
+
+def test_bought_in_a_state_names_the_supplier() -> None:
+    assert ("FRA", "EGY", "FREMM", None, "ordered") in claims(
+        "Egypt already has a FREMM acquired in France in 2015."
+    )
+
+
+def test_designation_shapes_the_catalog_lacks() -> None:
+    found = claims(
+        "China offered two 053H2 frigates to Bangladesh and Japan offered its Mogami-class frigates to Australia."
+    )
+    assert ("CHN", "BGD", "053H2", 2, "planned") in found
+    assert ("JPN", "AUS", "Mogami-class", None, "planned") in found
+
+
+def test_variants_as_written_and_the_catalog_name_otherwise() -> None:
+    assert variant_of("Su-30MKIs", "Su-30") == "Su-30MKI"
+    assert variant_of("Gripen C/Ds", "Gripen") == "Gripen C/D"
+    assert variant_of("S26T", "Hangor-class") == "S26T"
+    assert variant_of("F-16s", "F-16") is None
+    assert variant_of("Bayraktar TV2", "Bayraktar TB2") is None  # a spelling, not a variant
+    assert variant_of("JF-17 Thunder", "JF-17") is None  # a nickname
+    assert variant_of("K9 howitzers", "K9") is None
+
+
+def test_a_supplier_named_by_the_document_beats_the_catalog_maker() -> None:
+    text = (
+        "The Netherlands is selling 12 used F-16 jets to Romania.\n"
+        "The purchase of the F-16s was approved by Romania's parliament in May."
+    )
+    found = claims(text)
+    assert all(supplier == "NLD" for supplier, *_ in found)
+
+
+def test_demonstrations_to_a_buyer_are_interest_and_building_for_a_state_supplies() -> None:
+    assert claims("Embraer demonstrated the A-29 to the Ghana Air Force.") == {
+        ("BRA", "GHA", "A-29 Super Tucano", None, "interest")
+    }
+    assert claims("Russia has built Kilo class submarines for Vietnam and Algeria.") == {
+        ("RUS", "VNM", "Kilo", None, "delivered"),
+        ("RUS", "DZA", "Kilo", None, "delivered"),
+    }
