@@ -325,6 +325,7 @@ def test_skip_messages_are_printed_up_to_a_limit_then_counted(tmp_path: Path) ->
     said: list[str] = []
     summary = run_batch([path], tmp_path / "out", workers=1, processes=False, progress=False, say=said.append)
     assert summary.skipped == {"unreadable": 30} and summary.documents == 1
+    said = [line for line in said if not line.startswith("Dask dashboard:")]
     assert len(said) == 21
     assert said[0].startswith(f"armsledger: skipped {path}:1: not JSON")
     assert said[-1].startswith("armsledger: ... and 10 more skipped inputs")
@@ -527,3 +528,17 @@ def test_big_archives_and_feeds_are_cut_at_record_and_entry_starts(tmp_path: Pat
     )
     expected = (120, {}) if name.endswith(".rss") else (30, {"not-html": 6})
     assert (summary.partitions, summary.documents, summary.skipped) == (len(parts), *expected)
+
+
+def test_a_local_run_says_where_the_dashboard_is_or_how_to_have_it(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    _write_jsonl(path, _articles(2))
+    said: list[str] = []
+    run_batch([path], tmp_path / "out", workers=1, processes=False, progress=False, say=said.append)
+    [note] = [line for line in said if line.startswith("Dask dashboard:")]
+    try:
+        import bokeh  # noqa: F401
+
+        assert note.startswith("Dask dashboard: http://127.0.0.1:")
+    except ImportError:
+        assert "bokeh>=" in note and "127.0.0.1" in note

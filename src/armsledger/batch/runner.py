@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import importlib.metadata
 import json
 import logging
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 import dask
 from dask.utils import format_bytes, parse_bytes
 from distributed import Client, LocalCluster, as_completed
+from distributed.versions import BOKEH_REQUIREMENT
 from tqdm import tqdm
 
 from armsledger.batch.groups import group_batch
@@ -96,6 +98,7 @@ def run_batch(
         summary = BatchSummary(partitions=len(partitions), resumed=len(partitions) - len(pending))
         if pending:
             with _dask_client(scheduler, workers, limit, processes) as client:
+                say(dashboard_note(client, local=scheduler is None))
                 _run(client, pending, layout, settings, summary, progress, say)
         counts = group_batch(layout)
         summary.exact_copies, summary.near_copies = counts.exact, counts.near
@@ -257,6 +260,23 @@ def _dask_client(
         Client(cluster) as client,
     ):
         yield client
+
+
+def dashboard_note(client: Client, local: bool) -> str:
+    """Where Dask's dashboard is, or why there is none and how to have it."""
+    link = client.dashboard_link
+    if not local:
+        return f"Dask dashboard: {link} (the scheduler's)"
+    try:
+        version = importlib.metadata.version("bokeh")
+    except importlib.metadata.PackageNotFoundError:
+        version = None
+    if version is not None and BOKEH_REQUIREMENT.specifier.contains(version, prereleases=True):
+        return f"Dask dashboard: {link} (on loopback: open it on this machine)"
+    return (
+        f"Dask dashboard: off, it needs {BOKEH_REQUIREMENT} (pip install '{BOKEH_REQUIREMENT}' in this "
+        "environment); with it, each run prints its address here, on 127.0.0.1"
+    )
 
 
 def _token(out: str) -> str:
