@@ -19,11 +19,13 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from armsledger import __version__
-from armsledger.analysis.bundles import drone_diplomacy
+from armsledger.analysis.bundles import bundled_deals, drone_diplomacy
+from armsledger.analysis.dating import Reference, reference_date
 from armsledger.analysis.entrapment import Finding
 from armsledger.analysis.frames import present
+from armsledger.analysis.layout import fit, place_labels, spread
 from armsledger.analysis.network import TRANSFER_STATUSES, build_graph, transfers
-from armsledger.analysis.timeline import claims_by_status
+from armsledger.analysis.timeline import UNKNOWN, claims_by_status
 from armsledger.analysis.worldmap import WorldMap, alpha2_of, world_map
 from armsledger.knowledge import Knowledge
 from armsledger.model import STATUSES
@@ -47,15 +49,43 @@ def _best_status(statuses: list[str]) -> str:
     return max(statuses, key=lambda s: _STAGE.get(s, -1) if s != "cancelled" else -1)
 
 
+# Pixel box the network is laid out in: the report's plot is about this wide and this high.
+NETWORK_WIDTH, NETWORK_HEIGHT, NETWORK_MARGIN = 1200.0, 600.0, 40.0
+_MIN_GAP = 56.0  # pixels between two dots, room for a three-letter label beside each
+
+
+def _dot_size(out_degree: int, in_degree: int) -> float:
+    return 10 + 6 * math.sqrt(out_degree + in_degree)
+
+
+def network_positions(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
+    """Where each state sits, in pixels: a spring layout fitted to the plot and spread to a minimum gap."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    n = graph.number_of_nodes()
+    raw = nx.spring_layout(graph.to_undirected(), seed=7, k=2.2 / math.sqrt(n), iterations=300)
+    fitted = fit(
+        {k: (float(v[0]), float(v[1])) for k, v in raw.items()}, NETWORK_WIDTH, NETWORK_HEIGHT, NETWORK_MARGIN
+    )
+    return spread(fitted, NETWORK_WIDTH, NETWORK_HEIGHT, _MIN_GAP, NETWORK_MARGIN / 2)
+
+
 def network_figure(flows: pd.DataFrame, kb: Knowledge) -> go.Figure:
-    """The supplier-recipient graph: states as dots, arrows from supplier to recipient."""
+    """The supplier-recipient graph: states as dots, arrows from supplier to recipient, labels kept apart."""
     graph = build_graph(flows)
     fig = go.Figure()
     if graph.number_of_nodes() == 0:
         return fig
-    layout = nx.spring_layout(graph, seed=7, k=2.2 / math.sqrt(graph.number_of_nodes()), iterations=200)
+    layout = network_positions(graph)
+    nodes = sorted(graph.nodes)
+    size = {n: _dot_size(graph.out_degree(n), graph.in_degree(n)) for n in nodes}
     for a, b, data in graph.edges(data=True):
         (x0, y0), (x1, y1) = layout[a], layout[b]
+        if graph.has_edge(b, a):
+            # Both ways: two parallel arrows a few pixels apart instead of one on top of the other.
+            length = math.hypot(x1 - x0, y1 - y0) or 1.0
+            ox, oy = -(y1 - y0) / length * 4, (x1 - x0) / length * 4
+            x0, y0, x1, y1 = x0 + ox, y0 + oy, x1 + ox, y1 + oy
         fig.add_annotation(
             x=x1,
             y=y1,
@@ -70,8 +100,8 @@ def network_figure(flows: pd.DataFrame, kb: Knowledge) -> go.Figure:
             arrowsize=1,
             arrowwidth=1 + math.log2(data["transfers"]),
             arrowcolor="rgba(90,90,110,0.55)",
-            standoff=9,
-            startstandoff=6,
+            standoff=size[b] / 2 + 1,
+            startstandoff=size[a] / 2,
             text="",
         )
     # Hover text on the middle of each edge: annotations themselves have no hover.
@@ -96,7 +126,12 @@ def network_figure(flows: pd.DataFrame, kb: Knowledge) -> go.Figure:
             showlegend=False,
         )
     )
-    nodes = list(graph.nodes)
+    positions = place_labels(
+        {n: layout[n] for n in nodes},
+        {n: size[n] / 2 for n in nodes},
+        font_px=12,
+        bounds=(0, 0, NETWORK_WIDTH, NETWORK_HEIGHT),
+    )
     out_deg = [graph.out_degree(n) for n in nodes]
     in_deg = [graph.in_degree(n) for n in nodes]
     fig.add_trace(
@@ -106,7 +141,8 @@ def network_figure(flows: pd.DataFrame, kb: Knowledge) -> go.Figure:
             mode="markers+text",
             name="states",
             text=nodes,
-            textposition="top center",
+            textposition=[positions[n] for n in nodes],
+            textfont={"size": 12, "color": "#24324a"},
             hovertext=[
                 f"{kb.state_name(n)}: supplies {o}, receives from {i}"
                 for n, o, i in zip(nodes, out_deg, in_deg, strict=True)
@@ -114,18 +150,18 @@ def network_figure(flows: pd.DataFrame, kb: Knowledge) -> go.Figure:
             hoverinfo="text",
             showlegend=False,
             marker={
-                "size": [10 + 6 * math.sqrt(o + i) for o, i in zip(out_deg, in_deg, strict=True)],
+                "size": [size[n] for n in nodes],
                 "color": ["#c2452d" if o > i else "#3d6fb0" for o, i in zip(out_deg, in_deg, strict=True)],
                 "line": {"width": 1, "color": "white"},
             },
         )
     )
     fig.update_layout(
-        height=560,
+        height=NETWORK_HEIGHT,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         plot_bgcolor="white",
-        xaxis={"visible": False},
-        yaxis={"visible": False},
+        xaxis={"visible": False, "range": [0, NETWORK_WIDTH]},
+        yaxis={"visible": False, "range": [0, NETWORK_HEIGHT]},
     )
     return fig
 
@@ -174,36 +210,40 @@ def map_figure(flows: pd.DataFrame, kb: Knowledge) -> go.Figure:
             f"{kb.state_name(supplier)} → {kb.state_name(recipient)}: {len(group)} transfer(s), "
             f"furthest stage {status}"
         )
+        # An arrowhead three quarters along the arc, pointing the way the arms go; a dot at the recipient.
+        head = (len(xs) * 3) // 4
         fig.add_trace(
             go.Scatter(
                 x=xs,
                 y=ys,
-                mode="lines",
+                mode="lines+markers",
                 line={"width": 1.5 + 1.5 * math.log2(len(group)), "color": STATUS_COLOURS[status]},
-                opacity=0.8,
+                marker={
+                    "symbol": ["arrow" if i == head else "circle" for i in range(len(xs))],
+                    "size": [13 if i == head else (6 if i == len(xs) - 1 else 0) for i in range(len(xs))],
+                    "angleref": "previous",
+                    "color": STATUS_COLOURS[status],
+                },
+                opacity=0.85,
                 hoverinfo="text",
                 hovertext=label,
                 showlegend=False,
             )
         )
-        fig.add_trace(
-            go.Scatter(
-                x=[xs[-1]],
-                y=[ys[-1]],
-                mode="markers",
-                showlegend=False,
-                hoverinfo="skip",
-                marker={"size": 7, "color": STATUS_COLOURS[status], "symbol": "circle"},
-            )
-        )
     placed = {c: worldmap.anchor(c) for c in involved}
-    shown = {c: p for c, p in placed.items() if p is not None}
+    shown = {c: p for c, p in sorted(placed.items()) if p is not None}
+    # Labels placed in screen pixels (the map is drawn about half a pixel per map unit), off each other.
+    scale = _MAP_PIXELS / worldmap.width
+    positions = place_labels(
+        {c: (x * scale, -y * scale) for c, (x, y) in shown.items()}, dict.fromkeys(shown, 3.0), font_px=10
+    )
     fig.add_trace(
         go.Scatter(
             x=[p[0] for p in shown.values()],
             y=[p[1] for p in shown.values()],
             mode="text",
             text=list(shown),
+            textposition=[positions[c] for c in shown],
             textfont={"size": 10, "color": "#333"},
             hoverinfo="skip",
             showlegend=False,
@@ -230,6 +270,9 @@ def map_figure(flows: pd.DataFrame, kb: Knowledge) -> go.Figure:
     return fig
 
 
+_MAP_PIXELS = 1230.0  # about how wide the map is drawn in the report
+
+
 def _arc(a: tuple[float, float], b: tuple[float, float], steps: int = 24) -> tuple[list[float], list[float]]:
     """Points of a gentle curve from a to b, bowed to the left of the direction of travel."""
     (x0, y0), (x1, y1) = a, b
@@ -245,21 +288,54 @@ def _arc(a: tuple[float, float], b: tuple[float, float], steps: int = 24) -> tup
 
 
 def timeline_figure(claims: pd.DataFrame) -> go.Figure:
-    """Claims per year, stacked by status; claims with no known year in a bar of their own."""
+    """Claims per year, stacked by status, on a numeric year axis (years without claims show as gaps).
+
+    Claims with no known year cannot sit on the axis; their count is written above the plot.
+    """
     table = claims_by_status(claims)
+    dated = table[table["year"] != UNKNOWN] if not table.empty else table
+    undated = int(table.loc[table["year"] == UNKNOWN, "total"].sum()) if not table.empty else 0
+    years = [int(y) for y in dated["year"]]
     fig = go.Figure()
     for status in STATUSES:
-        if status in table and table[status].sum() > 0:
+        if status in dated and dated[status].sum() > 0:
             fig.add_trace(
                 go.Bar(
-                    x=table["year"], y=table[status], name=status, marker={"color": STATUS_COLOURS[status]}
+                    x=years,
+                    y=list(dated[status]),
+                    name=status,
+                    marker={"color": STATUS_COLOURS[status]},
+                    hovertemplate=f"%{{x}}: %{{y}} {status}<extra></extra>",
                 )
             )
+    span = (min(years), max(years)) if years else (0, 1)
+    xaxis: dict[str, Any] = {
+        "type": "linear",
+        "title": {"text": "year (the claim's, else its document's)"},
+        "range": [span[0] - 0.7, span[1] + 0.7],
+        "tickformat": "d",
+        "showgrid": True,
+        "gridcolor": "#eeeeee",
+    }
+    if span[1] - span[0] <= 25:
+        xaxis["dtick"] = 1
+    if undated:
+        fig.add_annotation(
+            text=f"{undated} claim(s) with no known year are not drawn",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.08,
+            showarrow=False,
+            font={"size": 12, "color": "#666"},
+            xanchor="right",
+        )
     fig.update_layout(
         barmode="stack",
+        bargap=0.15,
         height=380,
-        margin={"l": 50, "r": 10, "t": 10, "b": 40},
-        xaxis={"type": "category", "title": {"text": "year (claim's, else document's)"}},
+        margin={"l": 50, "r": 10, "t": 30, "b": 40},
+        xaxis=xaxis,
         yaxis={"title": {"text": "claims"}},
         plot_bgcolor="white",
         legend={"title": {"text": "status"}},
@@ -310,20 +386,35 @@ def _register_table(rows: pd.DataFrame, kb: Knowledge, limit: int = 2000) -> str
     )
 
 
+_OPENING_QUOTES = "\"'“‘«„"
+
+
+def quoted(sentence: str) -> str:
+    """A source sentence as HTML in quotation marks, once: a sentence that opens with its own quote keeps it."""
+    text = " ".join(sentence.split())
+    if text[:1] in _OPENING_QUOTES:
+        return f"<span class='quote'>{_e(text)}</span>"
+    return f"<q>{_e(text)}</q>"
+
+
 def _findings_html(findings: list[Finding], limit: int = 25) -> str:
     if not findings:
         return "<p>No entrapment findings: no ally of a guarantor arms a state opposed to the guarantor's rival.</p>"
     items = []
     for rank, f in enumerate(findings[:limit], 1):
         evidence = "".join(
-            f"<li><q>{_e(' '.join(e['sentence'].split()))}</q> <span class='where'>{_e(e['doc'])} "
-            f"[{e['start']}:{e['end']}]</span></li>"
+            f"<li>{quoted(e['sentence'])} <span class='where'>{_e(e['doc'])} [{e['start']}:{e['end']}]</span></li>"
             for e in f.evidence
+        )
+        also = (
+            f" <span class='also'>also against {_e(', '.join(f.also_against))}</span>"
+            if f.also_against
+            else ""
         )
         items.append(
             f"<div class='finding'><div class='fhead'><span class='rank'>#{rank}</span> "
             f"<b>{_e(f.guarantor)}</b> via <b>{_e(f.supplier)} → {_e(f.recipient)}</b> against "
-            f"<b>{_e(f.adversary)}</b> <span class='score'>score {f.score:.3f}</span> "
+            f"<b>{_e(f.adversary)}</b>{also} <span class='score'>score {f.score:.3f}</span> "
             f"<span class='systems'>{_e(', '.join(f.systems))}</span></div>"
             f"<p>{_e(f.explanation)}</p><ol class='evidence'>{evidence}</ol></div>"
         )
@@ -333,6 +424,32 @@ def _findings_html(findings: list[Finding], limit: int = 25) -> str:
         else ""
     )
     return "".join(items) + more
+
+
+def _bundles_html(bundled: pd.DataFrame | None) -> str:
+    if bundled is None:
+        return "<p class='note'>The documents' texts are not available, so bundled deals cannot be found.</p>"
+    if bundled.empty:
+        return "<p>No deal is announced together with other agreements between the same two states.</p>"
+    head = ["supplier", "recipient", "system", "status", "agreements", "sentence", "source"]
+    body = []
+    for b in bundled.itertuples(index=False):
+        system = b.system if present(b.system) else f"({b.category})"
+        count = "" if not present(b.agreements) else str(int(b.agreements))
+        cells = [
+            _e(b.supplier),
+            _e(b.recipient),
+            _e(system),
+            f"<span class='st {_e(b.status)}'>{_e(b.status)}</span>",
+            _e(count),
+            quoted(b.sentence),
+            f"<span class='where'>{_e(b.doc)} [{int(b.start)}:{int(b.end)}]</span>",
+        ]
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return (
+        f"<table id='bundle-table'><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _frame_html(frame: pd.DataFrame, element_id: str) -> str:
@@ -370,6 +487,7 @@ text-align:left;vertical-align:top}th{background:#f3f4f6;position:sticky;top:0}
 .fhead{font-size:15px}.rank{color:#c2452d;font-weight:700}.score{color:#555;margin-left:8px}
 .systems{color:#555;font-style:italic;margin-left:8px}.evidence{font-size:13px;color:#333}
 .where{color:#888;font-size:12px}.summary span{display:inline-block;margin-right:22px}
+.also{color:#555;font-size:13px}
 """
 
 
@@ -380,9 +498,16 @@ def build_report(
     kb: Knowledge,
     source: str = "",
     generated: datetime | None = None,
+    documents: pd.DataFrame | None = None,
+    reference: Reference | None = None,
 ) -> str:
-    """The whole report as one HTML string."""
+    """The whole report as one HTML string.
+
+    ``documents`` (with their texts) let the report find bundled deals; ``reference`` is the
+    day undated transfers were judged at, said above the findings.
+    """
     generated = generated or datetime.now(UTC)
+    reference = reference or reference_date(claims)
     flows = transfers(rows, claims)
     figures = {
         "network-plot": network_figure(flows, kb),
@@ -394,6 +519,7 @@ def build_report(
         for name, fig in figures.items()
     }
     drones = drone_diplomacy(rows, claims, kb)
+    bundled = bundled_deals(claims, documents, kb) if documents is not None and not documents.empty else None
     states = sorted(set(rows["supplier"]) | set(rows["recipient"]))
     summary = (
         f"<div class='summary'><span><b>{len(rows)}</b> register rows</span>"
@@ -415,11 +541,17 @@ armsledger {__version__}</p></header>
 <section id="summary"><h2>Summary</h2>{summary}</section>
 <section id="entrapment"><h2>Alliance entrapment</h2>
 <p class="note">A guarantor's ally arms a state that is at war with, or a rival of, the guarantor's own rival.
-Score = capability × status × (1 + log10 quantity) × relation, summed over the transfers.</p>
+Score = capability × status × (1 + log10 quantity) × relation, summed over the transfers against the main
+adversary; the others the same transfers face are listed as "also against". {_e(reference.describe())}</p>
 {_findings_html(findings)}</section>
-<section id="network"><h2>Supply network</h2><p class="note">Arrows run from supplier to recipient; red dots
-mostly supply, blue dots mostly receive. Planned, ordered and delivered transfers.</p>{plots["network-plot"]}</section>
-<section id="map"><h2>Flows on the map</h2>{plots["map-plot"]}{map_note}</section>
+<section id="bundles"><h2>Bundled deals</h2><p class="note">Deals announced together with other agreements
+between the same two states, with the sentence that counts the agreements.</p>{_bundles_html(bundled)}</section>
+<section id="network"><h2>Supply network</h2><p class="note">Arrows run from supplier to recipient (two
+arrows side by side when both supply each other); red dots mostly supply, blue dots mostly receive. Planned,
+ordered and delivered transfers.</p>{plots["network-plot"]}</section>
+<section id="map"><h2>Flows on the map</h2><p class="note">Each arc runs from supplier to recipient: its
+arrowhead points the way the arms go and a dot marks the recipient; its colour is the furthest stage reached.
+</p>{plots["map-plot"]}{map_note}</section>
 <section id="timeline"><h2>Claims over time, by status</h2>{plots["timeline-plot"]}</section>
 <section id="drones"><h2>Drone diplomacy</h2><p class="note">Drone suppliers by new clients per year.</p>
 {_frame_html(drones, "drone-table")}</section>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from armsledger.analysis.dating import reference_date
 from armsledger.analysis.entrapment import find_entrapment
 from armsledger.analysis.relations import default_relations
 from armsledger.analysis.report import build_report
@@ -33,8 +34,17 @@ def run(args: argparse.Namespace) -> int:
         print(EMPTY + " No report written.")
         return 0
     kb = default_knowledge()
-    findings = find_entrapment(inputs.rows, inputs.claims, default_relations(), kb)
-    page = build_report(inputs.rows, inputs.claims, findings, kb, source=inputs.source)
+    reference = reference_date(inputs.claims)
+    findings = find_entrapment(inputs.rows, inputs.claims, default_relations(), kb, reference.day)
+    page = build_report(
+        inputs.rows,
+        inputs.claims,
+        findings,
+        kb,
+        source=inputs.source,
+        documents=inputs.documents,
+        reference=reference,
+    )
     try:
         args.out.write_text(page, encoding="utf-8")
     except OSError as exc:
