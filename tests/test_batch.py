@@ -542,3 +542,28 @@ def test_a_local_run_says_where_the_dashboard_is_or_how_to_have_it(tmp_path: Pat
         assert note.startswith("Dask dashboard: http://127.0.0.1:")
     except ImportError:
         assert "bokeh>=" in note and "127.0.0.1" in note
+
+
+def test_an_oversize_feed_entry_costs_that_entry_not_the_feed(tmp_path: Path) -> None:
+    # A 200 MB entry, scaled down: the limit is lowered (max_chars 1,000: 10,000 bytes unread).
+    path = tmp_path / "wire.rss"
+    _big_feed(path, 6)
+    text = path.read_text(encoding="utf-8")
+    giant = (
+        "<item><title>Giant</title><description>" + "Qatar bought jets. " * 50_000 + "</description></item>"
+    )
+    path.write_text(text.replace("<item>", giant + "\n<item>", 1), encoding="utf-8")
+    summary = run_batch(
+        [path],
+        tmp_path / "out",
+        workers=1,
+        processes=False,
+        settings=Settings(max_chars=1000),
+        progress=False,
+        say=lambda _: None,
+    )
+    assert (summary.documents, summary.skipped, summary.failed) == (6, {"oversize": 1}, [])
+    report = json.loads((tmp_path / "out" / "done" / "part-00000.json").read_text())
+    assert report["messages"] == [
+        f"{path}#entry1: entry of 950,060 bytes is over the limit of 10,000: skipped unread"
+    ]
