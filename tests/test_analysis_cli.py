@@ -171,3 +171,18 @@ def test_report_is_self_contained(
     ):
         assert part in page
     assert "The United States guarantees Turkey through NATO" in page
+
+
+def test_the_knowledge_readme_shows_what_the_code_prints(
+    shared_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (
+        Path(__file__).parents[1] / "src" / "armsledger" / "knowledge" / "data" / "README.md"
+    ).read_text(encoding="utf-8")
+    command = "$ armsledger analyze entrapment ../shared/corpus/seeds/corpus.jsonl --top 1\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0].splitlines()
+    assert (
+        main(["analyze", "entrapment", str(shared_dir / "corpus" / "seeds" / "corpus.jsonl"), "--top", "1"])
+        == 0
+    )
+    assert capsys.readouterr().out.splitlines()[: len(shown)] == shown
