@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -167,14 +168,18 @@ def test_findings_network_timeline_and_search(api: TestClient) -> None:
     # A row counts in its order year (else its first delivery year): NASAMS in 2020, Rafale in 2021.
     assert [p["supplier"] for p in api.get("/api/network?from=2020&to=2020").json()["pairs"]] == ["NOR"]
     assert "from 2022 is after to 2021" in api.get("/api/network?from=2022&to=2021").json()["error"]
-    assert api.get("/api/network?from=soon").status_code == 422
+    soon = api.get("/api/network?from=soon")
+    assert soon.status_code == 400 and soon.json() == {
+        "error": "from 'soon': expected a year such as 2019",
+        "status": 400,
+    }
     by_status = api.get("/api/timeline").json()["by_status"]
     assert {r["year"]: r["total"] for r in by_status}["2021"] == 2
     hits = api.get("/api/search?q=NASAMS").json()
     assert {h["ref"] for h in hits["results"] if h["kind"] == "document"} == {"w1", "w2"}
     assert {h["row"] for h in hits["results"] if h["kind"] == "claim"} == {NASAMS}
     assert api.get('/api/search?q="unclosed').status_code == 400
-    assert api.get("/api/search").status_code == 422
+    assert api.get("/api/search").json() == {"error": "q: Field required", "status": 400}
 
 
 def test_openapi_document_lists_the_api(api: TestClient) -> None:
@@ -258,8 +263,11 @@ def test_the_second_editor_from_the_same_old_value_gets_409(ledger: Ledger) -> N
     second = api.post("/api/edits", json=correction("number_delivered", 6, 4), headers=ledger.auth("ed2"))
     assert first.status_code == 201 and second.status_code == 409
     assert (
-        "number_delivered is now 5, not 4 as expected; someone changed it since you read it"
+        "number_delivered is now 5, not 4 as you saw: eve set number_delivered to 5 at "
         in second.json()["error"]
+    )
+    assert second.json()["error"].endswith(
+        "Nothing was recorded; look at the row again and correct it from its value now."
     )
     assert api.get(f"/api/rows/{NASAMS}").json()["number_delivered"] == 5
     assert [e["who"] for e in api.get("/api/edits").json()["edits"]] == ["eve"]
@@ -340,48 +348,157 @@ def test_malformed_edit_bodies_are_422(ledger: Ledger) -> None:
     )
 
 
+def version(api: TestClient, target: str) -> str:
+    """The version of a row or claim as a script reads it."""
+    path = f"/api/rows/{target}" if "/" in target else f"/api/claims/{target}"
+    return str(api.get(path).json()["version"])
+
+
+def decide(api: TestClient, auth: dict[str, str], **body: Any) -> Any:
+    """Post an edit, with the target's current version unless the body brings its own."""
+    body.setdefault("version", version(api, body["target"]))
+    return api.post("/api/edits", json=body, headers=auth)
+
+
 def test_merge_split_accept_reject_through_the_api(ledger: Ledger) -> None:
     api = ledger.client()
     auth = ledger.auth("eve")
     claims = api.get(f"/api/rows/{NASAMS}").json()["claims"]
-    split = api.post(
-        "/api/edits",
-        json={"action": "split", "target": NASAMS, "claims": [claims[1]], "why": "a separate delivery"},
-        headers=auth,
-    )
+    split = decide(api, auth, action="split", target=NASAMS, claims=[claims[1]], why="a separate delivery")
     assert split.status_code == 201, split.text
     keys_now = [r["key"] for r in api.get("/api/register?supplier=NOR").json()["rows"]]
     assert len(keys_now) == 2 and keys_now[0] == NASAMS and keys_now[1].startswith(NASAMS + "/split-")
-    merged = api.post(
-        "/api/edits",
-        json={"action": "merge", "target": NASAMS, "other": keys_now[1], "why": "one deal after all"},
-        headers=auth,
-    )
+    merged = decide(api, auth, action="merge", target=NASAMS, other=keys_now[1], why="one deal after all")
     assert merged.status_code == 201
     assert [r["key"] for r in api.get("/api/register?supplier=NOR").json()["rows"]] == [NASAMS]
-    assert (
-        api.post(
-            "/api/edits", json={"action": "reject", "target": RAFALE, "why": "not a sale"}, headers=auth
-        ).status_code
-        == 201
-    )
+    assert decide(api, auth, action="reject", target=RAFALE, why="not a sale").status_code == 201
     assert RAFALE not in keys(api.get("/api/register"))
     assert api.get(f"/api/rows/{RAFALE}").json()["rejected"] is True
-    assert (
-        api.post(
-            "/api/edits", json={"action": "accept", "target": TB2, "why": "two sources"}, headers=auth
-        ).status_code
-        == 201
-    )
+    assert decide(api, auth, action="accept", target=TB2, why="two sources").status_code == 201
     assert api.get(f"/api/rows/{TB2}").json()["accepted"] is True
     claim = api.get(f"/api/rows/{TB2}").json()["claims"][1]
-    assert (
-        api.post(
-            "/api/edits", json={"action": "reject", "target": claim, "why": "too vague"}, headers=auth
-        ).status_code
-        == 201
-    )
+    assert version(api, claim) == "0"  # no edit of the claim yet
+    assert decide(api, auth, action="reject", target=claim, why="too vague").status_code == 201
     assert api.get(f"/api/rows/{TB2}").json()["claims"] == api.get(f"/api/rows/{TB2}").json()["claims"][:1]
+    assert version(api, claim) == api.get(f"/api/edits?target={claim}").json()["edits"][0]["uid"]
+
+
+def test_decisions_need_the_version_the_editor_read(ledger: Ledger) -> None:
+    api = ledger.client()
+    missing = api.post(
+        "/api/edits", json={"action": "accept", "target": TB2, "why": "ok"}, headers=ledger.auth("eve")
+    )
+    assert missing.status_code == 400 and missing.json()["error"].startswith(
+        f"version: accept carries the version of {TB2} you saw"
+    )
+    no_expected = api.post(
+        "/api/edits",
+        json={"action": "correct", "target": TB2, "field": "number_ordered", "value": 7, "why": "ok"},
+        headers=ledger.auth("eve"),
+    )
+    assert no_expected.status_code == 400 and "expected: a correction carries the value" in no_expected.text
+    made_up = decide(api, ledger.auth("eve"), action="accept", target=TB2, why="ok", version="123")
+    assert made_up.status_code == 409 and "changed since you read it" in made_up.json()["error"]
+    assert api.get("/api/edits").json()["total"] == 0
+
+
+def test_accept_then_reject_by_another_editor_is_a_409_not_both(ledger: Ledger) -> None:
+    api = ledger.client()
+    seen = version(api, RAFALE)  # both editors read the row now
+    first = decide(api, ledger.auth("eve"), action="accept", target=RAFALE, why="the contract", version=seen)
+    second = decide(api, ledger.auth("ed2"), action="reject", target=RAFALE, why="a rumour", version=seen)
+    assert (first.status_code, second.status_code) == (201, 409)
+    message = second.json()["error"]
+    assert message.startswith(f"{RAFALE} changed since you read it: eve accepted {RAFALE} at ")
+    assert "saying \u201cthe contract\u201d" in message and "armsledger" not in message.replace(RAFALE, "")
+    row = api.get(f"/api/rows/{RAFALE}").json()
+    assert (row["accepted"], row["rejected"]) == (True, False)
+    assert [e["action"] for e in api.get(f"/api/edits?target={RAFALE}").json()["edits"]] == ["accept"]
+    # Having read the accepted row, the second editor may still reject it: the later decision stands,
+    # and the earlier one says it was superseded.
+    again = decide(api, ledger.auth("ed2"), action="reject", target=RAFALE, why="a rumour after all")
+    assert again.status_code == 201, again.text
+    row = api.get(f"/api/rows/{RAFALE}").json()
+    assert (row["accepted"], row["rejected"]) == (False, True)
+    accept, reject = row["history"]
+    assert accept["note"] == f"superseded by the later reject by ed2 on {reject['at'][:10]}"
+    assert reject["note"] == ""
+
+
+def test_two_editors_racing_on_one_row_one_wins_one_is_told(ledger: Ledger) -> None:
+    api = ledger.client()
+    seen = version(api, TB2)
+    claims = api.get(f"/api/rows/{TB2}").json()["claims"]
+    bodies = {
+        "eve": {"action": "accept", "target": TB2, "why": "two sources", "version": seen},
+        "ed2": {
+            "action": "split",
+            "target": TB2,
+            "claims": claims[1:],
+            "why": "a later order",
+            "version": seen,
+        },
+    }
+    results: dict[str, Any] = {}
+    start = threading.Barrier(2)
+
+    def post(who: str) -> None:
+        start.wait()
+        results[who] = api.post("/api/edits", json=bodies[who], headers=ledger.auth(who))
+
+    threads = [threading.Thread(target=post, args=(who,)) for who in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.status_code for r in results.values()) == [201, 409]
+    winner = next(w for w, r in results.items() if r.status_code == 201)
+    loser = next(w for w, r in results.items() if r.status_code == 409)
+    assert f"{winner} " in results[loser].json()["error"]
+    assert [e["who"] for e in api.get("/api/edits").json()["edits"]] == [winner]
+
+
+def test_merge_needs_the_current_version_too(ledger: Ledger) -> None:
+    api = ledger.client()
+    seen = version(api, NASAMS)
+    fix = api.post(
+        "/api/edits", json=correction("number_delivered", 5, 4), headers=ledger.auth("eve")
+    )  # the row changes under the second editor
+    assert fix.status_code == 201
+    merge = decide(
+        api, ledger.auth("ed2"), action="merge", target=NASAMS, other=RAFALE, why="same", version=seen
+    )
+    assert merge.status_code == 409 and "eve set number_delivered to 5" in merge.json()["error"]
+
+
+def test_a_correction_that_changes_nothing_is_refused(ledger: Ledger) -> None:
+    same = ledger.client().post(
+        "/api/edits", json=correction("number_ordered", 8, 8), headers=ledger.auth("eve")
+    )
+    assert same.status_code == 400
+    assert same.json()["error"] == f"{NASAMS}: number_ordered is already 8; a correction must change it"
+
+
+def test_reasons_are_capped_and_bad_characters_refused(ledger: Ledger) -> None:
+    api = ledger.client()
+    eve = {**ledger.auth("eve"), "content-type": "application/json"}
+    long = api.post("/api/edits", json=correction("number_ordered", 9, 8, why="x" * 2001), headers=eve)
+    assert long.status_code == 400
+    assert long.json()["error"] == "why: the reason is 2,001 characters; keep it to 2,000"
+    # json.dumps writes the lone surrogate as the escape a client would send.
+    body = json.dumps({"action": "accept", "target": TB2, "why": "\ud800", "version": "0"})
+    surrogate = api.post("/api/edits", content=body.encode(), headers=eve)
+    assert surrogate.status_code == 400
+    assert surrogate.json() == {
+        "error": "why: the text holds a lone surrogate (U+D800), which is not a character; send plain UTF-8 text",
+        "status": 400,
+    }
+    nul = api.post("/api/edits", json=correction("system", "NASAMS\x00", "NASAMS"), headers=eve)
+    assert nul.status_code == 400 and "value: the text holds a NUL byte" in nul.json()["error"]
+    assert (
+        api.post("/api/edits", json=correction("number_ordered", "\u00b2", 8), headers=eve).status_code == 400
+    )
+    assert api.get("/api/edits").json()["total"] == 0
 
 
 def test_a_browser_session_must_send_its_csrf_token(ledger: Ledger) -> None:

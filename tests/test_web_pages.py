@@ -198,7 +198,7 @@ def test_an_editor_corrects_a_field_from_the_row_page(ledger: Ledger) -> None:
     conflict = other.post("/edits", data=stale)
     assert conflict.status_code == 409
     assert (
-        "number_ordered is now 10, not 8 as expected" in conflict.text and 'id="edit-error"' in conflict.text
+        "number_ordered is now 10, not 8 as you saw" in conflict.text and 'id="edit-error"' in conflict.text
     )
     missing_reason = other.post("/edits", data={**stale, "expected": "10", "why": ""})
     assert missing_reason.status_code == 400 and "give a reason" in missing_reason.text

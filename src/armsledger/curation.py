@@ -3,8 +3,10 @@
 An edit is a record of its own (who, when, what, why; the value it replaced and the new
 one), never a change to machine output. After every reconcile the edits are applied again,
 in the order they were made: first merges and splits (which rows exist), then decisions on
-single claims, then decisions on rows (accept, reject, correct a field). An edit whose target
-no longer exists is *orphaned*: reported, kept, and applied again should its target return.
+single claims, then decisions on rows (accept, reject, correct a field). Of the accepts and
+rejects of one target only the latest counts: an earlier one is kept, noted as superseded. An
+edit whose target no longer exists is *orphaned*: reported, kept, and applied again should its
+target return.
 """
 
 from __future__ import annotations
@@ -161,16 +163,16 @@ def parse_value(name: str, text: str) -> Any:
     if raw.lower() in _NONE and name not in ("status", "deal", "category", "supplier", "recipient"):
         return [] if name == "years_of_delivery" else None
     if name in ("number_ordered", "number_delivered"):
-        if not raw.isdigit():
+        if not raw.isdecimal():
             raise InputError(expected)
         return int(raw)
     if name == "year_of_order":
-        if not (raw.isdigit() and 1900 <= int(raw) <= 2100):
+        if not (raw.isdecimal() and 1900 <= int(raw) <= 2100):
             raise InputError(expected)
         return int(raw)
     if name == "years_of_delivery":
         parts = [p.strip() for p in re.split(r"[;,\s]+", raw) if p.strip()]
-        if not all(p.isdigit() and 1900 <= int(p) <= 2100 for p in parts):
+        if not all(p.isdecimal() and 1900 <= int(p) <= 2100 for p in parts):
             raise InputError(expected)
         return sorted({int(p) for p in parts})
     choices = {"status": STATUSES, "deal": DEALS, "category": CATEGORIES}.get(name)
@@ -256,6 +258,19 @@ def apply_edits(
         outcomes[edit.uid] = ("applied", note)
         notes.setdefault(row, []).append(f"{text} by {edit.who} on {_day(edit)}")
 
+    # Accept and reject contradict each other: the latest decision on a target is the one that acts.
+    latest = {(e.target_kind, e.target): e for e in ordered if e.action in ("accept", "reject")}
+
+    def superseded(edit: Edit) -> bool:
+        later = latest.get((edit.target_kind, edit.target), edit)
+        if later is edit:
+            return False
+        outcomes[edit.uid] = (
+            "applied",
+            f"superseded by the later {later.action} by {later.who} on {_day(later)}",
+        )
+        return True
+
     for e in ordered:
         if e.target_kind != "row" or e.action not in ("merge", "split"):
             continue
@@ -295,6 +310,8 @@ def apply_edits(
         row = by_claim.get(e.target)
         if row is None:
             orphan(e, f"claim {e.target} no longer exists")
+        elif superseded(e):
+            continue
         elif e.action == "accept":
             done(e, row, f"claim {e.target} accepted")
         else:
@@ -319,7 +336,12 @@ def apply_edits(
         row = table.get(e.target) or rejected.get(e.target)
         if row is None:
             orphan(e, f"row {e.target} no longer exists")
+        elif e.action in ("accept", "reject") and superseded(e):
+            continue
         elif e.action == "accept":
+            if row.key in rejected:
+                done(e, row.key, "accepted", "every claim behind the row was rejected; it stays out")
+                continue
             accepted.add(row.key)
             done(e, row.key, "accepted")
         elif e.action == "reject":

@@ -138,6 +138,18 @@ def update_user(
         return _user(row)
 
 
+def end_sessions(store: Store, user_id: int) -> None:
+    """Sign a user out of every browser: the epoch their session cookies carry no longer matches.
+
+    Signing out uses it too: a cookie is signed, not stored, so the only way to make a copied
+    cookie stop working, in every server process, is to change what it must match.
+    """
+    with store.writing() as session:
+        session.execute(
+            update(UserRow).where(UserRow.id == user_id).values(session_epoch=UserRow.session_epoch + 1)
+        )
+
+
 def find_user(store: Store, name: str) -> tuple[User, str] | None:
     """A user and their password hash, by name."""
     with store.reading() as session:

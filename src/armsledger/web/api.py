@@ -14,13 +14,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from armsledger.curation import UNSET
-from armsledger.errors import InputError
 from armsledger.store.accounts import get_job
 from armsledger.web.auth import User, may_admin, may_edit
 from armsledger.web.curate import Curation, curate
 from armsledger.web.deps import QueryDep, ReaderDep, settings_of, snapshot_of, store_of
 from armsledger.web.filters import page_of, select_rows
 from armsledger.web.ingest import Upload, begin_ingest
+from armsledger.web.inputs import whole_number
 from armsledger.web.security import CSRF_HEADER, check_csrf
 from armsledger.web.views import (
     NotFound,
@@ -30,6 +30,7 @@ from armsledger.web.views import (
     edit_json,
     findings,
     network_tables,
+    parse_years,
     row_detail,
     row_json,
     search_results,
@@ -43,9 +44,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 def _page(raw: str | None, name: str, default: int, high: int) -> int:
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= high:
-        raise InputError(f"{name} {raw!r}: expected a whole number from 1 to {high}")
-    return int(raw)
+    return whole_number(raw, name, 1, high)
 
 
 def _writer(request: Request, role: str = "editor") -> User:
@@ -150,11 +149,11 @@ def entrapment(
 def network(
     request: Request,
     _: ReaderDep,
-    start: int | None = Query(None, alias="from", description="first year"),
-    end: int | None = Query(None, alias="to", description="last year"),
+    start: str | None = Query(None, alias="from", description="first year, e.g. 2015"),
+    end: str | None = Query(None, alias="to", description="last year"),
 ) -> dict[str, Any]:
     """Pair volumes, categories, dependence, centrality, new pairs, shared clients."""
-    return network_tables(snapshot_of(request), start, end)
+    return network_tables(snapshot_of(request), *parse_years(start, end))
 
 
 @router.get("/timeline", summary="Claims by status per year, and each pair's years")
@@ -202,6 +201,11 @@ class EditIn(BaseModel):
     )
     other: str | None = Field(None, description="merge: the row merged into the target")
     claims: list[str] = Field(default_factory=list, description="split: the claims that leave the row")
+    version: str | None = Field(
+        None,
+        description="accept, reject, merge, split (required): the target's `version` as you read it "
+        "(GET /api/rows/{key} or /api/claims/{key}); if it changed since, the answer is 409",
+    )
 
 
 @router.post("/edits", status_code=201, summary="Record an edit (editors)")
@@ -212,7 +216,15 @@ def add_edit(request: Request, body: EditIn) -> JSONResponse:
     edit = curate(
         store_of(request),
         Curation(
-            body.action, body.target, body.why, body.field, body.value, expected, body.other, body.claims
+            body.action,
+            body.target,
+            body.why,
+            body.field,
+            body.value,
+            expected,
+            body.other,
+            body.claims,
+            body.version,
         ),
         user.name,
     )

@@ -118,7 +118,9 @@ def add_error_handlers(app: FastAPI) -> None:
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return error_response(request, 422 if is_api(request) else 400, _validation_message(exc))
+        # A bad value in the URL is a 400 like every other bad value; only a malformed API body is a 422.
+        in_body = any(problem.get("loc", ("",))[0] == "body" for problem in exc.errors())
+        return error_response(request, 422 if is_api(request) and in_body else 400, _validation_message(exc))
 
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)

@@ -12,6 +12,7 @@ from armsledger.errors import InputError
 from armsledger.knowledge import Knowledge
 from armsledger.model import CATEGORIES, STATUSES
 from armsledger.reconcile import Row
+from armsledger.web.inputs import whole_number
 from armsledger.web.snapshot import Snapshot
 
 PER_PAGE = 50
@@ -106,20 +107,35 @@ class RegisterQuery:
         )
 
 
+# Knowledge base (by id) -> its states' names and other names in lower case -> code.
+_NAMES: dict[int, tuple[Knowledge, dict[str, str]]] = {}
+
+
+def _state_names(kb: Knowledge) -> dict[str, str]:
+    """Every name the knowledge gives a state, in lower case, with the state's code (made once per kb)."""
+    found = _NAMES.get(id(kb))
+    if found is None or found[0] is not kb:
+        names = {key.lower(): str(e.value) for key, e in kb.exact.items() if e.kind == "state"}
+        names.update((s.name.lower(), code) for code, s in kb.states.items())
+        found = _NAMES[id(kb)] = (kb, names)
+    return found[1]
+
+
 def _party(value: str, name: str, kb: Knowledge) -> str:
-    """A supplier or recipient filter as a code: 'TUR', 'tur', 'Turkey' or 'NSA:houthis'."""
+    """A supplier or recipient filter as a code: 'TUR', 'tur', 'Turkey', 'turkey' or 'NSA:houthis'."""
+    if value[:4].upper() == "NSA:" and _PARTY.fullmatch("NSA:" + value[4:].lower()):
+        return "NSA:" + value[4:].lower()
     if _PARTY.fullmatch(value):
-        return value if value.startswith("NSA:") else value.upper()
+        return value.upper()
     entry = kb.lookup(value)
     if entry is not None and entry.kind == "state":
         return str(entry.value)
-    raise InputError(f"{name} {value!r}: expected a state code such as TUR, a state's name, or NSA:<group>")
-
-
-def _int(value: str, name: str, low: int, high: int) -> int:
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise InputError(f"{name} {value!r}: expected a whole number from {low} to {high}")
-    return int(value)
+    code = _state_names(kb).get(" ".join(value.split()).lower())
+    if code is not None:
+        return code
+    raise InputError(
+        f"{name} {value[:80]!r}: expected a state code such as TUR, a state's name, or NSA:<group>"
+    )
 
 
 def parse_query(params: Mapping[str, str], kb: Knowledge) -> RegisterQuery:
@@ -173,9 +189,9 @@ def parse_query(params: Mapping[str, str], kb: Knowledge) -> RegisterQuery:
             raise InputError(f"order {get('order')!r}: expected asc or desc")
         values["order"] = get("order")
     if get("page"):
-        values["page"] = _int(get("page"), "page", 1, 10**9)
+        values["page"] = whole_number(get("page"), "page", 1, 10**9)
     if get("per_page"):
-        values["per_page"] = _int(get("per_page"), "per_page", 1, MAX_PER_PAGE)
+        values["per_page"] = whole_number(get("per_page"), "per_page", 1, MAX_PER_PAGE)
     return RegisterQuery(**values)
 
 

@@ -7,11 +7,13 @@ ingest readers' suffixes); paths must lie under ARMSLEDGER_INGEST_ROOTS.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import re
 import shutil
 import threading
 import uuid
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +24,20 @@ from armsledger.ingest import READERS, ReadFailure, _load_readers
 from armsledger.store import Store
 from armsledger.store.accounts import add_job, update_job
 from armsledger.store.build import build
+from armsledger.web.inputs import bad_characters
 from armsledger.web.settings import Settings
 
 log = logging.getLogger("armsledger.web")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_FILES = 100
+MIB = 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
+UNPACK_CHUNK = MIB
+# The longest line a gzipped upload may unpack to (a JSON line is one article, rarely past 1 MB).
+MAX_LINE = 16 * MIB
+# Paths an editor may list in one ingest, and the longest path (Linux's PATH_MAX).
+MAX_PATHS = 1000
+MAX_PATH = 4096
 
 
 def accepted_suffixes() -> list[str]:
@@ -80,31 +91,95 @@ def save_uploads(uploads: list[Upload], settings: Settings, job_id: str) -> list
             path = folder / safe_name(upload.filename, taken)
             with path.open("wb") as out:
                 shutil.copyfileobj(upload.stream, out)
+            check_unpacked(path, upload.filename, settings.max_unpacked_bytes)
             saved.append(path)
+    except InputError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     except OSError as err:
         shutil.rmtree(folder, ignore_errors=True)
         raise ArmsledgerError(f"{folder}: cannot save the upload ({err.strerror})") from None
     return saved
 
 
+def check_unpacked(path: Path, name: str, limit: int, line_limit: int = MAX_LINE) -> None:
+    """Refuse a gzipped upload that unpacks to more than ``limit`` bytes or to a line longer than ``line_limit``.
+
+    A few megabytes of gzip can unpack to gigabytes, and the line readers hold a line in memory;
+    the upload's own size cap says nothing about either. Damaged gzip data is left to the readers,
+    which report it as `build` does.
+    """
+    with path.open("rb") as raw:
+        if raw.read(2) != GZIP_MAGIC:
+            return
+    total = line = 0
+    try:
+        with gzip.open(path, "rb") as stream:
+            while chunk := stream.read(UNPACK_CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    raise InputError(
+                        f"{name}: unpacks to more than {limit / MIB:g} MB (ARMSLEDGER_MAX_UNPACKED_MB); "
+                        "split it into smaller files"
+                    )
+                pieces = chunk.split(b"\n")
+                if len(pieces) == 1:
+                    line += len(chunk)
+                    longest = line
+                else:
+                    # The first piece ends the line the last chunk left open; the last one opens the next.
+                    longest = max([line + len(pieces[0]), *(len(p) for p in pieces[1:-1]), len(pieces[-1])])
+                    line = len(pieces[-1])
+                if longest > line_limit:
+                    raise InputError(
+                        f"{name}: holds a line longer than {line_limit / MIB:g} MB once unpacked; "
+                        "expected one document a line"
+                    )
+    except (OSError, EOFError, zlib.error):
+        return  # damaged: the reader reports what it can read and what it cannot
+
+
+def _shown(text: str) -> str:
+    """A path as a message quotes it: control characters escaped, a long one cut."""
+    quoted = text.encode("unicode_escape", "backslashreplace").decode("ascii")
+    return quoted if len(quoted) <= 120 else quoted[:100] + f"... ({len(text):,} characters)"
+
+
 def check_paths(raw: Iterable[str], settings: Settings) -> list[Path]:
-    """Local paths an editor listed, each existing and under an ingest root."""
+    """Local paths an editor listed, each existing and under an ingest root; InputError names a bad one."""
     paths: list[Path] = []
-    for line in raw:
+    for number, line in enumerate(raw, 1):
         text = line.strip()
         if not text:
             continue
+        if number > MAX_PATHS:
+            raise InputError(f"more than {MAX_PATHS} paths; list folders rather than every file")
+        problem = bad_characters(text)
+        if problem:
+            raise InputError(f"path on line {number} ({_shown(text)}): holds {problem}; no file is named so")
+        if len(text) > MAX_PATH:
+            raise InputError(f"path on line {number} ({_shown(text)}): longer than {MAX_PATH} characters")
         if text.startswith("file://"):
             text = text[len("file://") :]
         path = Path(text).expanduser()
         if not path.is_absolute():
-            raise InputError(f"{text}: give an absolute path (the server's own files, not a web address)")
-        resolved = path.resolve()
-        if not any(resolved == root or resolved.is_relative_to(root) for root in settings.ingest_roots):
+            raise InputError(
+                f"{_shown(text)}: give an absolute path (the server's own files, not a web address)"
+            )
+        try:
+            resolved = path.resolve()
+            inside = any(resolved == root or resolved.is_relative_to(root) for root in settings.ingest_roots)
+            exists = inside and resolved.exists()
+        except (OSError, RuntimeError) as err:  # a name too long for the file system, a symlink loop
+            reason = getattr(err, "strerror", None) or str(err)
+            raise InputError(f"{_shown(text)}: not a usable path on the server ({reason})") from None
+        if not inside:
             roots = ", ".join(str(r) for r in settings.ingest_roots)
-            raise InputError(f"{text}: outside the folders open to ingest ({roots}; ARMSLEDGER_INGEST_ROOTS)")
-        if not resolved.exists():
-            raise InputError(f"{text}: no such file or folder on the server")
+            raise InputError(
+                f"{_shown(text)}: outside the folders open to ingest ({roots}; ARMSLEDGER_INGEST_ROOTS)"
+            )
+        if not exists:
+            raise InputError(f"{_shown(text)}: no such file or folder on the server")
         paths.append(resolved)
     if not paths:
         raise InputError("no path given; list one file or folder per line")

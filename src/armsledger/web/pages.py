@@ -13,9 +13,17 @@ from armsledger.curation import UNSET, ConflictError
 from armsledger.errors import InputError
 from armsledger.export import RegisterView, render_csv
 from armsledger.model import CATEGORIES, STATUSES
-from armsledger.store.accounts import add_token, get_job, recent_jobs, tokens_of
+from armsledger.store.accounts import add_token, end_sessions, get_job, recent_jobs, tokens_of
 from armsledger.web.app import render
-from armsledger.web.auth import authenticate, may_admin, may_edit, new_token, require, sign_in
+from armsledger.web.auth import (
+    authenticate,
+    current_user,
+    may_admin,
+    may_edit,
+    new_token,
+    require,
+    sign_in,
+)
 from armsledger.web.curate import Curation, curate, target_kind
 from armsledger.web.deps import QueryDep, ReaderDep, settings_of, snapshot_of, store_of
 from armsledger.web.filters import SORTS, page_of, select_rows
@@ -24,12 +32,12 @@ from armsledger.web.plots import PLOTLY_PATH, figure_json
 from armsledger.web.security import check_csrf
 from armsledger.web.views import (
     NotFound,
-    check_years,
     document_detail,
     edit_json,
     findings,
     flows,
     network_tables,
+    parse_years,
     row_detail,
     search_results,
     state_detail,
@@ -146,6 +154,7 @@ def add_edit(
     expected: str | None = Form(None),
     other: str | None = Form(None),
     claims: Annotated[list[str] | None, Form()] = None,
+    version: str | None = Form(None),
     csrf_token: str = Form(""),
 ) -> Response:
     """Record a curation from a row page's forms; a conflict or a bad value comes back on the row's page."""
@@ -154,7 +163,15 @@ def add_edit(
     snap = snapshot_of(request)
     row_key = target if target_kind(target) == "row" else snap.row_of_claim.get(target, "")
     request_ = Curation(
-        action, target, why, field, value, UNSET if expected is None else expected, other, claims or []
+        action,
+        target,
+        why,
+        field,
+        value,
+        UNSET if expected is None else expected,
+        other,
+        claims or [],
+        version,
     )
     try:
         edit = curate(store_of(request), request_, user.name)
@@ -189,17 +206,6 @@ def state(request: Request, _: ReaderDep, code: str) -> Response:
     return render(request, "state.html", {"state": state_detail(snapshot_of(request), code)})
 
 
-def _years(raw_from: str | None, raw_to: str | None) -> tuple[int | None, int | None]:
-    values = []
-    for name, raw in (("from", raw_from), ("to", raw_to)):
-        text = (raw or "").strip()
-        if text and not text.isdigit():
-            raise InputError(f"{name} {text!r}: expected a year such as 2019")
-        values.append(int(text) if text else None)
-    check_years(values[0], values[1])
-    return values[0], values[1]
-
-
 def _figure(request: Request, name: str, start: int | None = None, end: int | None = None) -> str:
     snap = snapshot_of(request)
 
@@ -225,7 +231,7 @@ def network(
     end: str | None = Query(None, alias="to"),
 ) -> Response:
     """The supply network: a graph (with JavaScript) and its tables (without)."""
-    low, high = _years(start, end)
+    low, high = parse_years(start, end)
     empty = _empty(request)
     return render(
         request,
@@ -315,8 +321,11 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, csrf_token: str = Form("")) -> Response:
-    """End the session."""
+    """End the session: this cookie, and every other browser session of the user, stops working."""
     check_csrf(request, csrf_token)
+    user = current_user(request)
+    if user is not None and request.state.via == "session":
+        end_sessions(store_of(request), user.id)
     request.session.clear()
     return RedirectResponse("/register", status_code=303)
 

@@ -99,7 +99,7 @@ class Guard:
             return
         limit = self.upload_limit if scope["path"] in UPLOAD_PATHS else FORM_LIMIT
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
+        if length is not None and (not length.isdigit() or len(length) > 15 or int(length) > limit):
             await _too_large(scope, send, limit)
             return
         seen = 0
@@ -138,7 +138,7 @@ def too_large_message(limit: int) -> str:
 async def _too_large(scope: Scope, send: Send, limit: int) -> None:
     text = too_large_message(limit)
     is_api = scope["path"].startswith("/api/")
-    body = (json.dumps({"error": text}) if is_api else text).encode()
+    body = (json.dumps({"error": text, "status": 413}) if is_api else text).encode()
     await send(
         {
             "type": "http.response.start",

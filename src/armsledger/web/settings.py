@@ -7,6 +7,7 @@ ARMSLEDGER_SECRET       the key that signs session cookies; default: a random ke
 ARMSLEDGER_DATA_DIR     where the secret and uploaded files go; default: the SQLite file's folder
 ARMSLEDGER_SECURE_COOKIES  1: cookies only over HTTPS (set it behind a TLS proxy)
 ARMSLEDGER_MAX_UPLOAD_MB   the most one upload request may carry (default 20)
+ARMSLEDGER_MAX_UNPACKED_MB the most one gzipped upload may unpack to (default 200)
 ARMSLEDGER_INGEST_ROOTS    folders (separated by ':') whose files editors may ingest by path;
                            default: the folder the server was started in
 """
@@ -48,6 +49,7 @@ class Settings:
     data_dir: Path = field(default_factory=Path.cwd)
     secure_cookies: bool = False
     max_upload_bytes: int = 20 * 1024 * 1024
+    max_unpacked_bytes: int = 200 * 1024 * 1024
     ingest_roots: tuple[Path, ...] = ()
     # Documents per transaction for builds started from the browser: small, so progress moves.
     build_batch: int = 50
@@ -61,17 +63,23 @@ def default_data_dir(db: str | None) -> Path:
     return Path.home() / ".local" / "share" / "armsledger"
 
 
+def _megabytes(env: Mapping[str, str], name: str, default: str) -> float:
+    raw = env.get(name, default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"{name}={raw!r}: expected a number of megabytes") from None
+    if not value > 0 or value == float("inf"):
+        raise InputError(f"{name}={raw!r}: must be more than 0")
+    return value
+
+
 def load_settings(db: str | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment (and --db), checked."""
     env = os.environ if env is None else env
     db = db or env.get("ARMSLEDGER_DB") or None
-    raw_mb = env.get("ARMSLEDGER_MAX_UPLOAD_MB", "20")
-    try:
-        megabytes = float(raw_mb)
-    except ValueError:
-        raise InputError(f"ARMSLEDGER_MAX_UPLOAD_MB={raw_mb!r}: expected a number of megabytes") from None
-    if megabytes <= 0:
-        raise InputError(f"ARMSLEDGER_MAX_UPLOAD_MB={raw_mb!r}: must be more than 0")
+    megabytes = _megabytes(env, "ARMSLEDGER_MAX_UPLOAD_MB", "20")
+    unpacked = _megabytes(env, "ARMSLEDGER_MAX_UNPACKED_MB", "200")
     data_dir = Path(env["ARMSLEDGER_DATA_DIR"]).expanduser() if env.get("ARMSLEDGER_DATA_DIR") else None
     roots = tuple(
         Path(p).expanduser().resolve() for p in env.get("ARMSLEDGER_INGEST_ROOTS", "").split(os.pathsep) if p
@@ -83,5 +91,6 @@ def load_settings(db: str | None = None, env: Mapping[str, str] | None = None) -
         data_dir=data_dir or default_data_dir(db),
         secure_cookies=flag(env, "ARMSLEDGER_SECURE_COOKIES", False),
         max_upload_bytes=int(megabytes * 1024 * 1024),
+        max_unpacked_bytes=int(unpacked * 1024 * 1024),
         ingest_roots=roots or (Path.cwd().resolve(),),
     )

@@ -32,6 +32,7 @@ from armsledger.reconcile import Row
 from armsledger.sipri import SipriIndex, imported_names
 from armsledger.store import Store
 from armsledger.store.queries import claims_of_rows, load_edits, machine_rows, sipri_records
+from armsledger.web.curate import NO_EDIT, target_kind, target_version
 
 # Machine output as it stands (rows, claims, documents, SIPRI rows): when it is unchanged since the
 # last read, only edits (or accounts, jobs) changed and the machine rows read then still hold.
@@ -64,11 +65,30 @@ class Snapshot:
         self._frames: tuple[pd.DataFrame, pd.DataFrame] | None = None
         self._findings: list[Finding] | None = None
         self._memo: dict[tuple[Any, ...], Any] = {}
+        self._versions: dict[str, str] = {}
 
     @property
     def kb(self) -> Any:
         """The knowledge base the view names things with."""
         return self.view.kb
+
+    def version(self, target: str) -> str:
+        """A row's or claim's version as this snapshot shows it; curation actions send it back (``curate``)."""
+        with self._lock:
+            found = self._versions.get(target)
+        if found is None:
+            if target_kind(target) == "claim":
+                found = self._claim_versions.get(target, NO_EDIT)
+            else:
+                found = target_version(self.view.curated, self.view.edits, target)
+            with self._lock:
+                self._versions[target] = found
+        return found
+
+    @cached_property
+    def _claim_versions(self) -> dict[str, str]:
+        # The latest edit of each claim (edits are in the order they were made).
+        return {e.target: e.uid for e in self.view.edits if e.target_kind == "claim"}
 
     @cached_property
     def sipri_notes(self) -> dict[str, str]:

@@ -23,7 +23,7 @@ from armsledger.store import Store, StoreError
 from armsledger.store.queries import chunks, claims_by_key, find_row
 from armsledger.store.queries import search as store_search
 from armsledger.store.schema import ClaimRow, DocumentRow
-from armsledger.web.curate import as_text
+from armsledger.web.curate import as_text, concerns
 from armsledger.web.highlight import Mark, runs, skipped_marks
 from armsledger.web.snapshot import Snapshot
 
@@ -36,10 +36,11 @@ class NotFound(ArmsledgerError):
     """No such row, claim, document, state or job (404)."""
 
 
-def claim_json(claim: LedgerClaim, row: str | None) -> dict[str, Any]:
-    """A stored claim as JSON, with the register row it belongs to."""
+def claim_json(claim: LedgerClaim, row: str | None, snap: Snapshot) -> dict[str, Any]:
+    """A stored claim as JSON, with the register row it belongs to and its version (for accept or reject)."""
     data = asdict(claim)
     data["row"] = row
+    data["version"] = snap.version(claim.key)
     return data
 
 
@@ -49,7 +50,8 @@ def row_json(snap: Snapshot, row: Row) -> dict[str, Any]:
     data["edits"] = snap.view.notes(row)
     data["sipri"] = snap.view.sipri_note(row)
     data["rejected"] = row.key in snap.rejected
-    data["accepted"] = row.key in snap.view.curated.accepted
+    data["accepted"] = row.key in snap.view.curated.accepted and row.key not in snap.rejected
+    data["version"] = snap.version(row.key)
     return data
 
 
@@ -95,16 +97,7 @@ def _document_json(doc: DocumentRow) -> dict[str, Any]:
 def row_history(snap: Snapshot, row: Row) -> list[dict[str, Any]]:
     """Every edit about the row or its claims, oldest first, with its status now."""
     mine = set(row.claims)
-    found = []
-    for e in snap.view.edits:
-        if (
-            e.target == row.key
-            or e.target in mine
-            or (e.action == "merge" and e.new_value == row.key)
-            or (e.action == "split" and row.key.startswith(e.target + "/split-"))
-        ):
-            found.append(edit_json(e, snap))
-    return found
+    return [edit_json(e, snap) for e in snap.view.edits if concerns(e, row.key, mine)]
 
 
 def row_detail(store: Store, snap: Snapshot, key: str) -> dict[str, Any]:
@@ -146,7 +139,7 @@ def row_detail(store: Store, snap: Snapshot, key: str) -> dict[str, Any]:
         sources.append(
             {
                 "document": _document_json(doc),
-                "claims": [claim_json(c, row.key) for c in sorted(members, key=lambda c: c.start)],
+                "claims": [claim_json(c, row.key, snap) for c in sorted(members, key=lambda c: c.start)],
                 "runs": runs(doc.text, marks),
             }
         )
@@ -158,7 +151,7 @@ def row_detail(store: Store, snap: Snapshot, key: str) -> dict[str, Any]:
         sources=sources,
         missing_claims=missing,
         disagreeing=[
-            claim_json(claims[k], snap.row_of_claim.get(k))
+            claim_json(claims[k], snap.row_of_claim.get(k), snap)
             for k in sorted(wanted - set(row.claims))
             if k in claims
         ],
@@ -186,7 +179,7 @@ def document_claims(store: Store, snap: Snapshot, doc: DocumentRow) -> list[dict
         keys = list(session.scalars(select(ClaimRow.key).where(ClaimRow.document_id == doc.id)))
         claims = claims_by_key(session, keys)
     ordered = sorted(claims.values(), key=lambda c: (c.start, c.end, c.key))
-    return [claim_json(c, snap.row_of_claim.get(c.key)) for c in ordered]
+    return [claim_json(c, snap.row_of_claim.get(c.key), snap) for c in ordered]
 
 
 def document_detail(
@@ -213,7 +206,7 @@ def claims_page(
         target = _row(snap, row)
         with store.reading() as session:
             claims = claims_by_key(session, target.claims)
-        found = [claim_json(claims[k], target.key) for k in target.claims if k in claims]
+        found = [claim_json(claims[k], target.key, snap) for k in target.claims if k in claims]
     else:
         with store.reading() as session:
             total = session.scalar(select(func.count()).select_from(ClaimRow)) or 0
@@ -223,7 +216,7 @@ def claims_page(
                 )
             )
             claims = claims_by_key(session, keys)
-        items = [claim_json(claims[k], snap.row_of_claim.get(k)) for k in keys if k in claims]
+        items = [claim_json(claims[k], snap.row_of_claim.get(k), snap) for k in keys if k in claims]
         return {"claims": items, "total": total, "page": page, "per_page": per_page}
     start = (page - 1) * per_page
     return {
@@ -240,7 +233,7 @@ def claim_detail(store: Store, snap: Snapshot, key: str) -> dict[str, Any]:
         found = claims_by_key(session, [key])
     if key not in found:
         raise NotFound(f"no claim {key!r}; a row's page lists its claims")
-    return claim_json(found[key], snap.row_of_claim.get(key))
+    return claim_json(found[key], snap.row_of_claim.get(key), snap)
 
 
 def _counterparts(rows: list[Row], other: str, snap: Snapshot) -> list[dict[str, Any]]:
@@ -324,6 +317,18 @@ def findings(snap: Snapshot, state: str | None = None) -> list[dict[str, Any]]:
         for f in snap.findings
         if code is None or code in (f.guarantor, f.supplier, f.recipient, f.adversary)
     ]
+
+
+def parse_years(raw_from: str | None, raw_to: str | None) -> tuple[int | None, int | None]:
+    """A year range from the URL (``from``, ``to``; either may be empty); InputError for a bad one."""
+    values = []
+    for name, raw in (("from", raw_from), ("to", raw_to)):
+        text = (raw or "").strip()
+        if text and not (text.isascii() and text.isdigit()):
+            raise InputError(f"{name} {text[:40]!r}: expected a year such as 2019")
+        values.append(int(text) if text else None)
+    check_years(values[0], values[1])
+    return values[0], values[1]
 
 
 def check_years(start: int | None, end: int | None) -> None:
