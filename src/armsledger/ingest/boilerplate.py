@@ -31,9 +31,25 @@ COMMENT_META = (
     r"|\S[^\n]{0,60}?[ \t]+(?:on[ \t]+)?(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},?[ \t]+\d{4}|\d{1,2}[ \t]+[A-Z][a-z]{2,8}[ \t]+\d{4})"
     r"(?:[ \t]+at)?[ \t]+\d{1,2}[:.]\d{2}(?:[ \t]*[ap]\.?m\.?)?"
 )
-_COMMENT_START = re.compile(
-    rf"^[ \t]*(?:{THREAD_HEADING}|{COMMENT_META})[ \t]*$", re.MULTILINE | re.IGNORECASE
+_COMMENT_START = re.compile(rf"[ \t]*(?:{THREAD_HEADING}|{COMMENT_META})[ \t]*$", re.IGNORECASE)
+# Thread markers are short lines holding one of these words; other lines are not tried.
+_MARKER_LINE_CHARS = 240
+_MARKER_WORDS = (
+    "comment",
+    "respon",
+    "repl",
+    "reaction",
+    "discuss",
+    "conversation",
+    "debate",
+    "reader",
+    "say",
+    "thought",
+    "email",
+    " ago",
 )
+_CLOCK = re.compile(r"\d[:.]\d\d")
+
 # A thread marker counts only after this much reporting: a title or a dateline at the top
 # ("Reuters, 3 hours ago") is not the start of a comment thread.
 _THREAD_AFTER_CHARS = 300
@@ -147,12 +163,10 @@ def _is_person(part: str) -> bool:
 def find_skipped(text: str) -> list[Span]:
     """Spans of the text that are not reporting, sorted and merged."""
     spans: list[Span] = []
-    after = min(_THREAD_AFTER_CHARS, len(text) // 3)
-    first_line_end = text.find("\n")
-    comment = next((m for m in _COMMENT_START.finditer(text) if m.start() > max(after, first_line_end)), None)
-    if comment:
+    thread = _thread_start(text)
+    if thread is not None:
         # Everything after the first comment marker is the thread (and its form).
-        spans.append(Span(comment.start(), len(text)))
+        spans.append(Span(thread, len(text)))
     for match in _JUNK_LINE.finditer(text):
         if match.group().strip():
             spans.append(Span(match.start(), match.end()))
@@ -160,6 +174,29 @@ def find_skipped(text: str) -> list[Span]:
     for match in _BIO.finditer(text, tail_from):
         spans.append(Span(match.start(), match.end()))
     return _merge(spans)
+
+
+def _thread_start(text: str) -> int | None:
+    """Where a reader-comment thread starts: its first marker line after the title and some reporting."""
+    after = min(_THREAD_AFTER_CHARS, len(text) // 3)
+    offset = 0
+    for number, line in enumerate(text.split("\n")):
+        if (
+            number
+            and offset > after
+            and len(line) <= _MARKER_LINE_CHARS
+            and _may_mark_a_thread(line)
+            and _COMMENT_START.match(line)
+        ):
+            return offset
+        offset += len(line) + 1
+    return None
+
+
+def _may_mark_a_thread(line: str) -> bool:
+    # A cheap test before the full pattern, which is slow on the many lines that are reporting.
+    lower = line.lower()
+    return any(word in lower for word in _MARKER_WORDS) or _CLOCK.search(line) is not None
 
 
 def _merge(spans: list[Span]) -> list[Span]:
