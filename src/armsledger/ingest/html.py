@@ -128,8 +128,8 @@ def drop_unmarked_threads(tree: lxml.html.HtmlElement) -> int:
             reporting += len((element.text_content() or "").strip())
         if element.tag not in _MARKER_TAGS or element is title or reporting < _REPORTING_BEFORE:
             continue
-        text = " ".join(element.text_content().split())
-        if not text or len(text) > _MARKER_CHARS:
+        text = _short_text(element)
+        if not text:
             continue
         if _HEADING.match(text):
             headings.append(element)
@@ -141,6 +141,19 @@ def drop_unmarked_threads(tree: lxml.html.HtmlElement) -> int:
     first = min(starts, key=_document_order(tree))
     _drop_from(_widest_opening(first))
     return 1
+
+
+def _short_text(element: etree._Element) -> str | None:
+    """The element's text with spaces collapsed, or None when it is longer than a marker can be."""
+    pieces: list[str] = []
+    length = 0
+    for piece in element.itertext():
+        length += len(piece)
+        if length > 2 * _MARKER_CHARS:  # stops early inside a big container
+            return None
+        pieces.append(piece)
+    text = " ".join("".join(pieces).split())
+    return text if len(text) <= _MARKER_CHARS else None
 
 
 def _document_order(tree: lxml.html.HtmlElement) -> Callable[[etree._Element], int]:
