@@ -171,3 +171,20 @@ def test_demonstrations_to_a_buyer_are_interest_and_building_for_a_state_supplie
         ("RUS", "VNM", "Kilo", None, "delivered"),
         ("RUS", "DZA", "Kilo", None, "delivered"),
     }
+
+
+def test_counts_past_describing_words_and_capitalised_number_words() -> None:
+    assert claims("Four F-35 jets landed in Norway, sent by the United States.") == {
+        ("USA", "NOR", "F-35", 4, "delivered")
+    }
+    assert ("KOR", "POL", "FA-50", 48, "ordered") in claims(
+        "Poland signed a contract to buy 48 units of FA-50 jets from South Korea."
+    )
+    assert ("POL", "UKR", "T-72", 240, "delivered") in claims(
+        "Poland donated over 240 of its own T-72 tanks to Ukraine."
+    )
+    assert ("CHN", "PAK", "(ships)", 4, "delivered") in claims(
+        "China supplied four modern naval frigates to Pakistan."
+    )
+    assert variant_of("Saab Gripen C", "Gripen") == "Gripen C"
+    assert variant_of("Saab Gripen", "Gripen") is None

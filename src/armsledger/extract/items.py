@@ -196,6 +196,14 @@ def variant_of(written: str | None, designation: str) -> str | None:
     if not folded or folded in canonical:
         return None  # the catalog's name, or a shorter form of it ("T-129" of "T129 ATAK")
     if canonical in folded:
+        # A maker's name before the designation is no part of the variant ("Saab Gripen C").
+        words = text.split()
+        while len(words) > 1 and canonical in _FOLD.sub("", " ".join(words[1:]).lower()):
+            words = words[1:]
+        text = " ".join(words)
+        folded = _FOLD.sub("", text.lower())
+        if folded == canonical:
+            return None
         extra = folded.replace(canonical, "", 1)
         # A variant marks itself with a number or a short letter code ("Su-30MKI", "Gripen C/D",
         # "Block II"), not with a nickname ("JF-17 Thunder", "F-35 Lightning II").

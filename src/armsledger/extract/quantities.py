@@ -69,7 +69,8 @@ _VAGUE = frozenset(
 )
 
 NUMBER_WORD = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:a|an|A|An|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve"
+    r"|Twenty|Thirty|Forty|Fifty|Sixty|Seventy|Eighty|Ninety|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundred|thousand|dozen|single|pair|couple)(?:[\s-]+(?:and[\s-]+)?(?:one|two|three|four|five|"
     r"six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen))*)"
@@ -119,6 +120,8 @@ class Quantity:
 _FILLER = (
     r"(?:more|additional|further|extra|new|used|second-hand|secondhand|upgraded|modernised|modernized|"
     r"refurbished|armed|advanced|unmanned|military|combat|attack|multirole|multi-role|heavy|light|"
+    r"modern|naval|main|retired|aging|ageing|older|old|existing|own|surplus|units|decommissioned|"
+    r"[a-z]+(?:-[a-z]+)+|"  # hyphenated adjectives: "cutting-edge", "self-propelled", "twin-seat"
     r"of|the|its|their|these|those|such|and|previously|brand-new|latest|so-called|[A-Z][\w.\-’']*)"
 )
 _BEFORE = re.compile(
