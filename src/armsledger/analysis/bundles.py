@@ -129,7 +129,9 @@ def bundled_deals(claims: pd.DataFrame, documents: pd.DataFrame, kb: Knowledge) 
                 }
             )
             break
-    return pd.DataFrame.from_records(records, columns=columns)
+    table = pd.DataFrame.from_records(records, columns=columns)
+    table["agreements"] = table["agreements"].astype("Int64")  # a count, not 4.0
+    return table
 
 
 def drone_diplomacy(rows: pd.DataFrame, claims: pd.DataFrame, kb: Knowledge) -> pd.DataFrame:

@@ -63,20 +63,24 @@ def document_dates(claims: pd.DataFrame) -> dict[str, tuple[date, bool]]:
     """Each document's date as far as the register tells, and whether it is a publication date."""
     found: dict[str, tuple[date, bool]] = {}
     reported: dict[str, int] = {}
-    for c in claims.to_dict("records"):
-        day = _published(c["published"])
+    for doc, published, status, year in zip(
+        claims["doc"], claims["published"], claims["status"], claims["year"], strict=True
+    ):
+        day = _published(published)
         if day is not None:
-            found[c["doc"]] = (day, True)
-        elif c["status"] in PAST_STAGES and present(c["year"]):
-            reported[c["doc"]] = max(reported.get(c["doc"], 0), int(c["year"]))
-    for doc, year in reported.items():
-        found.setdefault(doc, (date(year, 12, 31), False))
+            found[doc] = (day, True)
+        elif status in PAST_STAGES and present(year):
+            reported[doc] = max(reported.get(doc, 0), int(year))
+    for doc, latest in reported.items():
+        found.setdefault(doc, (date(latest, 12, 31), False))
     return found
 
 
-def reference_date(claims: pd.DataFrame, today: date | None = None) -> Reference:
+def reference_date(
+    claims: pd.DataFrame, today: date | None = None, dates: dict[str, tuple[date, bool]] | None = None
+) -> Reference:
     """The register's reference date: its latest document date, else today."""
-    dates = document_dates(claims)
+    dates = document_dates(claims) if dates is None else dates
     if not dates:
         day = today or date.today()
         return Reference(
@@ -92,10 +96,18 @@ def reference_date(claims: pd.DataFrame, today: date | None = None) -> Reference
     )
 
 
-def row_times(rows: pd.DataFrame, claims: pd.DataFrame, reference: Reference) -> dict[str, RowTime]:
+def row_times(
+    rows: pd.DataFrame,
+    claims: pd.DataFrame,
+    reference: Reference,
+    doc_dates: dict[str, tuple[date, bool]] | None = None,
+) -> dict[str, RowTime]:
     """The time each register row is judged at (see the module's docstring)."""
-    by_id = {c["claim_id"]: c for c in claims.to_dict("records")}
-    doc_dates = document_dates(claims)
+    by_id = {
+        key: {"doc": doc, "year": year}
+        for key, doc, year in zip(claims["claim_id"], claims["doc"], claims["year"], strict=True)
+    }
+    doc_dates = document_dates(claims) if doc_dates is None else doc_dates
     times: dict[str, RowTime] = {}
     for row in rows.itertuples(index=False):
         row_claims = [by_id[i] for i in (row.claim_ids or []) if i in by_id]

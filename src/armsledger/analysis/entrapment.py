@@ -42,7 +42,7 @@ from typing import Any
 import pandas as pd
 
 from armsledger.analysis.assess import Capability, assess_row
-from armsledger.analysis.dating import Reference, reference_date, row_times
+from armsledger.analysis.dating import Reference, document_dates, reference_date, row_times
 from armsledger.analysis.evidence import rank_evidence
 from armsledger.analysis.frames import CLAIM_COLUMNS, ROW_COLUMNS, present, require_columns
 from armsledger.analysis.relations import Hostility, Relations
@@ -229,9 +229,14 @@ def find_entrapment(
     """
     require_columns(rows, ROW_COLUMNS, "register")
     require_columns(claims, CLAIM_COLUMNS, "claims")
-    reference = Reference(as_of, "given") if as_of is not None else reference_date(claims)
-    times = row_times(rows, claims, reference)
-    by_id = {c["claim_id"]: c for c in claims.to_dict("records")}
+    dates = document_dates(claims)
+    reference = Reference(as_of, "given") if as_of is not None else reference_date(claims, dates=dates)
+    times = row_times(rows, claims, reference, dates)
+    columns = ("claim_id", "doc", "status", "evidence", "start", "end")
+    by_id = {
+        values[0]: dict(zip(columns, values, strict=True))
+        for values in zip(*(claims[c] for c in columns), strict=True)
+    }
     groups: dict[tuple[str, str, str], dict[str, Opposition]] = {}
     alliances: dict[tuple[str, str, str], str] = {}
     row_claims_of: dict[str, list[dict[str, Any]]] = {}
