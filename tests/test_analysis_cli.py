@@ -186,3 +186,19 @@ def test_the_knowledge_readme_shows_what_the_code_prints(
         == 0
     )
     assert capsys.readouterr().out.splitlines()[: len(shown)] == shown
+
+
+def test_a_bad_analyst_relation_file_is_named_by_the_command(
+    shared_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "relations"
+    folder.mkdir()
+    (folder / "alliances.csv").write_text(
+        "alliance,member,role,guarantee,start,end,source_note\nNATO,GBR,lead,yes,1949-08-24,,note\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ARMSLEDGER_KNOWLEDGE", str(tmp_path))
+    assert main(["analyze", "entrapment", str(shared_dir / "corpus" / "seeds" / "corpus.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert f"{folder / 'alliances.csv'}:2: alliance 'NATO' already has a lead, USA" in err
+    assert "GBR is a member of it at" in err and "Traceback" not in err

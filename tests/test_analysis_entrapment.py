@@ -263,6 +263,19 @@ def test_components_score_as_components_not_as_the_platform() -> None:
         "Scored as components: every source sentence is about parts for the Bayraktar TB2."
         in finding.explanation
     )
+    # The same for a row with no named system: engines for drones are not drones.
+    rows, claims = frames(
+        claim(
+            0,
+            "CAN",
+            "UKR",
+            "delivered",
+            year=2021,
+            evidence="Canada supplied engines for the armed drones Ukraine builds.",
+        )
+    )
+    [finding] = find_entrapment(rows, claims, small_world(), KB)
+    assert finding.systems == ["components for armed drones"] and finding.score == 0.2
 
 
 def test_opposite_sides_of_a_civil_war_are_not_at_war_with_each_other() -> None:

@@ -4,9 +4,10 @@ Three checks keep wrong rows from driving findings:
 
 - **Capability.** The catalog's ``armed`` and ``description`` decide for a named system; for
   a category the words of the evidence sentences do (see ``capability``).
-- **Components.** A row about a platform whose every evidence sentence speaks of its parts
-  (engines, sensors, optics, components) is a transfer of components for that platform and
-  scores as support equipment, not as the platform.
+- **Components.** A row about a platform (a named system or a kind of equipment) whose every
+  evidence sentence speaks of parts tied to it (engines, sensors, optics or components that it
+  features, is fitted or powered with, or that are made for it) is a transfer of components
+  for that platform and scores as support equipment, not as the platform.
 - **Maker.** A named system made in another state than the row's supplier (by the catalog's
   ``state``, or a maker company of the supplier's state) counts only when the evidence says
   it is second-hand, surplus, re-exported or built under licence. Otherwise: made in the
@@ -149,20 +150,18 @@ def assess_row(
     """How one register row counts: its capability, and the component and maker checks of the module."""
     cap = capability(system, category, evidence, kb)
     entry = kb.systems.get(system) if system else None
-    if entry is None:
-        return Assessment(cap, 1.0, drone=is_drone(system, category, evidence, kb))
-    name = entry.designation
-    if (
-        entry.category not in ("engines", "sensors")
-        and evidence
-        and all(_is_about_parts(s) for s in evidence)
-    ):
+    kind = entry.category if entry is not None else category
+    if kind not in ("engines", "sensors") and evidence and all(_is_about_parts(s) for s in evidence):
+        what = f"the {entry.designation}" if entry is not None else cap.label
         return Assessment(
-            Capability("support", f"components for {name}"),
+            Capability("support", f"components for {entry.designation if entry else cap.label}"),
             1.0,
-            f"scored as components: every source sentence is about parts for the {name}",
+            f"scored as components: every source sentence is about parts for {what}",
         )
     drone = is_drone(system, category, evidence, kb)
+    if entry is None:
+        return Assessment(cap, 1.0, drone=drone)
+    name = entry.designation
     if makes(supplier, name, kb):
         return Assessment(cap, 1.0, drone=drone)
     maker = state_phrase(entry.state, kb)
