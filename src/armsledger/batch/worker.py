@@ -162,8 +162,9 @@ def read_partition(partition: Partition, settings: Settings) -> Iterator[ReadRes
                     named=path,
                 )
             )
-            if partition.note:
-                yield ReadFailure(str(path), partition.note, reason="truncated")
+            if partition.note:  # the cut or corruption the planner met after this stretch
+                reason = "truncated" if partition.note.startswith("truncated") else "unreadable"
+                yield ReadFailure(str(path), partition.note, reason=reason)
         else:  # planned without shards, or a shard deleted since: decompress from the start
             yield from marked(
                 read_jsonl_gz_lines(
