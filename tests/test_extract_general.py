@@ -188,3 +188,23 @@ def test_counts_past_describing_words_and_capitalised_number_words() -> None:
     )
     assert variant_of("Saab Gripen C", "Gripen") == "Gripen C"
     assert variant_of("Saab Gripen", "Gripen") is None
+
+
+def test_plans_approvals_and_requests_are_planned() -> None:
+    assert claims("The State Department cleared a $1.2 billion HIMARS sale to Romania.") == {
+        ("USA", "ROU", "HIMARS", None, "planned")
+    }
+    assert claims("Poland has asked for 16 ATACMS missiles from the United States.") == {
+        ("USA", "POL", "ATACMS", 16, "planned")
+    }
+    assert claims("Moscow and Hanoi are close to sign deals on the purchase of 12 Su-30MK2 fighters.") == {
+        ("RUS", "VNM", "Su-30MK2", 12, "planned")
+    }
+    assert claims(
+        "Indonesia announced in 2021 that it intended to purchase six FREMM frigates from Italy."
+    ) == {("ITA", "IDN", "FREMM", 6, "planned")}
+    text = "India has been negotiating with several countries including Vietnam and Indonesia to sell BrahMos missiles."
+    assert claims(text) == {
+        ("IND", "VNM", "BrahMos", None, "planned"),
+        ("IND", "IDN", "BrahMos", None, "planned"),
+    }

@@ -29,6 +29,8 @@ class Cue:
     modifier: bool = False
     # Strong cues need no equipment word nearby to count ("have also ordered").
     strong: bool = False
+    # An infinitive ("negotiating ... to sell"): the verb before it sets the stage.
+    infinitive: bool = False
 
 
 def _cue(
@@ -106,10 +108,13 @@ _CUES = [
     # planned
     _cue(
         r"in the pipeline|negotiat(?:e|es|ed|ing|ions?)|talks|in-principle|in principle|(?:plans?|planning|planned) to"
-        r"|planned|plans? for|intends? to|intention to|intent to|approv(?:ed|es|al)|possible sale|proposed sale"
-        r"|tender|decided to (?:procure|buy|acquire|purchase|order)"
-        r"|memorandum|letter of intent|set to (?:sign|buy|purchase)|request(?:ed|s|ing)?"
-        r"|will (?:buy|sign|acquire|purchase|procure)|preliminary|framework agreement|shortlist(?:ed)?",
+        r"|planned|plans? for|intend(?:s|ed|ing)? to|intention to|intent to|approv(?:ed|es|al)|possible sale|proposed sale"
+        r"|clear(?:ed|s)(?=\s+(?:a|an|the)?\s*(?:\S+\s+){0,4}?(?:sale|purchase|export))"
+        r"|tender|decided(?:\s+\w+){0,3}?\s+to (?:procure|buy|acquire|purchase|order)"
+        r"|memorandum|letter of intent|set to (?:sign|buy|purchase)|request(?:ed|s|ing)?|ask(?:ed|s|ing)? for"
+        r"|(?:could|may|might|would|expected to|close to|poised to|about to|likely to)(?:\s+soon)?\s+sign"
+        r"|will (?:(?:also|soon|now)\s+)?(?:be\s+)?(?:buy|sign|acquir|purchas|procur)\w*"
+        r"|preliminary|framework agreement|shortlist(?:ed)?|contenders?|bidders?|in the running",
         "planned",
         "sale",
         "neutral",
@@ -150,8 +155,9 @@ _CUES = [
     ),
     _cue(r"agreed", "ordered", "sale", "neutral", False, True),
     _cue(
-        r"(?:package|deal|sale|contract|order|agreement|request)s?\s+(?:also\s+)?(?:includes?|included|covers?|comprises?"
-        r"|contains?)",
+        r"(?:package|deal|sale|contract|order|agreement|request)s?"
+        r"(?:\s+(?:to|for|with)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?"  # "The sale to Greece includes"
+        r"\s+(?:also\s+)?(?:includes?|included|covers?|comprises?|contains?)",
         "inherit",
         "sale",
         "neutral",
@@ -300,6 +306,18 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
         ):
             cue = Cue(
                 cue.start, cue.end, cue.text, "ordered", cue.deal, cue.direction, cue.modifier, cue.strong
+            )
+        if not cue.modifier and re.search(r"\bto\s+$", before):
+            cue = Cue(
+                cue.start,
+                cue.end,
+                cue.text,
+                cue.status,
+                cue.deal,
+                cue.direction,
+                cue.modifier,
+                cue.strong,
+                True,
             )
         out.append(cue)
     return out

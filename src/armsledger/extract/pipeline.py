@@ -400,8 +400,14 @@ def _statuses(cues: list[Cue], item: Item) -> list[str]:
     """The deal stages a sentence states: a modifier ("planned", "cancelled") overrides the event words."""
     modifiers = [c for c in cues if c.modifier]
     if any(not c.modifier for c in cues):
-        # A modifier far from the item ("... comes years after failed negotiations") is about something else.
-        modifiers = [c for c in modifiers if abs(c.start - item.start) <= 80]
+        # A modifier far from the item ("... comes years after failed negotiations") is about
+        # something else, unless it governs an infinitive ("negotiating with ... to sell").
+        infinitives = [c.start for c in cues if c.infinitive]
+        modifiers = [
+            c
+            for c in modifiers
+            if abs(c.start - item.start) <= 80 or any(c.end <= at <= c.end + 120 for at in infinitives)
+        ]
     if modifiers:
         nearest = min(
             modifiers, key=lambda c: (abs(c.start - item.start), _MODIFIER_PRIORITY.index(c.status))

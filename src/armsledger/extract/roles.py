@@ -52,7 +52,7 @@ _AUX_GAP = re.compile(
 )
 # The speaker is the actor: "said it would buy", "said Tuesday that it was selling", "confirmed its acquisition of".
 _SAID_IT = re.compile(
-    r"\b(?:said|says|say|announced|stated|confirmed)(?:\s+(?:on\s+)?[A-Z]?[a-z]+){0,2}?\s+(?:that\s+)?(?:it|they)\b"
+    r"\b(?:said|says|say|announced|stated|confirmed)(?:\s+(?:on\s+|in\s+)?[A-Za-z0-9]+){0,2}?\s+(?:that\s+)?(?:it|they)\b"
     r"|\b(?:announced|confirmed|unveiled|revealed|disclosed|finali[sz]ed)\s+(?:\w+\s+)?(?:its|their)\s+(?:\w+\s+)?$"
     r"|\b(?:announced|confirmed|revealed|finali[sz]ed)\s+(?:the\s+|a\s+)?(?:decision|intention|plans?)\s+to\s+$",
     re.I,
@@ -93,7 +93,7 @@ _POSSESSIVE_RELATION = re.compile(
 )
 _TAKER_NOUNS = ("supplier", "provider", "vendor", "source")
 # What follows a verb of saying when the speaker itself is the actor ("said Tuesday that it").
-_IT_TAIL = r"(?:\s+(?:on\s+)?[A-Z]?[a-z]+){0,2}?\s+(?:that\s+)?(?:it|they|its|their)\b"
+_IT_TAIL = r"(?:\s+(?:on\s+|in\s+)?[A-Za-z0-9]+){0,2}?\s+(?:that\s+)?(?:it|they|its|their)\b"
 _SPEAKER_AFTER = re.compile(
     r"^\s+(?:said|says|told|reported|announced|stated|added|confirmed|claimed)\b(?!" + _IT_TAIL + ")"
     r"|^(?:['’]s)?\s+(?:\w+\s+){0,2}(?:said|says|told|reported|announced|stated|confirmed)\b(?!"
