@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis_helpers import claim, frames
-from armsledger.analysis.frames import from_ledger
+from armsledger.analysis.frames import claims_frame, from_ledger, register_from_claims, story_keys
 from armsledger.analysis.timeline import claims_by_status, pair_timeline
+from armsledger.model import Claim, Document
 
 
 def test_claims_by_status_per_year_with_unknown_last() -> None:
@@ -87,3 +88,35 @@ def test_ledger_columns_are_renamed() -> None:
     assert rows.loc[0, "row_key"] == "k1" and rows.loc[0, "claim_ids"] == ["c1"]
     assert rows.loc[0, "years_of_delivery"] is None
     assert renamed.loc[0, "claim_id"] == "c1" and renamed.loc[0, "row_key"] == "k1"
+
+
+def test_near_copies_of_one_story_are_one_source_as_in_the_ledger() -> None:
+    story = (
+        "Turkey has delivered six Bayraktar TB2 drones to Ukraine under a contract signed in January, the "
+        "defence ministry in Kyiv said on Thursday. The drones arrived with three ground control stations and "
+        "ammunition, and Ukrainian crews trained on them in Turkey over the winter before the handover. "
+    ) * 3
+    first = Document("wire", story, published="2019-03-07")
+    copy = Document("reprint", story.replace("on Thursday", "on Thursday afternoon"), published="2019-03-08")
+    other = Document("other", "Poland ordered 24 Bayraktar TB2 drones from Turkey in May 2021. " * 4)
+    keys = story_keys([copy, first, other])
+    assert keys[copy.content_hash] == keys[first.content_hash] == first.content_hash
+    assert keys[other.content_hash] == other.content_hash
+
+    def delivered(doc: Document) -> Claim:
+        return Claim(
+            supplier="TUR",
+            recipient="UKR",
+            system="Bayraktar TB2",
+            category="aircraft",
+            quantity=6,
+            deal="sale",
+            status="delivered",
+            year=2019,
+            evidence=doc.text[:40],
+            start=0,
+            end=40,
+        )
+
+    rows, _ = register_from_claims(claims_frame([(first, [delivered(first)]), (copy, [delivered(copy)])]))
+    assert rows.loc[0, "confidence"] == 0.5  # one story, however many reprints

@@ -10,11 +10,13 @@ edits exist only in the ledger, so a curated ledger can differ where an analyst 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from armsledger.errors import InputError
+from armsledger.ingest.dedupe import mark_duplicates
 from armsledger.model import Claim, Document
 from armsledger.reconcile import LedgerClaim, claim_key, group_key, reconcile
 
@@ -52,7 +54,8 @@ CLAIM_COLUMNS: tuple[str, ...] = (
 )
 DOCUMENT_COLUMNS: tuple[str, ...] = ("doc", "text", "published", "title", "url")
 # Columns a claims table may add; the ledger's reconcile reads them when they are there.
-EXTRA_CLAIM_COLUMNS: tuple[str, ...] = ("content_hash", "incremental", "vague_quantity")
+EXTRA_CLAIM_COLUMNS: tuple[str, ...] = ("content_hash", "incremental", "vague_quantity", "source")
+_UNDATED = "9999-99-99"  # an undated document is never a story's first while a dated one is
 # Stages that report something as having happened: a document is at least as recent as them.
 PAST_STAGES: tuple[str, ...] = ("ordered", "delivered", "cancelled")
 
@@ -62,18 +65,50 @@ def row_key(supplier: str, recipient: str, system: str | None, category: str) ->
     return group_key(supplier, recipient, system, category)
 
 
+def story_keys(documents: list[Document]) -> dict[str, str]:
+    """Each document's story as the ledger keys it: copies and near-copies share the content hash of
+    the story's first document (by publication date, then content hash); others keep their own."""
+    copies = [replace(d, source_group=None) for d in documents]
+    mark_duplicates(copies)
+    parent = {d.id: d.id for d in documents}
+
+    def find(doc_id: str) -> str:
+        while parent[doc_id] != doc_id:
+            doc_id = parent[doc_id]
+        return doc_id
+
+    # The near-copies found here, and any grouping a reader already gave (a batch's source_group).
+    for doc, copy in zip(documents, copies, strict=True):
+        for group in (copy.source_group, doc.source_group):
+            if group and group in parent and find(group) != find(doc.id):
+                parent[find(doc.id)] = find(group)
+    stories: dict[str, list[Document]] = {}
+    for doc in documents:
+        stories.setdefault(find(doc.id), []).append(doc)
+    keys: dict[str, str] = {}
+    for members in stories.values():
+        first = min((d.published or _UNDATED, d.content_hash) for d in members)[1]
+        keys.update((d.content_hash, first) for d in members)
+    return keys
+
+
 def claims_frame(results: Iterable[tuple[Document, list[Claim]]]) -> pd.DataFrame:
     """Claims of extracted documents as a claims table, as the ledger would store them.
 
     A document is counted once by its text (the ledger skips a second copy), a claim once by
-    its key, and claim ids are the ledger's claim keys.
+    its key, claim ids are the ledger's claim keys, and near-copies of one story share its
+    source key (``story_keys``), as they do in the ledger.
     """
     records: list[dict[str, Any]] = []
     seen: set[str] = set()
+    kept: list[tuple[Document, list[Claim]]] = []
     for doc, claims in results:
         if doc.id in seen or doc.content_hash in seen:
             continue
         seen.update((doc.id, doc.content_hash))
+        kept.append((doc, claims))
+    stories = story_keys([doc for doc, _ in kept])
+    for doc, claims in kept:
         keys: set[str] = set()
         for c in claims:
             key = claim_key(doc.content_hash, c)
@@ -100,6 +135,7 @@ def claims_frame(results: Iterable[tuple[Document, list[Claim]]]) -> pd.DataFram
                     "content_hash": doc.content_hash,
                     "incremental": c.incremental,
                     "vague_quantity": c.vague_quantity,
+                    "source": stories[doc.content_hash],
                 }
             )
     return pd.DataFrame.from_records(records, columns=[*CLAIM_COLUMNS, *EXTRA_CLAIM_COLUMNS])
@@ -155,6 +191,7 @@ def _ledger_claims(claims: pd.DataFrame) -> list[LedgerClaim]:
                 end=int(c["end"]),
                 incremental=bool(c.get("incremental")) if present(c.get("incremental")) else False,
                 vague_quantity=bool(c.get("vague_quantity")) if present(c.get("vague_quantity")) else False,
+                source=str(c["source"]) if present(c.get("source")) else "",
             )
         )
     return found
@@ -186,7 +223,11 @@ def register_from_claims(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
         for r in rows
     ]
     keyed = claims.assign(row_key=[row_of.get(str(k)) for k in claims["claim_id"]])
-    return pd.DataFrame.from_records(records, columns=list(ROW_COLUMNS)), keyed
+    table = pd.DataFrame.from_records(records, columns=list(ROW_COLUMNS))
+    # Whole numbers with gaps, as the ledger's register has them (not 2021.0 and NaN).
+    for column in ("number_ordered", "number_delivered", "year_of_order"):
+        table[column] = table[column].astype("Int64")
+    return table, keyed
 
 
 def rows_from_claims(claims: pd.DataFrame) -> pd.DataFrame:
