@@ -50,6 +50,7 @@ _DESCRIBES = re.compile(
     r"|use of|their use|operat\w*|deploy\w*|fleet|helped|completed|tested|tries|trying out)$",
     re.I,
 )
+_THAT_COUNTRY = re.compile(r"\b(?:to|for|with)\s+(?:that|the|this)\s+(?:country|nation)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:them|they|their use)\b", re.I)
 _PLATFORMS = frozenset({"aircraft", "ships", "armoured-vehicles", "air-defence", "artillery"})
 _COMPONENTS = frozenset({"engines", "sensors"})
@@ -500,6 +501,11 @@ def _recipients(
         found = codes(role)
         if found:
             return found
+    if _THAT_COUNTRY.search(clause):
+        # "deliveries ... to that country": the state the text was just speaking of.
+        for claim in reversed(recent):
+            if claim.recipient != supplier:
+                return [claim.recipient]
     if any(p.role == RECIPIENT for p in parties):
         return []  # the taker named is the supplier itself: a domestic order, not a transfer
     if _UNNAMED_TAKERS.search(clause):

@@ -44,7 +44,13 @@ _NOT_PARTY_AFTER = re.compile(
     r"|ally)\b",
     re.I,
 )
-_SUBJECT_GAP = re.compile(r"^\s+(?:(?!to\b)[a-z]+\s+){0,2}$")
+# Between a subject and its verb: a few lower-case words, or the state's own forces
+# ("Egypt's land forces currently use", "Poland's army has ordered").
+_SUBJECT_GAP = re.compile(
+    r"^\s+(?:(?!to\b)[a-z]+\s+){0,2}$"
+    r"|^['’]s\s+(?:[a-z\-]+\s+){0,2}(?:armed forces|forces|army|navy|air force|military|government|ministry"
+    r"|defen[cs]e ministry|troops|marines|coast guard)\s+(?:[a-z]+\s+){0,2}$"
+)
 # Only auxiliaries between a state and its verb: "resulted in Turkey being removed".
 _AUX_GAP = re.compile(
     r"^\s+(?:(?:being|been|has|had|have|is|are|was|were|be|also|already|now|recently|reportedly|just|officially)\s+)"
