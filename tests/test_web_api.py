@@ -638,3 +638,188 @@ def test_edits_made_elsewhere_show_at_once(ledger: Ledger) -> None:
     finally:
         other.close()
     assert api.get(f"/api/rows/{RAFALE}").json()["number_ordered"] == 24
+
+
+def test_ingest_refuses_paths_with_nul_bytes_or_past_any_length(ledger: Ledger) -> None:
+    api = ledger.client()
+    eve = ledger.auth("eve")
+    nul = api.post("/api/ingest", data={"paths": f"{ledger.data_dir}/a\x00b.txt"}, headers=eve)
+    assert nul.status_code == 400
+    assert (
+        nul.json()["error"]
+        == f"path on line 1 ({ledger.data_dir}/a\\x00b.txt): holds a NUL byte; no file is named so"
+    )
+    long = api.post("/api/ingest", data={"paths": "/" + "a" * 5000}, headers=eve)
+    assert (
+        long.status_code == 400 and "(5,001 characters)): longer than 4096 characters" in long.json()["error"]
+    )
+    # A name longer than the file system allows, under an ingest root: refused, not a 500.
+    too_long_name = api.post("/api/ingest", data={"paths": f"{ledger.data_dir}/{'b' * 300}.txt"}, headers=eve)
+    assert too_long_name.status_code == 400
+    assert "not a usable path on the server (File name too long)" in too_long_name.json()["error"]
+
+
+def gzipped(body: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(body, compresslevel=9)
+
+
+def test_gzipped_uploads_are_bounded_once_unpacked(ledger: Ledger) -> None:
+    api = ledger.client(max_unpacked_bytes=3 * 1024 * 1024)
+    eve = ledger.auth("eve")
+    bomb = gzipped(b'{"id": "x", "text": "a"}\n' * 200_000)  # about 5 MB unpacked, a few KB packed
+    assert len(bomb) < 100_000
+    refused = api.post(
+        "/api/ingest", files=[("files", ("bomb.jsonl.gz", bomb, "application/gzip"))], headers=eve
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"] == (
+        "bomb.jsonl.gz: unpacks to more than 3 MB (ARMSLEDGER_MAX_UNPACKED_MB); split it into smaller files"
+    )
+    one_line = gzipped(b'{"id": "y", "text": "' + b"z" * (17 * 1024 * 1024) + b'"}\n')
+    wide = ledger.client().post(
+        "/api/ingest", files=[("files", ("wide.jsonl.gz", one_line, "application/gzip"))], headers=eve
+    )
+    assert wide.status_code == 400 and "holds a line longer than 16 MB once unpacked" in wide.json()["error"]
+    assert not any((ledger.data_dir / "uploads").iterdir())  # nothing kept of refused uploads
+    fine = gzipped(b'{"id": "g1", "text": "Spain sent 20 trucks to Morocco in 2022."}\n')
+    started = api.post(
+        "/api/ingest", files=[("files", ("fine.jsonl.gz", fine, "application/gzip"))], headers=eve
+    )
+    assert started.status_code == 202
+    assert wait_for(api, started.json()["id"], eve)["new"] == 1
+
+
+def test_jobs_report_their_total_when_it_is_known(ledger: Ledger) -> None:
+    api = ledger.client()
+    eve = ledger.auth("eve")
+    files = [
+        ("files", ("a.txt", b"Peru ordered 4 radars from Spain in 2022.", "text/plain")),
+        ("files", ("b.jsonl", b'{"id": "b1", "text": "x"}\n{"id": "b2", "text": "y"}\n', "application/json")),
+    ]
+    job = api.post("/api/ingest", files=files, headers=eve).json()
+    done = wait_for(api, job["id"], eve)
+    assert (done["total"], done["read"]) == (3, 3)
+    packed = [("files", ("c.jsonl.gz", gzipped(b'{"id": "c1", "text": "z"}\n'), "application/gzip"))]
+    unknown = wait_for(api, api.post("/api/ingest", files=packed, headers=eve).json()["id"], eve)
+    assert unknown["total"] is None and unknown["read"] == 1
+
+
+def test_closed_reading_refuses_a_claim_and_keeps_the_api_description_open(ledger: Ledger) -> None:
+    api = ledger.client(public_read=False)
+    claim = ledger.client().get(f"/api/rows/{TB2}").json()["claims"][0]
+    refused = api.get(f"/api/claims/{claim}")
+    assert refused.status_code == 401 and refused.json() == {
+        "error": "sign in as a viewer to do this",
+        "status": 401,
+    }
+    assert api.get(f"/api/claims/{claim}", headers=ledger.auth("vic")).json()["row"] == TB2
+    # The OpenAPI document describes the API, not the ledger: scripts read it to learn how to sign in.
+    spec = api.get("/openapi.json")
+    assert spec.status_code == 200 and "/api/register" in spec.json()["paths"]
+
+
+def test_an_editor_asking_for_an_unknown_job_gets_404(ledger: Ledger) -> None:
+    missing = ledger.client().get("/api/jobs/0123abcd", headers=ledger.auth("eve"))
+    assert missing.status_code == 404 and missing.json() == {
+        "error": "no ingest job '0123abcd'",
+        "status": 404,
+    }
+
+
+def test_a_row_merged_away_says_where_it_went(ledger: Ledger) -> None:
+    api = ledger.client()
+    assert (
+        decide(api, ledger.auth("eve"), action="merge", target=TB2, other=RAFALE, why="one file").status_code
+        == 201
+    )
+    gone = api.get(f"/api/rows/{RAFALE}")
+    assert gone.status_code == 404
+    assert gone.json()["error"].startswith(f"row {RAFALE} was merged into {TB2} by eve on ")
+    assert gone.json()["error"].endswith(f"; its claims are in {TB2} now")
+
+
+def test_edits_come_a_page_at_a_time(ledger: Ledger) -> None:
+    api = ledger.client()
+    for target in (NASAMS, RAFALE, TB2):
+        assert (
+            decide(api, ledger.auth("eve"), action="accept", target=target, why="checked").status_code == 201
+        )
+    first = api.get("/api/edits?per_page=2").json()
+    assert (first["total"], first["page"], first["pages"], len(first["edits"])) == (3, 1, 2, 2)
+    assert [e["target"] for e in api.get("/api/edits?per_page=2&page=2").json()["edits"]] == [TB2]
+    assert (
+        api.get("/api/edits?per_page=5000").json()["error"]
+        == "per_page '5000': expected a whole number from 1 to 1000"
+    )
+
+
+def test_documents_list_pages_and_filters(api: TestClient) -> None:
+    every = api.get("/api/documents").json()
+    assert (every["total"], every["page"], every["pages"], every["per_page"]) == (4, 1, 1, 50)
+    assert [d["doc"] for d in every["documents"]] == ["w1", "w2", "w3", "w4"]
+    assert [d["claims"] for d in every["documents"]] == [1, 1, 1, 2]
+    assert every["documents"][0]["published"] == "2020-11-02" and "text" not in every["documents"][0]
+    assert [d["doc"] for d in api.get("/api/documents?q=nasams+lithuania").json()["documents"]] == [
+        "w1",
+        "w2",
+    ]
+    assert [d["doc"] for d in api.get("/api/documents?q=100%25").json()["documents"]] == []  # % is a letter
+    assert [d["doc"] for d in api.get("/api/documents?site=example.org&since=2021").json()["documents"]] == [
+        "w2",
+        "w3",
+    ]
+    assert [d["doc"] for d in api.get("/api/documents?until=2020").json()["documents"]] == ["w1", "w4"]
+    assert [d["doc"] for d in api.get("/api/documents?per_page=3&page=2").json()["documents"]] == ["w4"]
+    assert api.get("/api/documents?site=elsewhere.net").json()["total"] == 0
+    bad = api.get("/api/documents?since=June")
+    assert bad.status_code == 400
+    assert bad.json()["error"] == "since 'June': expected a date such as 2021, 2021-06 or 2021-06-30"
+    assert "since 2022 is after until 2021" in api.get("/api/documents?since=2022&until=2021").json()["error"]
+
+
+def test_states_list_codes_with_their_rows(api: TestClient) -> None:
+    body = api.get("/api/states").json()
+    assert body["total"] == 6
+    assert body["states"][0] == {
+        "code": "FRA",
+        "name": "France",
+        "as_supplier": 1,
+        "as_recipient": 0,
+        "rows": 1,
+    }
+    assert {s["code"] for s in body["states"]} == {"FRA", "HRV", "LTU", "NOR", "TUR", "UKR"}
+
+
+def test_new_lists_follow_the_reading_permission(ledger: Ledger) -> None:
+    api = ledger.client(public_read=False)
+    for path in ("/api/documents", "/api/states"):
+        assert api.get(path).status_code == 401, path
+        assert api.get(path, headers=ledger.auth("vic")).status_code == 200, path
+
+
+def test_state_names_in_any_case_filter_the_register(api: TestClient) -> None:
+    assert keys(api.get("/api/register?supplier=turkey")) == [TB2]
+    assert keys(api.get("/api/register?supplier=TURKEY&recipient=ukraine")) == [TB2]
+    assert keys(api.get("/api/register?recipient=  lithuania ")) == [NASAMS]
+
+
+def test_openapi_declares_sign_in_errors_and_replies(api: TestClient) -> None:
+    spec = api.get("/openapi.json").json()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer"}
+    assert schemes["session"]["in"] == "cookie"
+    paths = spec["paths"]
+    assert paths["/api/edits"]["post"]["security"] == [{"bearer": []}, {"session": []}]
+    assert paths["/api/register"]["get"]["security"] == [{}, {"bearer": []}, {"session": []}]
+    post = paths["/api/edits"]["post"]["responses"]
+    assert set(post) >= {"201", "400", "401", "403", "409", "413", "422"}
+    assert post["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+    assert post["201"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/EditOut"}
+    assert set(paths["/api/jobs/{job_id}"]["get"]["responses"]) == {"200", "401", "403", "404"}
+    assert "422" not in paths["/api/register"]["get"]["responses"]  # a bad URL value is a 400
+    assert spec["components"]["schemas"]["ErrorOut"]["required"] == ["error", "status"]
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert {"/api/documents", "/api/states"} <= set(paths)
+    assert "version" in spec["components"]["schemas"]["EditIn"]["properties"]

@@ -236,18 +236,6 @@ def test_ingest_page_uploads_and_shows_the_job(ledger: Ledger) -> None:
     assert "rebuild from scratch" in admin.get("/ingest").text
 
 
-def test_account_page_mints_a_token_that_works(ledger: Ledger) -> None:
-    web = ledger.client()
-    token = sign_in(web, "vic")
-    made = web.post("/account/tokens", data={"csrf_token": token, "label": "notebook"})
-    secret = re.search(r'<code class="token" id="new-token">([^<]+)</code>', made.text)
-    assert secret and "notebook" in made.text
-    assert (
-        ledger.client().get("/api/me", headers={"Authorization": f"Bearer {secret[1]}"}).json()["name"]
-        == "vic"
-    )
-
-
 def test_user_command_adds_accounts_and_mints_tokens(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -284,3 +272,107 @@ def test_serve_refuses_bad_options_plainly(tmp_path: object) -> None:
     )
     assert result.returncode == 1 and "--port 70000: expected a port from 1 to 65535" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sign_out_ends_the_session_for_a_copied_cookie_too(ledger: Ledger) -> None:
+    web = ledger.client()
+    token = sign_in(web, "eve")
+    copied = web.cookies.get("armsledger_session")
+    other = ledger.client()  # another browser of the same user
+    sign_in(other, "eve")
+    assert web.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    replay = ledger.client()
+    replay.cookies.set("armsledger_session", copied)
+    assert replay.get("/api/me").json()["name"] is None
+    assert replay.get("/ingest", follow_redirects=False).status_code == 303  # to the sign-in form
+    assert other.get("/api/me").json()["name"] is None  # every session of the user ends
+    sign_in(web, "eve")
+    assert web.get("/api/me").json()["name"] == "eve"
+
+
+def test_a_bad_ingest_comes_back_to_the_form_with_the_reason(ledger: Ledger) -> None:
+    web = ledger.client()
+    token = sign_in(web, "eve")
+    bad_type = web.post(
+        "/ingest",
+        data={"csrf_token": token},
+        files=[("files", ("tool.exe", b"MZ", "application/octet-stream"))],
+    )
+    assert bad_type.status_code == 400 and 'id="upload-form"' in bad_type.text
+    assert (
+        "tool.exe: not a file type armsledger reads" in bad_type.text and 'id="ingest-error"' in bad_type.text
+    )
+    nul = web.post("/ingest", data={"csrf_token": token, "paths": "/srv/a\x00b"})
+    assert nul.status_code == 400 and "holds a NUL byte" in nul.text and 'id="paths-form"' in nul.text
+    outside = web.post("/ingest", data={"csrf_token": token, "paths": "/srv/news"})
+    assert outside.status_code == 400 and ">/srv/news</textarea>" in outside.text  # kept to fix
+
+
+def test_a_merged_away_row_page_sends_the_reader_on(ledger: Ledger) -> None:
+    web = ledger.client()
+    token = sign_in(web, "eve")
+    version = re.search(r'name="version" value="([^"]+)"', web.get(f"/rows/{TB2}").text)
+    assert version
+    form = {
+        "csrf_token": token,
+        "action": "merge",
+        "target": TB2,
+        "other": RAFALE,
+        "why": "one file",
+        "version": version[1],
+    }
+    assert web.post("/edits", data=form, follow_redirects=False).status_code == 303
+    gone = web.get(f"/rows/{RAFALE}", follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"] == f"/rows/{TB2}"
+    landed = web.get(gone.headers["location"]).text
+    assert f"row {RAFALE} was merged into {TB2} by eve on " in html_module.unescape(landed)
+
+
+def test_decisions_from_a_stale_page_are_told_on_the_row_page(ledger: Ledger) -> None:
+    eve, ed2 = ledger.client(), ledger.client()
+    eve_token, ed2_token = sign_in(eve, "eve"), sign_in(ed2, "ed2")
+    seen = re.findall(r'name="version" value="([^"]+)"', ed2.get(f"/rows/{NASAMS}").text)[0]
+    accept = {"csrf_token": eve_token, "action": "accept", "target": NASAMS, "why": "ok", "version": seen}
+    assert eve.post("/edits", data=accept, follow_redirects=False).status_code == 303
+    reject = {**accept, "csrf_token": ed2_token, "action": "reject", "why": "no"}
+    told = ed2.post("/edits", data=reject)
+    assert told.status_code == 409 and 'id="edit-error"' in told.text
+    assert f"{NASAMS} changed since you read it: eve accepted {NASAMS}" in html_module.unescape(told.text)
+    assert "armsledger show" not in told.text
+    assert "accepted" in told.text and "rejected by an analyst" not in told.text
+
+
+def test_edits_page_is_paged(ledger: Ledger) -> None:
+    web = ledger.client()
+    token = sign_in(web, "eve")
+    for target in (NASAMS, RAFALE, TB2):
+        version = re.findall(r'name="version" value="([^"]+)"', web.get(f"/rows/{target}").text)[0]
+        form = {
+            "csrf_token": token,
+            "action": "accept",
+            "target": target,
+            "why": "checked",
+            "version": version,
+        }
+        assert web.post("/edits", data=form, follow_redirects=False).status_code == 303
+    first = web.get("/edits?per_page=2").text
+    assert "page 1 of 2" in first and [r[2] for r in cells(first, "edits")] == [TB2, RAFALE]
+    assert [r[2] for r in cells(web.get("/edits?per_page=2&page=2").text, "edits")] == [NASAMS]
+    assert web.get("/edits?page=x").status_code == 400
+
+
+def test_a_minted_token_is_shown_once_after_a_redirect(ledger: Ledger) -> None:
+    web = ledger.client()
+    token = sign_in(web, "vic")
+    made = web.post(
+        "/account/tokens", data={"csrf_token": token, "label": "notebook"}, follow_redirects=False
+    )
+    assert made.status_code == 303 and made.headers["location"] == "/account"
+    page = web.get("/account")
+    secret = re.search(r'<code class="token" id="new-token">([^<]+)</code>', page.text)
+    assert secret and page.headers["cache-control"] == "no-store"
+    assert 'id="new-token"' not in web.get("/account").text  # shown once
+    assert (
+        ledger.client().get("/api/me", headers={"Authorization": f"Bearer {secret[1]}"}).json()["name"]
+        == "vic"
+    )

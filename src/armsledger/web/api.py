@@ -19,15 +19,26 @@ from armsledger.web.auth import User, may_admin, may_edit
 from armsledger.web.curate import Curation, curate
 from armsledger.web.deps import QueryDep, ReaderDep, settings_of, snapshot_of, store_of
 from armsledger.web.filters import page_of, select_rows
-from armsledger.web.ingest import Upload, begin_ingest
+from armsledger.web.ingest import Upload, begin_ingest, job_total
 from armsledger.web.inputs import whole_number
+from armsledger.web.schemas import (
+    DocumentsOut,
+    EditOut,
+    EditsOut,
+    JobOut,
+    MeOut,
+    RegisterOut,
+    StatesOut,
+    errors,
+)
 from armsledger.web.security import CSRF_HEADER, check_csrf
 from armsledger.web.views import (
     NotFound,
     claim_detail,
     claims_page,
     document_detail,
-    edit_json,
+    documents_page,
+    edits_page,
     findings,
     network_tables,
     parse_years,
@@ -35,6 +46,7 @@ from armsledger.web.views import (
     row_json,
     search_results,
     state_detail,
+    states_list,
     timeline_tables,
 )
 
@@ -55,7 +67,7 @@ def _writer(request: Request, role: str = "editor") -> User:
     return user
 
 
-@router.get("/me", summary="Who the request is signed in as")
+@router.get("/me", summary="Who the request is signed in as", response_model=MeOut, responses=errors(401))
 def me(request: Request, user: ReaderDep) -> dict[str, Any]:
     """The account behind the request, or nulls for an anonymous reader."""
     return {
@@ -65,7 +77,12 @@ def me(request: Request, user: ReaderDep) -> dict[str, Any]:
     }
 
 
-@router.get("/register", summary="The register, filtered, sorted and paged")
+@router.get(
+    "/register",
+    summary="The register, filtered, sorted and paged",
+    response_model=RegisterOut,
+    responses=errors(400, 401),
+)
 def register(request: Request, _: ReaderDep, q: QueryDep) -> dict[str, Any]:
     """Rows after analysts' edits, with the same filters as the register page."""
     snap = snapshot_of(request)
@@ -80,7 +97,11 @@ def register(request: Request, _: ReaderDep, q: QueryDep) -> dict[str, Any]:
     }
 
 
-@router.get("/rows/{key:path}", summary="One register row with provenance, sources and history")
+@router.get(
+    "/rows/{key:path}",
+    summary="One register row with provenance, sources and history",
+    responses=errors(400, 401, 404),
+)
 def row(request: Request, _: ReaderDep, key: str) -> dict[str, Any]:
     """Every field with the rule and claims behind it, each source sentence with its document, the edits."""
     data = row_detail(store_of(request), snapshot_of(request), key)
@@ -89,7 +110,11 @@ def row(request: Request, _: ReaderDep, key: str) -> dict[str, Any]:
     return data
 
 
-@router.get("/claims", summary="Stored claims: all, a document's or a row's, a page at a time")
+@router.get(
+    "/claims",
+    summary="Stored claims: all, a document's or a row's, a page at a time",
+    responses=errors(400, 401, 404),
+)
 def claims(
     request: Request,
     _: ReaderDep,
@@ -109,13 +134,15 @@ def claims(
     )
 
 
-@router.get("/claims/{key}", summary="One claim")
+@router.get("/claims/{key}", summary="One claim", responses=errors(400, 401, 404))
 def claim(request: Request, _: ReaderDep, key: str) -> dict[str, Any]:
     """A claim by key."""
     return claim_detail(store_of(request), snapshot_of(request), key)
 
 
-@router.get("/documents/{doc_id:path}", summary="One stored document with its claims")
+@router.get(
+    "/documents/{doc_id:path}", summary="One stored document with its claims", responses=errors(400, 401, 404)
+)
 def document(
     request: Request,
     _: ReaderDep,
@@ -128,13 +155,49 @@ def document(
     return data
 
 
-@router.get("/states/{code}", summary="A state: suppliers, clients, relations, findings")
+@router.get(
+    "/documents",
+    summary="Stored documents, a page at a time, by words, site and date",
+    response_model=DocumentsOut,
+    responses=errors(400, 401),
+)
+def documents(
+    request: Request,
+    _: ReaderDep,
+    q: str | None = Query(None, description="words that must all be in the title or text (case ignored)"),
+    site: str | None = Query(None, description="the publication's name, or its web address's host"),
+    since: str | None = Query(None, description="published on or after: 2021, 2021-06 or 2021-06-30"),
+    until: str | None = Query(None, description="published on or before (2021 means to its end)"),
+    page: str | None = Query(None, description="page number, from 1"),
+    per_page: str | None = Query(None, description="documents per page, 1 to 500 (default 50)"),
+) -> dict[str, Any]:
+    """Documents in the order they were stored, with how many claims each holds."""
+    return documents_page(store_of(request), q, site, since, until, page, per_page)
+
+
+@router.get(
+    "/states",
+    summary="Every state and group in the register, with its rows",
+    response_model=StatesOut,
+    responses=errors(401),
+)
+def states(request: Request, _: ReaderDep) -> dict[str, Any]:
+    """Codes with their names and how many register rows each supplies and receives, most rows first."""
+    found = states_list(snapshot_of(request))
+    return {"states": found, "total": len(found)}
+
+
+@router.get(
+    "/states/{code}",
+    summary="A state: suppliers, clients, relations, findings",
+    responses=errors(400, 401, 404),
+)
 def state(request: Request, _: ReaderDep, code: str) -> dict[str, Any]:
     """Who arms the state and whom it arms, its alliances and conflicts, and entrapment findings naming it."""
     return state_detail(snapshot_of(request), code)
 
 
-@router.get("/findings", summary="Alliance-entrapment findings, best first")
+@router.get("/findings", summary="Alliance-entrapment findings, best first", responses=errors(400, 401))
 def entrapment(
     request: Request,
     _: ReaderDep,
@@ -145,7 +208,7 @@ def entrapment(
     return {"findings": found, "total": len(found)}
 
 
-@router.get("/network", summary="The supply network's tables for a year range")
+@router.get("/network", summary="The supply network's tables for a year range", responses=errors(400, 401))
 def network(
     request: Request,
     _: ReaderDep,
@@ -156,13 +219,15 @@ def network(
     return network_tables(snapshot_of(request), *parse_years(start, end))
 
 
-@router.get("/timeline", summary="Claims by status per year, and each pair's years")
+@router.get(
+    "/timeline", summary="Claims by status per year, and each pair's years", responses=errors(400, 401)
+)
 def timeline(request: Request, _: ReaderDep) -> dict[str, Any]:
     """The timeline tables."""
     return timeline_tables(snapshot_of(request))
 
 
-@router.get("/search", summary="Full-text search over documents and evidence")
+@router.get("/search", summary="Full-text search over documents and evidence", responses=errors(400, 401))
 def search(
     request: Request,
     _: ReaderDep,
@@ -176,16 +241,21 @@ def search(
     return {"results": hits, "total": len(hits)}
 
 
-@router.get("/edits", summary="Every analyst's edit, oldest first")
+@router.get(
+    "/edits",
+    summary="Analysts' edits, oldest first, a page at a time",
+    response_model=EditsOut,
+    responses=errors(400, 401),
+)
 def list_edits(
     request: Request,
     _: ReaderDep,
     target: str | None = Query(None, description="only edits of this row or claim"),
+    page: str | None = Query(None, description="page number, from 1"),
+    per_page: str | None = Query(None, description="edits per page, 1 to 1000 (default 100)"),
 ) -> dict[str, Any]:
     """Edits with whether each applies to the register now, or is orphaned."""
-    snap = snapshot_of(request)
-    edits = [edit_json(e, snap) for e in snap.view.edits if target is None or e.target == target]
-    return {"edits": edits, "total": len(edits)}
+    return edits_page(snapshot_of(request), target, page, per_page)
 
 
 class EditIn(BaseModel):
@@ -208,7 +278,14 @@ class EditIn(BaseModel):
     )
 
 
-@router.post("/edits", status_code=201, summary="Record an edit (editors)")
+@router.post(
+    "/edits",
+    status_code=201,
+    summary="Record an edit (editors)",
+    response_model=EditOut,
+    responses=errors(400, 401, 403, 409, 413, 422),
+    openapi_extra={"x-role": "editor"},
+)
 def add_edit(request: Request, body: EditIn) -> JSONResponse:
     """Accept, reject, correct, merge or split; a correction whose field moved since you read it is a 409."""
     user = _writer(request)
@@ -231,7 +308,14 @@ def add_edit(request: Request, body: EditIn) -> JSONResponse:
     return JSONResponse(edit.to_json(), status_code=201)
 
 
-@router.post("/ingest", status_code=202, summary="Build from uploaded files or server paths (editors)")
+@router.post(
+    "/ingest",
+    status_code=202,
+    summary="Build from uploaded files or server paths (editors)",
+    response_model=JobOut,
+    responses=errors(400, 401, 403, 413),
+    openapi_extra={"x-role": "editor"},
+)
 def ingest(
     request: Request,
     files: Annotated[
@@ -247,11 +331,18 @@ def ingest(
     return JSONResponse(job, status_code=202, headers={"Location": f"/api/jobs/{job['id']}"})
 
 
-@router.get("/jobs/{job_id}", summary="An ingest job's progress (editors)")
+@router.get(
+    "/jobs/{job_id}",
+    summary="An ingest job's progress (editors)",
+    response_model=JobOut,
+    responses=errors(401, 403, 404),
+    openapi_extra={"x-role": "editor"},
+)
 def job(request: Request, job_id: str) -> dict[str, Any]:
     """State (queued, running, done, failed), documents read so far, and the build's summary."""
     may_edit(request)
     found = get_job(store_of(request), job_id)
     if found is None:
-        raise NotFound(f"no ingest job {job_id!r}")
+        raise NotFound(f"no ingest job {job_id[:80]!r}")
+    found["total"] = job_total(settings_of(request), found)
     return found

@@ -56,7 +56,13 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> Response:
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """A page from its template, with the signed-in user and the navigation."""
     ctx: AppContext = request.app.state.ctx
     try:
@@ -72,7 +78,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
         "csrf": lambda: csrf_token(request),
         **(context or {}),
     }
-    return ctx.templates.TemplateResponse(request, name, values, status_code=status)
+    return ctx.templates.TemplateResponse(request, name, values, status_code=status, headers=headers)
 
 
 def error_response(request: Request, status: int, message: str) -> Response:
@@ -137,6 +143,7 @@ def add_error_handlers(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """The web app over a store (opened, created or migrated from the settings when not given)."""
     from armsledger.web import api, pages, plots
+    from armsledger.web.openapi import describe
 
     settings = settings or load_settings()
     store = store or open_store(settings.db)
@@ -158,6 +165,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         openapi_url="/openapi.json",
         lifespan=lifespan,
     )
+    app.openapi = lambda: describe(app)  # type: ignore[method-assign]
     app.state.ctx = AppContext(settings, store, snapshots, templates)
     add_error_handlers(app)
     app.add_middleware(

@@ -14,10 +14,11 @@ import shutil
 import threading
 import uuid
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from armsledger.errors import ArmsledgerError, InputError
 from armsledger.ingest import READERS, ReadFailure, _load_readers
@@ -184,6 +185,60 @@ def check_paths(raw: Iterable[str], settings: Settings) -> list[Path]:
     if not paths:
         raise InputError("no path given; list one file or folder per line")
     return paths
+
+
+# Readers that make one document of a file, and those that make one of each line.
+ONE_PER_FILE = (".txt", ".text", ".html", ".htm", ".xhtml")
+ONE_PER_LINE = (".jsonl", ".ndjson")
+# Counting stops here: past this many files, or a line file this large, the total is unknown.
+COUNT_FILES = 10_000
+COUNT_BYTES = 64 * MIB
+
+
+def _files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from (p for p in sorted(path.rglob("*")) if p.is_file())
+        else:
+            yield path
+
+
+def count_documents(paths: Iterable[Path]) -> int | None:
+    """How many documents the inputs hold, when that is cheap to know; None otherwise.
+
+    A text or HTML file is one document and a JSON-lines file one a line; any other kind (gzip,
+    WARC, CSV, feeds) needs reading, so its total is unknown and the progress bar has no end.
+    """
+    total = 0
+    try:
+        for number, path in enumerate(_files(paths), 1):
+            name = path.name.lower()
+            if number > COUNT_FILES:
+                return None
+            if name.endswith(ONE_PER_FILE):
+                total += 1
+            elif name.endswith(ONE_PER_LINE) and path.stat().st_size <= COUNT_BYTES:
+                with path.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            elif _accepted(name):
+                return None
+    except OSError:
+        return None
+    return total or None
+
+
+@lru_cache(maxsize=256)
+def _total_of(job_id: str, where: tuple[str, ...]) -> int | None:
+    return count_documents(Path(p) for p in where)
+
+
+def job_total(settings: Settings, job: dict[str, Any]) -> int | None:
+    """The documents a job will read, when known: counted once per process from its saved upload or its paths."""
+    folder = Path(settings.data_dir) / "uploads" / str(job["id"])
+    where = (str(folder),) if folder.is_dir() else tuple(str(p) for p in job.get("inputs") or [])
+    if not all(Path(p).is_absolute() for p in where):
+        return None
+    return _total_of(str(job["id"]), where)
 
 
 def new_job_id() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -27,13 +28,15 @@ from armsledger.web.auth import (
 from armsledger.web.curate import Curation, curate, target_kind
 from armsledger.web.deps import QueryDep, ReaderDep, settings_of, snapshot_of, store_of
 from armsledger.web.filters import SORTS, page_of, select_rows
-from armsledger.web.ingest import Upload, accepted_suffixes, begin_ingest
+from armsledger.web.ingest import Upload, accepted_suffixes, begin_ingest, job_total
+from armsledger.web.inputs import bad_characters, check_text
 from armsledger.web.plots import PLOTLY_PATH, figure_json
 from armsledger.web.security import check_csrf
 from armsledger.web.views import (
+    MergedAway,
     NotFound,
     document_detail,
-    edit_json,
+    edits_page,
     findings,
     flows,
     network_tables,
@@ -139,8 +142,15 @@ def _row_page(request: Request, key: str, error: str = "", status: int = 200) ->
 
 @router.get("/rows/{key:path}")
 def row(request: Request, _: ReaderDep, key: str) -> Response:
-    """One row: fields with provenance, sources highlighted in their documents, curation, history."""
-    return _row_page(request, key)
+    """One row: fields with provenance, sources highlighted in their documents, curation, history.
+
+    A row merged into another sends the reader on to that row, saying so.
+    """
+    try:
+        return _row_page(request, key)
+    except MergedAway as gone:
+        flash(request, str(gone))
+        return RedirectResponse(f"/rows/{quote(gone.into)}", status_code=303)
 
 
 @router.post("/edits")
@@ -182,15 +192,22 @@ def add_edit(
         return _row_page(request, row_key, str(err), status)
     done = f"{edit.action} {edit.field} = {edit.new_value}" if edit.field else f"{edit.action} {edit.target}"
     flash(request, f"Recorded: {done} ({edit.uid[:8]})")
-    return RedirectResponse(f"/rows/{row_key}" if row_key in snap.by_key else "/edits", status_code=303)
+    return RedirectResponse(
+        f"/rows/{quote(row_key)}" if row_key in snap.by_key else "/edits", status_code=303
+    )
 
 
 @router.get("/edits")
-def edits(request: Request, _: ReaderDep) -> Response:
-    """Every edit, newest first, with whether it applies now."""
+def edits(
+    request: Request,
+    _: ReaderDep,
+    page: str | None = Query(None),
+    per_page: str | None = Query(None),
+) -> Response:
+    """Every edit, newest first, a page at a time, with whether it applies now."""
     snap = snapshot_of(request)
-    listed = [edit_json(e, snap) for e in reversed(snap.view.edits)]
-    return render(request, "edits.html", _with_flashes(request, {"edits": listed}))
+    shown = edits_page(snap, None, page, per_page, newest_first=True)
+    return render(request, "edits.html", _with_flashes(request, {"listing": shown}))
 
 
 @router.get("/documents/{doc_id:path}")
@@ -330,13 +347,22 @@ def logout(request: Request, csrf_token: str = Form("")) -> Response:
     return RedirectResponse("/register", status_code=303)
 
 
+def _ingest_page(request: Request, error: str = "", paths: str = "", status: int = 200) -> Response:
+    context = {
+        "jobs": recent_jobs(store_of(request)),
+        "suffixes": accepted_suffixes(),
+        "error": error,
+        "paths": paths,
+        "max_mb": settings_of(request).max_upload_bytes / (1024 * 1024),
+    }
+    return render(request, "ingest.html", _with_flashes(request, context), status=status)
+
+
 @router.get("/ingest")
 def ingest_form(request: Request) -> Response:
     """Upload files or list server paths to build from (editors)."""
     may_edit(request)
-    context = {"jobs": recent_jobs(store_of(request)), "suffixes": accepted_suffixes(), "error": ""}
-    context["max_mb"] = settings_of(request).max_upload_bytes / (1024 * 1024)
-    return render(request, "ingest.html", _with_flashes(request, context))
+    return _ingest_page(request)
 
 
 @router.post("/ingest")
@@ -351,7 +377,12 @@ def ingest(
     user = may_admin(request) if rebuild else may_edit(request)
     check_csrf(request, csrf_token)
     uploads = [Upload(f.filename or "", f.file) for f in files or [] if f.filename]
-    job = begin_ingest(store_of(request), settings_of(request), user.name, uploads, paths, rebuild)
+    try:
+        job = begin_ingest(store_of(request), settings_of(request), user.name, uploads, paths, rebuild)
+    except InputError as err:
+        # Back to the form with the reason, and the paths as typed (clean ones only) to fix.
+        kept = paths if bad_characters(paths) is None and len(paths) <= 100_000 else ""
+        return _ingest_page(request, str(err), kept, status=400)
     return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
 
 
@@ -361,22 +392,31 @@ def job(request: Request, job_id: str) -> Response:
     may_edit(request)
     found = get_job(store_of(request), job_id)
     if found is None:
-        raise NotFound(f"no ingest job {job_id!r}")
+        raise NotFound(f"no ingest job {job_id[:80]!r}")
+    found["total"] = job_total(settings_of(request), found)
     return render(request, "job.html", {"job": found})
 
 
 @router.get("/account")
 def account(request: Request) -> Response:
-    """The signed-in user's API tokens."""
+    """The signed-in user's API tokens; a token just made is shown this once."""
     user = require(request, "viewer")
-    return render(request, "account.html", {"tokens": tokens_of(store_of(request), user.name), "new": None})
+    new = request.session.pop("new_token", None)
+    context = {"tokens": tokens_of(store_of(request), user.name), "new": new}
+    return render(request, "account.html", context, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/account/tokens")
 def mint(request: Request, label: str = Form(""), csrf_token: str = Form("")) -> Response:
-    """Make an API token for the signed-in user; it is shown once."""
+    """Make an API token for the signed-in user, then show it once on the account page (POST-redirect-GET).
+
+    The token waits in the session cookie until that page shows it: the cookie is the user's own
+    and already lets its holder act as them, so it reveals nothing new; reloading the page or
+    going back does not post the form again.
+    """
     user = require(request, "viewer")
     check_csrf(request, csrf_token)
     token, digest = new_token()
-    add_token(store_of(request), user.name, digest, label.strip()[:100])
-    return render(request, "account.html", {"tokens": tokens_of(store_of(request), user.name), "new": token})
+    add_token(store_of(request), user.name, digest, check_text(label, "label", 100).strip())
+    request.session["new_token"] = token
+    return RedirectResponse("/account", status_code=303)

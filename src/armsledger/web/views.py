@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from armsledger.analysis.network import network_summary, transfers
 from armsledger.analysis.relations import default_relations
@@ -25,6 +25,7 @@ from armsledger.store.queries import search as store_search
 from armsledger.store.schema import ClaimRow, DocumentRow
 from armsledger.web.curate import as_text, concerns
 from armsledger.web.highlight import Mark, runs, skipped_marks
+from armsledger.web.inputs import check_text, whole_number
 from armsledger.web.snapshot import Snapshot
 
 # Fields in the order a row page lists them: who and what first, then the figures.
@@ -62,9 +63,60 @@ def edit_json(edit: Edit, snap: Snapshot) -> dict[str, Any]:
     return data
 
 
+class MergedAway(NotFound):
+    """The row was merged into another (404, or a redirect for a page); ``into`` names that row."""
+
+    def __init__(self, message: str, into: str) -> None:
+        super().__init__(message)
+        self.into = into
+
+
+def merged_into(snap: Snapshot, key: str) -> Edit | None:
+    """The applied merge that took the row into another, if that is where it went."""
+    merges = [
+        e
+        for e in snap.view.edits
+        if e.action == "merge"
+        and e.new_value == key
+        and snap.view.curated.outcomes.get(e.uid, ("applied", ""))[0] == "applied"
+    ]
+    return merges[-1] if merges else None
+
+
+EDITS_PER_PAGE = 100
+MAX_EDITS_PER_PAGE = 1000
+
+
+def edits_page(
+    snap: Snapshot, target: str | None, page: str | None, per_page: str | None, newest_first: bool = False
+) -> dict[str, Any]:
+    """The edits (of one target, or all) a page at a time, each with whether it applies now."""
+    number = whole_number(page, "page", 1, 10**9) if page else 1
+    size = whole_number(per_page, "per_page", 1, MAX_EDITS_PER_PAGE) if per_page else EDITS_PER_PAGE
+    chosen = [e for e in snap.view.edits if target is None or e.target == target]
+    if newest_first:
+        chosen.reverse()
+    start = (number - 1) * size
+    return {
+        "edits": [edit_json(e, snap) for e in chosen[start : start + size]],
+        "total": len(chosen),
+        "page": number,
+        "pages": max(1, -(-len(chosen) // size)),
+        "per_page": size,
+    }
+
+
 def _row(snap: Snapshot, key: str) -> Row:
     row = snap.by_key.get(key)
     if row is None:
+        merge = merged_into(snap, key)
+        if merge is not None:
+            raise MergedAway(
+                f"row {key} was merged into {merge.target} by {merge.who} on {merge.at[:10]}"
+                + (f" (\u201c{merge.why}\u201d)" if merge.why else "")
+                + f"; its claims are in {merge.target} now",
+                merge.target,
+            )
         try:
             row = find_row(snap.view.curated, key)
         except InputError as err:
@@ -192,6 +244,109 @@ def document_detail(
     data = _document_json(doc)
     data.update(text=doc.text, claims=claims, runs=runs(doc.text, marks))
     return data
+
+
+DOCUMENTS_PER_PAGE = 50
+MAX_DOCUMENTS_PER_PAGE = 500
+_DAY = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def _day(raw: str | None, name: str) -> str | None:
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if not _DAY.fullmatch(text):
+        raise InputError(f"{name} {text[:40]!r}: expected a date such as 2021, 2021-06 or 2021-06-30")
+    return text
+
+
+def _literal(text: str) -> str:
+    """Text for a LIKE pattern, its wildcards escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def documents_page(
+    store: Store,
+    q: str | None = None,
+    site: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    page: str | None = None,
+    per_page: str | None = None,
+) -> dict[str, Any]:
+    """Stored documents in the order they were stored, a page at a time, filtered by words, site and date."""
+    number = whole_number(page, "page", 1, 10**9) if page else 1
+    size = whole_number(per_page, "per_page", 1, MAX_DOCUMENTS_PER_PAGE) if per_page else DOCUMENTS_PER_PAGE
+    low, high = _day(since, "since"), _day(until, "until")
+    if low and high and low > high:
+        raise InputError(f"since {low} is after until {high}")
+    stmt = select(DocumentRow)
+    words = check_text(q or "", "q", 200).strip().lower()
+    if words:
+        # Every word in the title or the text, case ignored (no index: fine for a review list, not a search).
+        body = func.lower(func.coalesce(DocumentRow.title, "") + " " + DocumentRow.text)
+        for word in words.split():
+            stmt = stmt.where(body.like(f"%{_literal(word)}%", escape="\\"))
+    host = check_text(site or "", "site", 200).strip().lower()
+    if host:
+        # The publication's name as the source gives it, or the host of the document's address.
+        url = func.lower(func.coalesce(DocumentRow.url, ""))
+        stmt = stmt.where(
+            or_(
+                func.lower(DocumentRow.site) == host,
+                url.like(f"%://{_literal(host)}/%", escape="\\"),
+                url.like(f"%.{_literal(host)}/%", escape="\\"),
+            )
+        )
+    if low:
+        stmt = stmt.where(DocumentRow.published >= low)
+    if high:
+        # '2021' runs to the end of 2021: compare as many characters as were given.
+        stmt = stmt.where(func.substr(DocumentRow.published, 1, len(high)) <= high)
+    with store.reading() as session:
+        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        docs = list(session.scalars(stmt.order_by(DocumentRow.id).offset((number - 1) * size).limit(size)))
+        counts = dict(
+            session.execute(
+                select(ClaimRow.document_id, func.count())
+                .where(ClaimRow.document_id.in_([d.id for d in docs]))
+                .group_by(ClaimRow.document_id)
+            ).all()
+        )
+    items = []
+    for doc in docs:
+        data = _document_json(doc)
+        data.pop("skipped")
+        data.update(site=doc.site, claims=counts.get(doc.id, 0))
+        items.append(data)
+    return {
+        "documents": items,
+        "total": total,
+        "page": number,
+        "pages": max(1, -(-total // size)),
+        "per_page": size,
+    }
+
+
+def states_list(snap: Snapshot) -> list[dict[str, Any]]:
+    """Every state or group in the register, with its rows as supplier and as recipient, most rows first."""
+    supplies: dict[str, int] = defaultdict(int)
+    receives: dict[str, int] = defaultdict(int)
+    for r in snap.rows:
+        supplies[r.supplier] += 1
+        receives[r.recipient] += 1
+    codes = set(supplies) | set(receives)
+    found = [
+        {
+            "code": code,
+            "name": snap.kb.state_name(code),
+            "as_supplier": supplies.get(code, 0),
+            "as_recipient": receives.get(code, 0),
+            "rows": supplies.get(code, 0) + receives.get(code, 0),
+        }
+        for code in codes
+    ]
+    return sorted(found, key=lambda s: (-s["rows"], s["code"]))
 
 
 def claims_page(

@@ -24,6 +24,10 @@ function pollJob() {
         box.dataset.state = job.state;
         document.getElementById("job-state").textContent = job.state;
         document.getElementById("job-read").textContent = job.read;
+        var bar = box.querySelector(".progress[aria-valuemax] span");
+        if (bar && job.total) {
+          bar.style.width = Math.min(100, Math.round(100 * job.read / job.total)) + "%";
+        }
         if (job.state === "done" || job.state === "failed") {
           clearInterval(timer);
           window.location.reload();
