@@ -192,7 +192,7 @@ class Provenance:
             list(data.get("documents", [])),
             list(data.get("disagree", [])),
             str(data.get("working") or ""),
-            [dict(u) for u in data.get("unused") or []],
+            list(data.get("unused") or []),
         )
 
 

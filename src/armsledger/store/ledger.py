@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from armsledger.curation import UNSET, Curated, Edit, check_expected
@@ -37,7 +37,14 @@ from armsledger.store.schema import (
     TransferClaim,
     TransferRow,
 )
-from armsledger.store.sources import check_signature_function, group_new, sign, unsigned_documents
+from armsledger.store.sources import (
+    Fresh,
+    check_signature_function,
+    group_new,
+    record_signatures,
+    signed_text,
+    unsigned_documents,
+)
 
 # Documents of an older store signed per step when a build first meets them.
 BACKFILL_LIMIT = 1000
@@ -98,69 +105,95 @@ def store_batch(
             present.update(
                 session.scalars(select(DocumentRow.content_hash).where(DocumentRow.content_hash.in_(batch)))
             )
+        new = [(doc, claims) for doc, claims in _first_of_each_text(items) if doc.content_hash not in present]
+        signed = [signed_text(doc) for doc, _ in new]
+        ids = _insert_documents(session, new, signed)
+        fresh = [
+            Fresh(ids[doc.content_hash], doc, blob, bands)
+            for (doc, _), (blob, bands) in zip(new, signed, strict=True)
+        ]
         groups: set[str] = set()
         search_rows: list[dict[str, str]] = []
-        fresh: list[tuple[DocumentRow, Document]] = []
-        for doc, claims in _first_of_each_text(items):
-            if doc.content_hash in present:
-                continue
-            present.add(doc.content_hash)
-            stored = DocumentRow(
-                doc_id=doc.id,
-                content_hash=doc.content_hash,
-                url=doc.url,
-                published=doc.published,
-                title=doc.title,
-                source=doc.source,
-                text=doc.text,
-                skipped=[[s.start, s.end] for s in doc.skipped],
-                # Its own story until grouping says otherwise (NULL marks documents of an older store).
-                source_key=doc.content_hash,
-                site=doc.site,
-                author=doc.author,
-            )
-            session.add(stored)
-            session.flush()
-            fresh.append((stored, doc))
+        claim_rows: list[dict[str, Any]] = []
+        for doc, claims in new:
+            document_id = ids[doc.content_hash]
             result.new_documents += 1
             result.new_ids.append(doc.id)
             search_rows.append({"kind": "document", "ref": doc.id, "body": f"{doc.title or ''}\n{doc.text}"})
             seen: set[str] = set()
             for claim in claims:
-                lc = ledger_claim(claim, doc, stored.id)
+                lc = ledger_claim(claim, doc, document_id)
                 if lc.key in seen:
                     continue
                 seen.add(lc.key)
-                session.add(
-                    ClaimRow(
-                        key=lc.key,
-                        document_id=stored.id,
-                        group_key=lc.group,
-                        supplier=lc.supplier,
-                        recipient=lc.recipient,
-                        system=lc.system,
-                        category=lc.category,
-                        quantity=lc.quantity,
-                        deal=lc.deal,
-                        status=lc.status,
-                        year=lc.year,
-                        evidence=lc.evidence,
-                        start_offset=lc.start,
-                        end_offset=lc.end,
-                        incremental=lc.incremental,
-                        vague_quantity=lc.vague_quantity,
-                    )
+                claim_rows.append(
+                    {
+                        "key": lc.key,
+                        "document_id": document_id,
+                        "group_key": lc.group,
+                        "supplier": lc.supplier,
+                        "recipient": lc.recipient,
+                        "system": lc.system,
+                        "category": lc.category,
+                        "quantity": lc.quantity,
+                        "deal": lc.deal,
+                        "status": lc.status,
+                        "year": lc.year,
+                        "evidence": lc.evidence,
+                        "start_offset": lc.start,
+                        "end_offset": lc.end,
+                        "incremental": lc.incremental,
+                        "vague_quantity": lc.vague_quantity,
+                    }
                 )
                 search_rows.append({"kind": "claim", "ref": lc.key, "body": lc.evidence})
                 groups.add(lc.group)
-                result.new_claims += 1
-        session.flush()
+        if claim_rows:
+            session.execute(insert(ClaimRow), claim_rows)
+        result.new_claims = len(claim_rows)
         _index(session, search_rows)
         groups |= _group_sources(session, fresh, result)
         result.touched = reconcile_groups(session, groups)
         if result.touched or clear_first:
             result.orphaned = refresh_edit_status(session)
     return result
+
+
+def _insert_documents(
+    session: Session, new: Sequence[tuple[Document, list[Claim]]], signed: Sequence[tuple[bytes | None, Any]]
+) -> dict[str, int]:
+    """Insert new documents in one statement; their ids by content hash."""
+    if not new:
+        return {}
+    rows = [
+        {
+            "doc_id": doc.id,
+            "content_hash": doc.content_hash,
+            "url": doc.url,
+            "published": doc.published,
+            "title": doc.title,
+            "source": doc.source,
+            "text": doc.text,
+            "skipped": [[s.start, s.end] for s in doc.skipped],
+            "site": doc.site,
+            "author": doc.author,
+            # Its own story until grouping says otherwise (NULL marks documents of an older store).
+            "source_key": doc.content_hash,
+            "minhash": blob,
+        }
+        for (doc, _), (blob, _) in zip(new, signed, strict=True)
+    ]
+    # Plain executemany, then the ids by content hash: faster than RETURNING for thousands of rows.
+    session.execute(insert(DocumentRow), rows)
+    ids: dict[str, int] = {}
+    for batch in chunks(sorted(row["content_hash"] for row in rows)):
+        ids.update(
+            (content_hash, document_id)
+            for content_hash, document_id in session.execute(
+                select(DocumentRow.content_hash, DocumentRow.id).where(DocumentRow.content_hash.in_(batch))
+            )
+        )
+    return ids
 
 
 def _first_of_each_text(
@@ -183,31 +216,29 @@ def _precedence(doc: Document) -> tuple[str, str, str]:
     return (doc.published or "9999-99-99", doc.id, doc.url or "")
 
 
-def _group_sources(
-    session: Session, fresh: list[tuple[DocumentRow, Document]], result: BatchResult
-) -> set[str]:
-    """Sign and group the new documents (and any stored before source keys existed); claim groups to reconcile."""
+def _group_sources(session: Session, fresh: list[Fresh], result: BatchResult) -> set[str]:
+    """Record the new documents' band keys and group them into stories; the claim groups to reconcile.
+
+    Documents stored before source keys existed, or signed by another MinHash function, are signed first.
+    """
     touched: set[str] = set()
-    fresh_ids = {row.id for row, _ in fresh}
-    if check_signature_function(session):
-        # Signed by another MinHash function (an older armsledger): the new documents are signed below.
-        for row, _ in fresh:
-            row.source_key = row.content_hash
-        session.flush()
-    legacy = [
-        pair for pair in unsigned_documents(session, limit=BACKFILL_LIMIT) if pair[0].id not in fresh_ids
-    ]
+    reset = check_signature_function(session)
+    if reset:
+        # Every document was unsigned; the new ones were signed by the current function: keep that.
+        record_signatures(session, fresh, update_documents=True)
+    legacy = unsigned_documents(session, limit=BACKFILL_LIMIT)
     while legacy:
-        # A store from schema 0002: its documents get signatures and source keys first.
-        touched |= group_new(session, legacy, sign(session, legacy))
-        for batch in chunks(sorted(row.id for row, _ in legacy)):
+        # Documents of a store from schema 0002 (or signed by another function) are signed and grouped first.
+        record_signatures(session, legacy, update_documents=True)
+        touched |= group_new(session, legacy)
+        for batch in chunks(sorted(f.id for f in legacy)):
             touched.update(session.scalars(select(ClaimRow.group_key).where(ClaimRow.document_id.in_(batch))))
         result.backfilled += len(legacy)
-        legacy = [
-            pair for pair in unsigned_documents(session, limit=BACKFILL_LIMIT) if pair[0].id not in fresh_ids
-        ]
-    touched |= group_new(session, fresh, sign(session, fresh))
-    result.near_copies += sum(1 for row, _ in fresh if row.source_key != row.content_hash)
+        legacy = unsigned_documents(session, limit=BACKFILL_LIMIT)
+    if not reset:
+        record_signatures(session, fresh)
+    touched |= group_new(session, fresh)
+    result.near_copies += sum(1 for f in fresh if f.source_key != f.doc.content_hash)
     return touched
 
 
@@ -219,42 +250,49 @@ def reconcile_groups(session: Session, groups: Iterable[str]) -> set[str]:
     rows = reconcile(claims_in_groups(session, groups))
     for batch in chunks(groups):
         session.execute(delete(TransferRow).where(TransferRow.group_key.in_(batch)))
-    session.flush()
     ids: dict[str, int] = {}
     for batch in chunks(sorted({k for r in rows for k in r.claims})):
         ids.update(
             (k, i)
             for k, i in session.execute(select(ClaimRow.key, ClaimRow.id).where(ClaimRow.key.in_(batch)))
         )
-    for row in rows:
-        stored = _transfer(row)
-        session.add(stored)
-        session.flush()
-        session.add_all(TransferClaim(transfer_id=stored.id, claim_id=ids[k]) for k in row.claims)
-    session.flush()
+    if rows:
+        session.execute(insert(TransferRow), [_transfer(row) for row in rows])
+        row_ids: dict[str, int] = {}
+        for batch in chunks(sorted(r.key for r in rows)):
+            row_ids.update(
+                (key, transfer_id)
+                for key, transfer_id in session.execute(
+                    select(TransferRow.key, TransferRow.id).where(TransferRow.key.in_(batch))
+                )
+            )
+        session.execute(
+            insert(TransferClaim),
+            [{"transfer_id": row_ids[row.key], "claim_id": ids[k]} for row in rows for k in row.claims],
+        )
     return {r.key for r in rows}
 
 
-def _transfer(row: Row) -> TransferRow:
-    return TransferRow(
-        key=row.key,
-        group_key=row.group,
-        supplier=row.supplier,
-        recipient=row.recipient,
-        system=row.system,
-        category=row.category,
-        number_ordered=row.number_ordered,
-        year_of_order=row.year_of_order,
-        number_delivered=row.number_delivered,
-        years_of_delivery=row.years_of_delivery,
-        status=row.status,
-        deal=row.deal,
-        confidence=row.confidence,
-        independent_sources=row.independent_sources,
-        claim_keys=row.claims,
-        documents=row.documents,
-        provenance={k: v.to_json() for k, v in row.provenance.items()},
-    )
+def _transfer(row: Row) -> dict[str, Any]:
+    return {
+        "key": row.key,
+        "group_key": row.group,
+        "supplier": row.supplier,
+        "recipient": row.recipient,
+        "system": row.system,
+        "category": row.category,
+        "number_ordered": row.number_ordered,
+        "year_of_order": row.year_of_order,
+        "number_delivered": row.number_delivered,
+        "years_of_delivery": row.years_of_delivery,
+        "status": row.status,
+        "deal": row.deal,
+        "confidence": row.confidence,
+        "independent_sources": row.independent_sources,
+        "claim_keys": row.claims,
+        "documents": row.documents,
+        "provenance": {k: v.to_json() for k, v in row.provenance.items()},
+    }
 
 
 def reconcile_all(store: Store) -> int:

@@ -106,8 +106,8 @@ def claims_of_rows(session: Session, row_keys: Iterable[str]) -> dict[str, list[
     return dict(result)
 
 
-def row_from_table(t: TransferRow) -> Row:
-    """A machine row as reconcile made it."""
+def row_from_table(t: Any) -> Row:
+    """A machine row as reconcile made it, from a TransferRow or a row of the transfers table."""
     return Row.from_json(
         {
             "key": t.key,
@@ -133,7 +133,9 @@ def row_from_table(t: TransferRow) -> Row:
 
 def machine_rows(session: Session) -> list[Row]:
     """Every register row as the machine reconciled it, in key order."""
-    return [row_from_table(t) for t in session.scalars(select(TransferRow).order_by(TransferRow.key))]
+    # Plain table rows, not ORM objects: the register is read whole, and often.
+    table = TransferRow.__table__
+    return [row_from_table(t) for t in session.execute(select(table).order_by(table.c.key))]
 
 
 def edit_from_table(e: EditRow) -> Edit:

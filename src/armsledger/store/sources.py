@@ -1,12 +1,15 @@
 """Independent sources in the store: copies and near-copies of one story share a source key.
 
 A wire story reprinted by twenty sites is one confirmation, not twenty. Each stored document
-keeps its MinHash signature (``armsledger.ingest.dedupe``) and its band keys; a new document is
-compared with every stored or new document that shares a band key with it, and the ones similar
-enough (``NEAR_DUPLICATE``) join its story. Every candidate pair is checked, not only pairs with
-a group's first member, so the groups (connected components) do not depend on the order in
-which documents were built. A story's key is the content hash of its first document by
-publication date, then content hash: also independent of build order.
+keeps its MinHash signature (``armsledger.ingest.dedupe``) and its band keys. A new document is
+compared, for every band key it shares, with the stored member of each story that has the
+smallest content hash among those sharing that key, and joins every story it is similar enough
+to (``NEAR_DUPLICATE``); stories it joins become one. So a story of a thousand reprints costs a
+few comparisons, not a thousand, and the representative is chosen by content, not by the order
+documents were stored. A story's key is the content hash of its first document by publication
+date, then content hash, and its label (``source_group``) that document's id: a build that reads
+the same documents in another order gives the same stories, except in chains of documents each
+similar to the next but not to the one before, where a representative may miss a link.
 
 A document of a batch (``build --from-parquet``) that arrives with ``source_group`` set joins
 the document of that id in the same call, as the batch decided.
@@ -20,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from armsledger.ingest.dedupe import NEAR_DUPLICATE, band_keys, reporting_text, signature, similarity
@@ -40,23 +43,6 @@ SIGNATURE_SETTING = "minhash_function"
 _UNDATED = "9999-99-99"
 
 
-@dataclass(slots=True)
-class Member:
-    """What grouping needs to know about one document."""
-
-    id: int
-    doc_id: str
-    content_hash: str
-    published: str | None
-    source_key: str | None
-    source_group: str | None
-
-    @property
-    def precedence(self) -> tuple[str, str]:
-        """Which document of a story comes first: earliest published, then smallest content hash."""
-        return (self.published or _UNDATED, self.content_hash)
-
-
 def signature_function() -> str:
     """A fingerprint of the MinHash function in use: signatures made by another one cannot be compared."""
     probe = signature(_PROBE)
@@ -69,22 +55,26 @@ def signature_function() -> str:
 def check_signature_function(session: Session) -> bool:
     """Record the MinHash function; when the store's documents were signed by another, unsign them all.
 
-    Unsigned documents are signed and grouped again by the next batch (as for a store of schema 0002).
+    Unsigned documents are signed and grouped again by the caller (as for a store of schema 0002).
     True when the store had to be unsigned.
     """
     current = signature_function()
     setting = session.get(StoreSetting, SIGNATURE_SETTING)
     if setting is not None and setting.value == current:
         return False
-    changed = setting is not None
     if setting is None:
         session.add(StoreSetting(name=SIGNATURE_SETTING, value=current))
-    else:
-        setting.value = current
-        session.execute(delete(DocumentBand))
-        session.execute(update(DocumentRow).values(source_key=None, source_group=None, minhash=None))
+        session.flush()
+        return False
+    setting.value = current
+    session.execute(delete(DocumentBand))
+    session.execute(
+        update(DocumentRow)
+        .values(source_key=None, source_group=None, minhash=None)
+        .execution_options(synchronize_session=False)
+    )
     session.flush()
-    return changed
+    return True
 
 
 def _signed(key: int) -> int:
@@ -100,23 +90,39 @@ def _unpack(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<u4").astype(np.uint32)
 
 
-def sign(session: Session, pairs: Sequence[tuple[DocumentRow, Document]]) -> dict[int, list[tuple[int, int]]]:
-    """Store the signature and band keys of newly stored documents (flushed, so with ids); their (band, key)s."""
-    bands: dict[int, list[tuple[int, int]]] = {}
-    rows: list[dict[str, int]] = []
-    for stored, doc in pairs:
-        sig = signature(reporting_text(doc))
-        if sig is None:
-            stored.minhash = None
-            continue
-        stored.minhash = _pack(sig)
-        bands[stored.id] = [(band, _signed(int(key))) for band, key in enumerate(band_keys(sig))]
-        rows.extend(
-            {"document_id": stored.id, "band": band, "band_key": key} for band, key in bands[stored.id]
+def signed_text(doc: Document) -> tuple[bytes | None, list[tuple[int, int]]]:
+    """A document's MinHash signature as stored, and its (band, key) pairs; (None, []) for a short text."""
+    sig = signature(reporting_text(doc))
+    if sig is None:
+        return None, []
+    return _pack(sig), [(band, _signed(int(key))) for band, key in enumerate(band_keys(sig))]
+
+
+@dataclass(slots=True)
+class Fresh:
+    """A document being grouped: its stored id, the document, its signature and band keys, and its story."""
+
+    id: int
+    doc: Document
+    minhash: bytes | None
+    bands: list[tuple[int, int]]
+    source_key: str | None = None
+    source_group: str | None = None
+
+
+def record_signatures(session: Session, fresh: Sequence[Fresh], update_documents: bool = False) -> None:
+    """Insert the documents' band keys; with ``update_documents``, also store their signatures and make each
+    a story of its own (for documents stored without them)."""
+    if update_documents and fresh:
+        session.execute(
+            update(DocumentRow.__table__)
+            .where(DocumentRow.__table__.c.id == bindparam("doc_row"))
+            .values(minhash=bindparam("blob"), source_key=bindparam("key"), source_group=None),
+            [{"doc_row": f.id, "blob": f.minhash, "key": f.doc.content_hash} for f in fresh],
         )
+    rows = [{"document_id": f.id, "band": band, "band_key": key} for f in fresh for band, key in f.bands]
     if rows:
         session.execute(DocumentBand.__table__.insert(), rows)
-    return bands
 
 
 class _Groups:
@@ -138,126 +144,141 @@ class _Groups:
             self.parent[rb] = ra
 
 
-def _members(session: Session, where: object) -> list[Member]:
-    return [
-        Member(*row)
-        for row in session.execute(
-            select(
-                DocumentRow.id,
-                DocumentRow.doc_id,
-                DocumentRow.content_hash,
-                DocumentRow.published,
-                DocumentRow.source_key,
-                DocumentRow.source_group,
-            ).where(where)  # type: ignore[arg-type]
-        )
-    ]
+def group_new(session: Session, fresh: Sequence[Fresh]) -> set[str]:
+    """Give newly signed documents their story; the claim groups whose source counts changed.
 
-
-def group_new(
-    session: Session, pairs: Sequence[tuple[DocumentRow, Document]], bands: dict[int, list[tuple[int, int]]]
-) -> set[str]:
-    """Give newly stored (and signed) documents their source key; the claim groups whose sources changed.
-
-    Stored documents that a new one joins to another story take the merged story's key too;
-    the rows of their claims must be reconciled again, and their claim group keys are returned.
+    Each new document starts as a story of its own (``source_key`` its content hash, as stored).
+    For each band key it shares, it is compared with the member of each story that has the
+    smallest content hash among those sharing the key (a story of many reprints costs one
+    comparison per band, not one per reprint); similar enough, the stories merge. A merged story
+    takes the key and label of its first document. Rows holding claims of two stored stories that
+    merged must be reconciled again; rows of the new documents' claims are reconciled by the caller.
     """
-    if not pairs:
+    if not fresh:
         return set()
-    new_ids = {stored.id for stored, _ in pairs}
-    by_band: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for batch in chunks(sorted({key for keys in bands.values() for _, key in keys})):
-        for document_id, band, key in session.execute(
-            select(DocumentBand.document_id, DocumentBand.band, DocumentBand.band_key).where(
-                DocumentBand.band_key.in_(batch)
+    new_keys = {f.doc.content_hash: f for f in fresh}
+    for f in fresh:
+        f.source_key, f.source_group = f.doc.content_hash, None
+    by_band: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for f in fresh:
+        for band_key in f.bands:
+            by_band[band_key].append(f.doc.content_hash)
+    hits: dict[tuple[int, int], list[str]] = defaultdict(list)
+    story_of: dict[str, str] = {}  # representative content hash -> its story key
+    for batch in chunks(sorted({key for _, key in by_band})):
+        stmt = (
+            select(
+                DocumentBand.band,
+                DocumentBand.band_key,
+                DocumentRow.source_key,
+                func.min(DocumentRow.content_hash),
             )
-        ):
-            by_band[(band, key)].add(document_id)
-    candidates: set[tuple[int, int]] = set()
-    for ids in by_band.values():
-        if len(ids) > 1 and ids & new_ids:
-            for a in ids & new_ids:
-                candidates.update((min(a, b), max(a, b)) for b in ids if b != a)
-    signatures = {stored.id: _unpack(stored.minhash) for stored, _ in pairs if stored.minhash is not None}
-    signatures.update(_signatures(session, {i for pair in candidates for i in pair} - new_ids))
+            .join(DocumentRow, DocumentRow.id == DocumentBand.document_id)
+            .where(DocumentBand.band_key.in_(batch))
+            .group_by(DocumentBand.band, DocumentBand.band_key, DocumentRow.source_key)
+        )
+        for band, key, story, rep in session.execute(stmt):
+            hits[(band, key)].append(rep)
+            story_of[rep] = story
+    shared: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))  # new key -> rep -> bands
+    for band_key, doc_keys in by_band.items():
+        for rep in hits.get(band_key, []):
+            for doc_key in doc_keys:
+                if rep != doc_key:
+                    shared[doc_key][rep] += 1
+    signatures = {f.doc.content_hash: _unpack(f.minhash) for f in fresh if f.minhash is not None}
+    signatures.update(
+        _signatures(session, {rep for reps in shared.values() for rep in reps} - set(signatures))
+    )
     groups = _Groups()
-    for stored, _ in pairs:
-        groups.find(("doc", stored.id))
-    for a, b in sorted(candidates):
-        if a in signatures and b in signatures and similarity(signatures[a], signatures[b]) >= NEAR_DUPLICATE:
-            groups.union(("doc", a), ("doc", b))
+    for doc_key, reps in sorted(shared.items()):
+        joined: set[str] = set()
+        # Most shared bands first: the likeliest copy; one similar member per story is enough.
+        for rep, _ in sorted(reps.items(), key=lambda kv: (-kv[1], kv[0])):
+            story = story_of[rep]
+            if story in joined or rep not in signatures or doc_key not in signatures:
+                continue
+            if similarity(signatures[doc_key], signatures[rep]) >= NEAR_DUPLICATE:
+                groups.union(doc_key, story)
+                joined.add(story)
     # The batch's own grouping, for documents of this call.
-    by_doc_id = {doc.id: stored.id for stored, doc in pairs}
-    for stored, doc in pairs:
-        if doc.source_group and doc.source_group in by_doc_id and doc.source_group != doc.id:
-            groups.union(("doc", stored.id), ("doc", by_doc_id[doc.source_group]))
-    # Stored documents stand for their whole story: join through their source keys.
-    linked = {i for pair in candidates for i in pair} - new_ids
-    stored_members = {
-        m.id: m for batch in chunks(sorted(linked)) for m in _members(session, DocumentRow.id.in_(batch))
-    }
-    for member in stored_members.values():
-        groups.union(("doc", member.id), ("key", member.source_key or member.content_hash))
-    keys = sorted({m.source_key or m.content_hash for m in stored_members.values()})
-    story_members: dict[int, Member] = {}
-    for batch in chunks(keys):
-        story_members.update((m.id, m) for m in _members(session, DocumentRow.source_key.in_(batch)))
-    story_members.update(stored_members)
-    new_members = {
-        stored.id: Member(stored.id, stored.doc_id, stored.content_hash, stored.published, None, None)
-        for stored, _ in pairs
-    }
-    components: dict[object, list[Member]] = defaultdict(list)
-    for member in (*new_members.values(), *story_members.values()):
-        node = (
-            ("doc", member.id)
-            if member.id in new_members or member.id in stored_members
-            else ("key", member.source_key or member.content_hash)
-        )
-        components[groups.find(node)].append(member)
-    changed_docs: list[int] = []
-    rows_by_id = {stored.id: stored for stored, _ in pairs}
-    for members in components.values():
-        first = min(members, key=lambda m: m.precedence)
-        key = first.content_hash
-        label = first.doc_id if len(members) > 1 else None
-        for member in members:
-            if member.id in rows_by_id:
-                rows_by_id[member.id].source_key = key
-                rows_by_id[member.id].source_group = label
-            elif (member.source_key, member.source_group) != (key, label):
-                changed_docs.append(member.id)
-                session.execute(
-                    update(DocumentRow)
-                    .where(DocumentRow.id == member.id)
-                    .values(source_key=key, source_group=label)
-                )
-    session.flush()
+    by_doc_id = {f.doc.id: f.doc.content_hash for f in fresh}
+    for f in fresh:
+        given = f.doc.source_group
+        if given and given in by_doc_id and given != f.doc.id:
+            groups.union(f.doc.content_hash, by_doc_id[given])
+    components: dict[str, set[str]] = defaultdict(set)
+    for node in list(groups.parent):
+        components[str(groups.find(node))].add(str(node))
+    heads = _heads(session, {k for keys in components.values() for k in keys} - set(new_keys))
+    heads.update((k, (f.doc.published or _UNDATED, k, f.doc.id)) for k, f in new_keys.items())
     touched: set[str] = set()
-    for batch in chunks(sorted(changed_docs)):
-        touched.update(
-            session.scalars(select(ClaimRow.group_key).where(ClaimRow.document_id.in_(batch)).distinct())
-        )
+    for keys in components.values():
+        if len(keys) < 2:
+            continue
+        _, key, label = min(heads[k] for k in keys)
+        for batch in chunks(sorted(keys)):
+            session.execute(
+                update(DocumentRow)
+                .where(DocumentRow.source_key.in_(batch))
+                .values(source_key=key, source_group=label)
+                .execution_options(synchronize_session=False)
+            )
+        for k in keys & set(new_keys):
+            new_keys[k].source_key, new_keys[k].source_group = key, label
+        if len(keys - set(new_keys)) > 1:
+            # Two stored stories became one: rows citing both now count one source fewer.
+            touched.update(
+                session.scalars(
+                    select(ClaimRow.group_key)
+                    .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+                    .where(DocumentRow.source_key == key)
+                    .distinct()
+                )
+            )
     return touched
 
 
-def _signatures(session: Session, ids: Iterable[int]) -> dict[int, np.ndarray]:
-    found: dict[int, np.ndarray] = {}
-    for batch in chunks(sorted(ids)):
-        for document_id, blob in session.execute(
-            select(DocumentRow.id, DocumentRow.minhash).where(DocumentRow.id.in_(batch))
+def _heads(session: Session, keys: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+    """Each stored story's first document as (published or undated, content hash, id), by story key."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for batch in chunks(sorted(keys)):
+        for content_hash, published, doc_id in session.execute(
+            select(DocumentRow.content_hash, DocumentRow.published, DocumentRow.doc_id).where(
+                DocumentRow.content_hash.in_(batch)
+            )
         ):
-            if blob is not None:
-                found[document_id] = _unpack(blob)
+            found[content_hash] = (published or _UNDATED, content_hash, doc_id)
     return found
 
 
-def unsigned_documents(session: Session, limit: int) -> list[tuple[DocumentRow, Document]]:
-    """Documents stored before source keys existed (schema 0002), as pairs ready to sign and group."""
-    rows = session.scalars(
-        select(DocumentRow).where(DocumentRow.source_key.is_(None)).order_by(DocumentRow.id).limit(limit)
+def _signatures(session: Session, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+    found: dict[str, np.ndarray] = {}
+    for batch in chunks(sorted(hashes)):
+        for content_hash, blob in session.execute(
+            select(DocumentRow.content_hash, DocumentRow.minhash).where(DocumentRow.content_hash.in_(batch))
+        ):
+            if blob is not None:
+                found[content_hash] = _unpack(blob)
+    return found
+
+
+def unsigned_documents(session: Session, limit: int) -> list[Fresh]:
+    """Up to ``limit`` documents stored without a source key (schema 0002, or signed by another MinHash
+    function), signed now and ready to group."""
+    rows = session.execute(
+        select(
+            DocumentRow.id, DocumentRow.doc_id, DocumentRow.text, DocumentRow.published, DocumentRow.skipped
+        )
+        .where(DocumentRow.source_key.is_(None))
+        .order_by(DocumentRow.id)
+        .limit(limit)
     )
-    return [
-        (row, Document(id=row.doc_id, text=row.text, skipped=[Span(s, e) for s, e in row.skipped or []]))
-        for row in rows
-    ]
+    found = []
+    for document_id, doc_id, body, published, skipped in rows:
+        doc = Document(
+            id=doc_id, text=body, published=published, skipped=[Span(a, b) for a, b in skipped or []]
+        )
+        blob, bands = signed_text(doc)
+        found.append(Fresh(document_id, doc, blob, bands))
+    return found
