@@ -15,7 +15,6 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, event, func, select, text
-from sqlalchemy.orm import Session
 
 from armsledger.export import render_csv, render_json, render_sipri_csv, render_table
 from armsledger.model import Claim, Document
@@ -154,22 +153,21 @@ def test_interrupted_batch_leaves_the_store_as_before(tmp_path: Path) -> None:
     store = open_store(tmp_path / "s.db")
     store_batch(store, tb2_batch()[:1])
     d = make_doc("d", "Poland bought 24 TB2 drones from Turkey.", "2021-05-24")
-    flushes = 0
+    statements: list[str] = []
 
-    def interrupt(session: Session, _context: object) -> None:
-        nonlocal flushes
-        flushes += 1
-        if flushes == 2:  # the documents are written; the claims and rows are not
+    def interrupt(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement.split("(")[0].strip())
+        if statement.startswith("INSERT INTO claims"):  # the documents are written; the claims and rows are not
             raise KeyboardInterrupt
 
-    event.listen(Session, "after_flush", interrupt)
+    event.listen(store.engine, "before_cursor_execute", interrupt)
     try:
         with pytest.raises(KeyboardInterrupt):
             store_batch(store, [(d, [make_claim(d, "Poland bought 24 TB2 drones from Turkey", recipient="POL")]),
                                 *tb2_batch()[1:]])
     finally:
-        event.remove(Session, "after_flush", interrupt)
-    assert flushes == 2
+        event.remove(store.engine, "before_cursor_execute", interrupt)
+    assert "INSERT INTO documents" in statements
     with store.reading() as session:
         assert counts(session)["documents"] == 1
         assert counts(session)["claims"] == 1
@@ -475,3 +473,100 @@ def test_the_register_does_not_depend_on_the_order_documents_were_built(tmp_path
         store.close()
     assert outputs[0] == outputs[1] == outputs[2]
     assert "cancelled" in outputs[0][0]
+
+
+def test_a_lock_after_some_batches_says_what_was_stored_before_it(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from armsledger.store.build import BuildFailed, BuildReport, build
+
+    monkeypatch.setenv("ARMSLEDGER_BUSY_TIMEOUT", "0.3")
+    path = tmp_path / "s.db"
+    corpus = _corpus(tmp_path / "in.jsonl", 12, "k")
+    store = open_store(path)
+    holder: list[sqlite3.Connection] = []
+
+    def lock_after_the_first(_count: int) -> None:
+        if not holder:  # a second writer takes the lock between two batches
+            holder.append(sqlite3.connect(path, isolation_level=None))
+            holder[0].execute("BEGIN IMMEDIATE")
+
+    report = BuildReport()
+    try:
+        with pytest.raises(BuildFailed) as failure:
+            build(store, [corpus], batch_size=5, on_batch=lock_after_the_first, report=report)
+    finally:
+        holder[0].execute("ROLLBACK")
+        holder[0].close()
+        store.close()
+    message = str(failure.value)
+    assert message.startswith(f"{path}: the database is locked by another process (waited 0.3 s); "
+                              "the batch in progress was rolled back. Try again when it finishes, or raise "
+                              "ARMSLEDGER_BUSY_TIMEOUT. Before the failure 1 batch(es) were committed and stay "
+                              "stored: 5 document(s) read, 5 new, ")
+    assert "the 5 document(s) of the batch in progress were not stored. Run the same build again" in message
+    assert "nothing was written" not in message
+    assert failure.value.report is report and (report.batches, report.new) == (1, 5)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone() == (5,)
+        assert conn.execute("SELECT count(*) FROM claims").fetchone() == (report.new_claims,)
+
+
+def test_the_build_command_prints_what_it_stored_before_a_lock(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    corpus = _corpus(tmp_path / "big.jsonl", 30000, "d")
+    proc = subprocess.Popen([*ARMSLEDGER, "build", str(corpus), "--db", str(db), "--batch-size", "25"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "ARMSLEDGER_BUSY_TIMEOUT": "0.5"})
+    holder = None
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and proc.poll() is None and holder is None:
+            time.sleep(0.05)
+            if not db.exists():
+                continue
+            try:
+                with sqlite3.connect(db, timeout=5) as conn:
+                    stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            except sqlite3.OperationalError:
+                continue  # tables not created yet
+            if stored >= 25:
+                holder = sqlite3.connect(db, isolation_level=None, timeout=30)
+                holder.execute("BEGIN IMMEDIATE")
+        assert holder is not None, "the build finished before a second writer could lock the store"
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if holder is not None:
+            holder.execute("ROLLBACK")
+            holder.close()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, err
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    batches = stored // 25
+    assert stored % 25 == 0 and stored >= 25
+    assert out.startswith(f"{stored + 25} documents read, {stored} new, 0 already stored; ")
+    assert "the database is locked by another process (waited 0.5 s); the batch in progress was rolled back" in err
+    assert f"Before the failure {batches} batch(es) were committed and stay stored: {stored} document(s) read, " \
+           f"{stored} new" in err
+    assert "Traceback" not in err
+
+
+def test_build_reports_the_edits_it_orphaned(tmp_path: Path) -> None:
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps({"id": "x1", "published": "2019-01-10", "text": "Report one."}) + "\n")
+    db = tmp_path / "s.db"
+    store = open_store(db)
+    doc = make_doc("x1", "Turkey sold Ukraine six TB2 drones in 2019.", "2019-01-10")
+    store_batch(store, [(doc, [make_claim(doc, "Turkey sold Ukraine six TB2 drones in 2019", quantity=6)])])
+    from armsledger.curation import new_edit
+    from armsledger.store.ledger import record_edit
+
+    edit = record_edit(store, new_edit("row", "TUR/UKR/bayraktartb2", "accept", "ana"))
+    store.close()
+    result = cli("build", "--rebuild", str(one), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert (f"armsledger: warning: this build orphaned edit {edit.uid[:8]} (accept TUR/UKR/bayraktartb2 by ana): "
+            "row TUR/UKR/bayraktartb2 no longer exists") in result.stderr
+    again = cli("build", str(one), "--db", str(db))
+    assert "orphaned" not in again.stderr  # already orphaned: reported once, by the build that did it

@@ -9,7 +9,9 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,9 +39,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def pg_server() -> Iterator[str]:
-    """A PostgreSQL cluster on 127.0.0.1 for this module; yields a URL without a database name."""
+@contextmanager
+def cluster() -> Iterator[tuple[str, Callable[[], None], Callable[[], None]]]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1: a URL without a database name, and stop/start functions."""
     bin_dir = _pg_bin()
     if bin_dir is None:
         pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql (make test installs them)")
@@ -56,26 +58,43 @@ def pg_server() -> Iterator[str]:
     subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "armsledger",
                     "--no-sync", "-E", "UTF8"], check=True, capture_output=True)
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off"
-    subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w",
-                    "start"], check=True, capture_output=True)
-    try:
-        yield f"postgresql://armsledger@127.0.0.1:{port}"
-    finally:
+
+    def start() -> None:
+        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w",
+                        "start"], check=True, capture_output=True)
+
+    def stop() -> None:
         subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                        capture_output=True)
+
+    start()
+    try:
+        yield f"postgresql://armsledger@127.0.0.1:{port}", stop, start
+    finally:
+        stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[str]:
+    """A PostgreSQL cluster on 127.0.0.1 for this module; yields a URL without a database name."""
+    with cluster() as (url, _stop, _start):
+        yield url
+
+
+def _create(server: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
 
 
 @pytest.fixture
 def pg_url(pg_server: str, request: pytest.FixtureRequest) -> str:
     """A fresh, empty database on the test server."""
-    import psycopg
-
-    name = "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50]
-    with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{pg_server}/{name}"
+    return _create(pg_server, "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50])
 
 
 def test_migrations_on_postgresql_match_the_orm(pg_url: str) -> None:
@@ -139,8 +158,11 @@ def test_a_server_that_is_down_gets_a_clear_message(tmp_path: Path) -> None:
     url = f"postgresql://armsledger@127.0.0.1:{_free_port()}/ledger"
     result = cli("register", "--db", url)
     assert result.returncode == 1
-    assert "cannot connect to the database server at postgresql+psycopg://armsledger@127.0.0.1" in result.stderr
+    # The URL as the user gave it, not as the driver sees it.
+    assert f"cannot connect to the database server at {url}: " in result.stderr
     assert "Traceback" not in result.stderr
+    secret = cli("register", "--db", url.replace("armsledger@", "armsledger:hunter2@"))
+    assert "armsledger:***@127.0.0.1" in secret.stderr and "hunter2" not in secret.stderr
     with pytest.raises(StoreError, match="cannot connect"):
         open_store(url)
 
@@ -155,3 +177,37 @@ def test_newer_schema_on_postgresql(pg_url: str) -> None:
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert "is newer than this armsledger knows" in result.stderr
+
+
+def test_a_server_dying_mid_build_keeps_the_batches_before(tmp_path: Path) -> None:
+    import psycopg
+
+    corpus = _corpus(tmp_path / "big.jsonl", 30000, "d")
+    with cluster() as (server, stop, start):
+        url = _create(server, "dying")
+        proc = subprocess.Popen([*ARMSLEDGER, "build", str(corpus), "--db", url, "--batch-size", "25"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "ARMSLEDGER_BUSY_TIMEOUT": "5"})
+        stored = 0
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and stored < 50:
+            time.sleep(0.1)
+            try:
+                with psycopg.connect(url, connect_timeout=5) as conn:
+                    stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]  # type: ignore[index]
+            except psycopg.Error:
+                continue  # tables not created yet
+        assert proc.poll() is None, "the build finished before the server could be stopped"
+        stop()
+        out, err = proc.communicate(timeout=180)
+        start()
+        with psycopg.connect(url) as conn:
+            kept = conn.execute("SELECT count(*) FROM documents").fetchone()[0]  # type: ignore[index]
+            linked = conn.execute("SELECT count(*) FROM transfer_claims").fetchone()[0]  # type: ignore[index]
+            claims = conn.execute("SELECT count(*) FROM claims").fetchone()[0]  # type: ignore[index]
+    assert proc.returncode == 1, err
+    assert kept >= 50 and kept % 25 == 0 and linked == claims
+    assert f"database server at {url}" in err
+    assert f"Before the failure {kept // 25} batch(es) were committed and stay stored" in err
+    assert f" {kept} new, " in out  # the summary of what was stored
+    assert "Traceback" not in err

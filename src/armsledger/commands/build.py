@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         print("armsledger: error: give PATHs to read or --from-parquet DIR (one of the two)", file=sys.stderr)
         return 2
     from armsledger.store import open_store
-    from armsledger.store.build import BuildReport, build
+    from armsledger.store.build import BuildFailed, BuildReport, build
 
     store = open_store(args.db)
     show = sys.stderr.isatty() if args.progress is None else args.progress
@@ -89,18 +89,34 @@ def run(args: argparse.Namespace) -> int:
                     store, args.from_parquet, args.batch_size, args.rebuild, on_batch=bar.update
                 )
             else:
-                report = build(
-                    store, args.paths, args.batch_size, args.rebuild, on_failure=failed, on_batch=bar.update
+                build(
+                    store,
+                    args.paths,
+                    args.batch_size,
+                    args.rebuild,
+                    on_failure=failed,
+                    on_batch=bar.update,
+                    report=report,
                 )
+    except BuildFailed as err:
+        # What was stored before the failure stays stored: say how much, then why it stopped.
+        print(err.report.summary())
+        print(f"armsledger: error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
+        if report.batches:
+            print(report.summary())
         print(
-            "armsledger: interrupted; batches finished before stay stored, the one in progress was rolled back",
+            f"armsledger: interrupted; {report.batches} batch(es) finished before stay stored "
+            f"({report.new} new document(s)), the one in progress was rolled back",
             file=sys.stderr,
         )
         return 130
     finally:
         store.close()
     print(report.summary())
+    for edit in report.orphaned:
+        print(f"armsledger: warning: this build orphaned {edit}", file=sys.stderr)
     if report.failures:
         print(f"armsledger: {len(report.failures)} input(s) could not be read", file=sys.stderr)
         return 1

@@ -55,6 +55,17 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> URL:
     return url
 
 
+def as_given(db: str | os.PathLike[str] | None = None) -> str | None:
+    """The database URL as the user gave it (--db or ARMSLEDGER_DB), password hidden; None for a file path."""
+    raw = str(db) if db else os.environ.get("ARMSLEDGER_DB") or DEFAULT_DB
+    if "://" not in raw:
+        return None
+    try:
+        return make_url(raw).render_as_string(hide_password=True)
+    except exc.ArgumentError:
+        return None
+
+
 def describe(url: URL) -> str:
     """How to name the store in messages: the file, or the server without a password."""
     if url.drivername.startswith("sqlite"):
@@ -136,6 +147,19 @@ def explain(error: BaseException, where: str, timeout: float | None = None) -> s
     if "readonly" in low or "read-only" in low:
         return f"{where}: the database is read-only; nothing was written."
     if (
+        "server closed the connection" in low
+        or "terminating connection" in low
+        or "connection is closed" in low
+        or "connection is lost" in low
+        or "consuming input failed" in low
+        or "server conn crashed" in low
+        or "the database system is shutting down" in low
+    ):
+        return (
+            f"lost the connection to the database server at {where} ({message}); "
+            "the transaction in progress was rolled back and nothing of it was written."
+        )
+    if (
         "connection refused" in low
         or "could not connect" in low
         or "connection failed" in low
@@ -157,11 +181,13 @@ class Store:
 
     url: URL
     engine: Engine
+    # The store as the user named it (a URL without its password), for messages; else the resolved URL.
+    given: str | None = None
 
     @property
     def where(self) -> str:
-        """The store's name for messages."""
-        return describe(self.url)
+        """The store's name for messages: the file, or the URL the user gave, without a password."""
+        return self.given or describe(self.url)
 
     @property
     def dialect(self) -> str:

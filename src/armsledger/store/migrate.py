@@ -11,7 +11,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from armsledger.store.engine import Store, StoreError, check_sqlite_file, describe, make_engine, resolve_url
+from armsledger.store.engine import Store, StoreError, as_given, check_sqlite_file, make_engine, resolve_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -73,13 +73,13 @@ def open_store(db: str | os.PathLike[str] | None = None, create: bool = True) ->
                 )
             if not path.parent.is_dir():
                 raise StoreError(f"{path}: folder {path.parent} does not exist")
-    store = Store(url, make_engine(url))
+    store = Store(url, make_engine(url), as_given(db))
     try:
         revision = schema_state(store)
         if revision != known_revisions()[0]:
             if revision is None and not create:
                 raise StoreError(
-                    f"{describe(url)}: the database is empty; run `armsledger build PATH...` first"
+                    f"{store.where}: the database is empty; run `armsledger build PATH...` first"
                 )
             upgrade(store)
     except BaseException:
