@@ -87,6 +87,13 @@ def test_parquet_graphml_and_gexf(db: Path, tmp_path: Path) -> None:
     for fmt, reader in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
         write(view, fmt, tmp_path / f"r.{fmt}")
         graph = reader(tmp_path / f"r.{fmt}")
+        if fmt == "gexf":
+            # Each edge's id is its row key; no day of writing, no networkx_key attribute: same register, same bytes.
+            assert sorted(k for _, _, k in graph.edges(keys=True)) == [TB2, "TUR/UKR/category:other"]
+            body = (tmp_path / "r.gexf").read_text()
+            assert "lastmodifieddate" not in body and "networkx_key" not in body
+            write(view_of(db), fmt, tmp_path / "again.gexf")
+            assert (tmp_path / "again.gexf").read_bytes() == (tmp_path / "r.gexf").read_bytes()
         assert sorted(graph.nodes) == ["TUR", "UKR"]
         assert graph.number_of_edges() == 2
         edges = {d["row"]: d for _, _, d in graph.edges(data=True)}
@@ -139,3 +146,52 @@ def test_export_and_show_commands(db: Path, tmp_path: Path) -> None:
     assert "  3 claim(s) in 3 document(s), 3 independent source(s)\n" in text
     missing = cli("show", "TUR/UKR/bayraktar", "--db", str(db))
     assert missing.returncode == 1 and "did you mean TUR/UKR/bayraktartb2" in missing.stderr
+
+
+def test_csv_in_sipri_layout_for_diffing_against_sipri(tmp_path: Path, shared_dir: Path) -> None:
+    from armsledger.export import render_sipri_layout
+    from armsledger.sipri import read_sipri
+    from armsledger.store.ledger import replace_sipri
+    from test_store import make_claim, make_doc
+
+    excerpt = shared_dir / "data" / "sipri" / "trade-register-excerpt.csv"
+    if not excerpt.exists():
+        pytest.skip(f"the SIPRI excerpt is not at {excerpt}")
+    store = open_store(tmp_path / "s.db")
+    store_batch(store, tb2_batch())
+    plan = make_doc("p", "Estonia plans to buy TB2 drones from Turkey.", "2022-01-01")
+    store_batch(store, [(plan, [make_claim(plan, "Estonia plans to buy TB2 drones from Turkey", recipient="EST",
+                                           status="planned")])])
+    replace_sipri(store, str(excerpt), read_sipri(excerpt, default_knowledge()).records)
+    with store.reading() as session:
+        view = register_view(session)
+    store.close()
+    body = render_sipri_layout(view)
+    assert body.startswith(",".join(HEADER) + "\r\n")  # SIPRI's header, no preamble, SIPRI's line ends
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0] == list(HEADER)
+    tb2 = next(r for r in rows[1:] if r[12].endswith(f"row {TB2}"))
+    system = default_knowledge().systems.get("Bayraktar TB2")
+    description = system.description if system and system.description else "aircraft"
+    # SIPRI's spelling of the designation (from the imported line); status as SIPRI means it: not known, empty.
+    assert tb2 == ["Ukraine", "Turkiye", "2019", "", "36", "", "Bayraktar TB-2", description, "6", "", "2019", "",
+                   f"armsledger: delivered; armsledger designation Bayraktar TB2; sources a, c, b; row {TB2}",
+                   "", "", ""]
+    # Only the stages SIPRI's register holds, unless asked.
+    assert [r[0] for r in rows[1:]] == ["Ukraine", "Ukraine"]
+    assert "Estonia" in [r[0] for r in csv.reader(io.StringIO(render_sipri_layout(view, None)))]
+    out = tmp_path / "sipri.csv"
+    done = cli("export", "--out", str(out), "--layout", "sipri", "--encoding", "cp1252", "--db", str(tmp_path / "s.db"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (f"2 row(s) written to {out} (csv, SIPRI layout); 1 row(s) at interest or planned stage "
+                           "left out (--all-stages)\n")
+    assert out.read_bytes().decode("cp1252") == body
+    wrong = cli("export", "--out", str(tmp_path / "r.json"), "--layout", "sipri", "--db", str(tmp_path / "s.db"))
+    assert wrong.returncode == 1 and "--layout and --encoding are for CSV" in wrong.stderr
+
+
+def test_characters_an_encoding_cannot_hold_are_counted() -> None:
+    from armsledger.export import encode_text
+
+    assert encode_text("Türkiye", "cp1252") == ("Türkiye".encode("cp1252"), 0)
+    assert encode_text("Kyiv → Ankara", "cp1252") == (b"Kyiv ? Ankara", 1)

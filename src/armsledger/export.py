@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from armsledger.curation import Curated, Edit
+from armsledger.errors import InputError
 from armsledger.extract.quantities import NUMBER_WORD, is_not_a_count, read_number
 from armsledger.knowledge import Knowledge
 from armsledger.reconcile import FIELDS, LedgerClaim, Row
@@ -318,21 +319,150 @@ def to_graph(view: RegisterView) -> nx.MultiDiGraph:
     return graph
 
 
-def write(view: RegisterView, fmt: str, path: Path) -> None:
-    """Write the register to a file in one of FORMATS."""
+# Stages SIPRI's register holds: deals ordered, delivered or cancelled, not interest or plans.
+SIPRI_STAGES: tuple[str, ...] = ("ordered", "delivered", "cancelled")
+
+
+def _sipri_designation(view: RegisterView, row: Row) -> str:
+    """SIPRI's spelling of the row's system when an imported SIPRI line names the same system, else ours."""
+    found = view.sipri.matches(row) if view.sipri.count else []
+    spellings = sorted({r.designation for r in found})
+    return spellings[0] if spellings else row.system or ""
+
+
+def sipri_layout_records(view: RegisterView, stages: Sequence[str] | None = SIPRI_STAGES) -> list[list[str]]:
+    """Rows in SIPRI's own layout and meaning, for diffing against a SIPRI export.
+
+    The 16 columns of SIPRI's header and nothing after them. SIPRI's ``status`` column says whether
+    the weapons were new or second hand; the register does not know, so it is left empty, and the
+    register's stage goes to Comments with the deal type, our designation when SIPRI spells it
+    otherwise, the sources and the row key. TIV columns are SIPRI's own valuations: left empty.
+    """
+    out = []
+    rows = [r for r in view.rows if stages is None or r.status in stages]
+    for row in sorted(
+        rows,
+        key=lambda r: (
+            sipri_name(r.recipient, view.kb, view.sipri_names),
+            sipri_name(r.supplier, view.kb, view.sipri_names),
+            r.year_of_order or 0,
+            r.key,
+        ),
+    ):
+        designation = _sipri_designation(view, row)
+        comments = [f"armsledger: {row.status}"]
+        if _DEAL_COMMENT.get(row.deal):
+            comments.append(_DEAL_COMMENT[row.deal])
+        if row.system and designation != row.system:
+            comments.append(f"armsledger designation {row.system}")
+        comments.append("sources " + ", ".join(row.documents))
+        comments.append(f"row {row.key}")
+        out.append(
+            [
+                sipri_name(row.recipient, view.kb, view.sipri_names),
+                sipri_name(row.supplier, view.kb, view.sipri_names),
+                _cell(row.year_of_order),
+                _uncertain(row, "year_of_order"),
+                _cell(row.number_ordered),
+                _uncertain(row, "number_ordered"),
+                designation,
+                _description(row, view.kb),
+                _cell(row.number_delivered),
+                _uncertain(row, "number_delivered"),
+                _years(row.years_of_delivery),
+                "",  # New or Second hand: not known from news reports
+                "; ".join(comments),
+                "",
+                "",
+                "",
+            ]
+        )
+    return out
+
+
+def render_sipri_layout(view: RegisterView, stages: Sequence[str] | None = SIPRI_STAGES) -> str:
+    """CSV in SIPRI's layout (its header, no preamble, CRLF line ends as SIPRI's export has)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(SIPRI_HEADER)
+    writer.writerows(sipri_layout_records(view, stages))
+    return out.getvalue()
+
+
+def encode_text(body: str, encoding: str) -> tuple[bytes, int]:
+    """The text in an encoding; characters it cannot hold become '?'. The bytes and how many were replaced."""
+    try:
+        return body.encode(encoding), 0
+    except UnicodeEncodeError:
+        replaced = sum(1 for ch in body if not _encodable(ch, encoding))
+        return body.encode(encoding, errors="replace"), replaced
+    except LookupError:
+        raise InputError(
+            f"--encoding {encoding!r}: not an encoding Python knows (e.g. utf-8, cp1252)"
+        ) from None
+
+
+def _encodable(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
+    """GEXF without the day it was written (the same register gives the same bytes) and without
+    networkx's ``networkx_key`` attribute: each edge's id is its row key already."""
+    from networkx.readwrite.gexf import GEXFWriter
+
+    class _Writer(GEXFWriter):  # type: ignore[misc]
+        def add_attributes(self, node_or_edge: str, xml_obj: Any, data: dict[str, Any], default: Any) -> Any:
+            return super().add_attributes(
+                node_or_edge, xml_obj, {k: v for k, v in data.items() if k != "key"}, default
+            )
+
+    writer = _Writer(encoding="utf-8", prettyprint=True, version="1.2draft")
+    meta = writer.xml.find("meta")
+    if meta is not None:
+        meta.attrib.pop("lastmodifieddate", None)
+    for _u, _v, key, data in graph.edges(keys=True, data=True):
+        data.setdefault("id", key)
+    writer.add_graph(graph)
+    writer.write(path)
+
+
+def write(
+    view: RegisterView,
+    fmt: str,
+    path: Path,
+    layout: str = "armsledger",
+    stages: Sequence[str] | None = SIPRI_STAGES,
+    encoding: str = "utf-8",
+) -> int:
+    """Write the register to a file in one of FORMATS; how many characters the encoding could not hold.
+
+    CSV comes in two layouts: ``armsledger`` (SIPRI's columns in SIPRI's order, our stage in the
+    status column, then armsledger's own columns; every row) and ``sipri`` (SIPRI's layout and
+    meaning only, see ``sipri_layout_records``; by default only ordered, delivered and cancelled rows).
+    """
+    replaced = 0
     if fmt == "csv":
-        path.write_text(render_sipri_csv(view), encoding="utf-8")
+        body = render_sipri_layout(view, stages) if layout == "sipri" else render_sipri_csv(view)
+        data, replaced = encode_text(body, encoding)
+        path.write_bytes(data)
     elif fmt == "json":
         path.write_text(render_json(view), encoding="utf-8")
     elif fmt == "parquet":
         to_dataframe(view).to_parquet(path, index=False)
-    elif fmt in ("graphml", "gexf"):
+    elif fmt == "graphml":
         import networkx as nx
 
-        graph = to_graph(view)
-        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(graph, path)
+        nx.write_graphml(to_graph(view), path)
+    elif fmt == "gexf":
+        _write_gexf(to_graph(view), path)
     else:
         raise ValueError(f"unknown format {fmt!r}")
+    return replaced
 
 
 def _value(value: Any) -> str:

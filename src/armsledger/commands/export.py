@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from armsledger.commands.build import add_db_option
@@ -16,11 +17,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "export",
         help="write the register as CSV (SIPRI columns), JSON, Parquet, GraphML or GEXF",
         description="csv: SIPRI trade-register column order and state names, then armsledger's "
-        "columns; json: rows with provenance; parquet: one row per register row; "
+        "columns (--layout sipri: SIPRI's own layout and meaning, to diff against a SIPRI export); "
+        "json: rows with provenance; parquet: one row per register row; "
         "graphml/gexf: states as nodes, transfers as edges.",
     )
     p.add_argument("--format", choices=FORMATS, help="default: from the --out suffix")
     p.add_argument("--out", type=Path, required=True, help="the file to write")
+    p.add_argument(
+        "--layout",
+        choices=("armsledger", "sipri"),
+        default="armsledger",
+        help="csv only. armsledger (default): SIPRI's columns with our stage in 'status', then our own "
+        "columns, every row. sipri: SIPRI's 16 columns only, 'status' as SIPRI means it (New/Second hand, "
+        "empty: not known from news), our stage in Comments, SIPRI's spelling of a designation when an "
+        "imported SIPRI line names the system; only ordered, delivered and cancelled rows",
+    )
+    p.add_argument(
+        "--all-stages",
+        action="store_true",
+        help="with --layout sipri: also the rows at interest or planned stage",
+    )
+    p.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="csv only: the text encoding (default utf-8; cp1252 as SIPRI's own export); characters it "
+        "cannot hold are written as '?' and counted",
+    )
     add_db_option(p)
     p.set_defaults(run=run)
 
@@ -28,6 +50,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Write the export."""
     fmt = args.format or args.out.suffix.lstrip(".").lower()
+    if fmt != "csv" and (args.layout != "armsledger" or args.encoding.lower().replace("-", "") != "utf8"):
+        raise InputError("--layout and --encoding are for CSV; other formats are written as UTF-8")
+    if args.all_stages and args.layout != "sipri":
+        raise InputError("--all-stages goes with --layout sipri (the armsledger layout has every row)")
     if fmt not in FORMATS:
         raise InputError(
             f"{args.out}: cannot tell the format from the suffix; give --format ({', '.join(FORMATS)})"
@@ -43,9 +69,24 @@ def run(args: argparse.Namespace) -> int:
             view = register_view(session)
     finally:
         store.close()
+    from armsledger.export import SIPRI_STAGES, sipri_layout_records
+
+    sipri_layout = fmt == "csv" and args.layout == "sipri"
+    stages = None if args.all_stages else SIPRI_STAGES
     try:
-        write(view, fmt, args.out)
+        replaced = write(view, fmt, args.out, layout=args.layout, stages=stages, encoding=args.encoding)
     except OSError as err:
         raise InputError(f"{args.out}: cannot write ({err.strerror})") from None
-    print(f"{len(view.rows)} row(s) written to {args.out} ({fmt})")
+    written = len(sipri_layout_records(view, stages)) if sipri_layout else len(view.rows)
+    left = (
+        f"; {len(view.rows) - written} row(s) at interest or planned stage left out (--all-stages)"
+        if (written < len(view.rows))
+        else ""
+    )
+    print(f"{written} row(s) written to {args.out} ({fmt}{', SIPRI layout' if sipri_layout else ''}){left}")
+    if replaced:
+        print(
+            f"armsledger: warning: {replaced} character(s) that {args.encoding} cannot hold were written as '?'",
+            file=sys.stderr,
+        )
     return 0
