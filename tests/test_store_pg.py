@@ -211,3 +211,33 @@ def test_a_server_dying_mid_build_keeps_the_batches_before(tmp_path: Path) -> No
     assert f"Before the failure {kept // 25} batch(es) were committed and stay stored" in err
     assert f" {kept} new, " in out  # the summary of what was stored
     assert "Traceback" not in err
+
+
+def test_search_on_postgresql_reads_plain_words_as_sqlite_does(pg_url: str, tmp_path: Path) -> None:
+    from armsledger.errors import InputError
+
+    pg, lite = open_store(pg_url), open_store(tmp_path / "s.db")
+    for store in (pg, lite):
+        store_batch(store, tb2_batch())
+
+    def refs(store, query: str) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+        with store.reading() as session:
+            return {(h["kind"], h["doc"]) for h in search(session, query)}
+
+    try:
+        for query, expected in (
+            ("kyiv DRONES", {("document", "b"), ("claim", "b")}),  # every word, any case
+            ("Kyiv Poland", set()),
+            ("ammunition", {("document", "c"), ("claim", "c")}),
+            ('"sent ammunition"', {("document", "c"), ("claim", "c")}),
+            ("Kyiv OR ammunition", {("document", "b"), ("claim", "b"), ("document", "c"), ("claim", "c")}),
+        ):
+            assert refs(pg, query) == refs(lite, query) == expected, query
+        with pg.reading() as session:
+            hit = next(h for h in search(session, "ammunition") if h["kind"] == "claim")
+        assert "[ammunition]" in hit["snippet"]
+        with pytest.raises(InputError, match="prefix search"), pg.reading() as session:
+            search(session, "ammun*")
+    finally:
+        pg.close()
+        lite.close()

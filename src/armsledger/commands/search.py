@@ -14,8 +14,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "search",
         help="full-text search over documents and evidence",
-        description="Search stored document text and claims' evidence sentences. On SQLite the "
-        'query uses FTS5 syntax: words, "a phrase", OR, NOT, prefix*.',
+        description="Search stored document text and claims' evidence sentences. Plain words: every "
+        'word must occur, in any case, on SQLite and PostgreSQL alike. Also "a phrase", OR and NOT '
+        "(both databases) and prefix* (SQLite only). Claims read from one sentence are one line.",
     )
     p.add_argument("query", nargs="+", metavar="QUERY")
     add_db_option(p)
@@ -34,6 +35,25 @@ def run(args: argparse.Namespace) -> int:
             hits = search(session, " ".join(args.query), max(1, args.limit))
     finally:
         store.close()
-    rows = [[h["kind"], h["ref"], " ".join(h["snippet"].split())] for h in hits]
-    sys.stdout.write(text_table(["kind", "ref", "match"], rows, {2: 100}) + f"{len(hits)} match(es)\n")
+    rows = []
+
+    def bare(snippet: str) -> str:
+        return " ".join(snippet.split()).strip("…")
+
+    claim_lines = [(h["doc"], bare(h["snippet"])) for h in hits if h["kind"] == "claim"]
+
+    def listed(doc: str, snippet: str) -> bool:
+        return any(d == doc and (line in snippet or snippet in line) for d, line in claim_lines)
+
+    for hit in hits:
+        snippet = " ".join(hit["snippet"].split())
+        if hit["kind"] == "document" and listed(hit["doc"], bare(snippet)):
+            continue  # the same sentence is listed with its claims, which name the document
+        if hit["kind"] == "claim":
+            claims = hit["claims"]
+            ref = claims[0] + (f" (+{len(claims) - 1} more)" if len(claims) > 1 else "")
+            rows.append([f"claim{'s' if len(claims) > 1 else ''}", ref, hit["doc"] or "", snippet])
+        else:
+            rows.append([hit["kind"], hit["ref"], hit["doc"] or "", snippet])
+    sys.stdout.write(text_table(["kind", "ref", "doc", "match"], rows, {3: 100}) + f"{len(rows)} match(es)\n")
     return 0

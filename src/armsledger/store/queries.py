@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from armsledger.curation import Curated, Edit, apply_edits, needed_rows
@@ -254,46 +254,107 @@ def fts_query(query: str) -> str:
 
 
 def search(session: Session, query: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Documents and evidence sentences matching a full-text query, best first."""
-    if session.get_bind().dialect.name == "sqlite":
-        stmt = text(
-            "SELECT kind, ref, snippet(search_index, 2, '[', ']', '…', 12) AS snip, bm25(search_index) "
-            "AS score FROM search_index WHERE search_index MATCH :q ORDER BY score, kind, ref LIMIT :n"
+    """Documents and evidence sentences matching a full-text query, best first.
+
+    Several claims read from one sentence are one hit (``ref`` the first claim, ``claims`` all of
+    them, ``doc`` their document), so a sentence naming five buyers is listed once, not five times.
+    Plain words mean the same on both databases: every word must occur, in any case (SQLite FTS5;
+    PostgreSQL ``plainto_tsquery`` over the 'simple' configuration, no stemming).
+    """
+    if not query.strip():
+        raise InputError("search: give at least one word")
+    # Enough raw hits that merging claims of one sentence still fills the page.
+    found = (
+        _sqlite_hits(session, query, limit * 5)
+        if session.get_bind().dialect.name == "sqlite"
+        else (_postgres_hits(session, query, limit * 5))
+    )
+    claim_keys = [ref for kind, ref, _ in found if kind == "claim"]
+    where: dict[str, tuple[str, int, int]] = {}
+    for batch in chunks(sorted(set(claim_keys))):
+        stmt = (
+            select(ClaimRow.key, DocumentRow.doc_id, ClaimRow.start_offset, ClaimRow.end_offset)
+            .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+            .where(ClaimRow.key.in_(batch))
         )
-        try:
-            rows = session.execute(stmt, {"q": fts_query(query), "n": limit}).all()
-        except Exception as err:  # FTS5 reports a bad query as an OperationalError
-            message = str(err).lower()
-            if any(
-                word in message for word in ("fts5", "syntax", "unterminated", "no such column", "malformed")
-            ):
-                raise InputError(
-                    f"search {query!r}: not a valid full-text query ({err.__cause__ or err})"
-                ) from None
-            raise
-        return [{"kind": k, "ref": r, "snippet": s} for k, r, s, _ in rows]
-    # PostgreSQL: a plain case-insensitive match over the same texts.
-    pattern = f"%{query}%"
-    found: list[dict[str, Any]] = []
-    for doc in session.scalars(
-        select(DocumentRow)
-        .where(or_(DocumentRow.text.ilike(pattern), DocumentRow.title.ilike(pattern)))
-        .order_by(DocumentRow.id)
-        .limit(limit)
-    ):
-        found.append({"kind": "document", "ref": doc.doc_id, "snippet": _around(doc.text, query)})
-    for claim in session.scalars(
-        select(ClaimRow).where(ClaimRow.evidence.ilike(pattern)).order_by(ClaimRow.key).limit(limit)
-    ):
-        found.append({"kind": "claim", "ref": claim.key, "snippet": claim.evidence})
-    return found[:limit]
+        where.update((key, (doc, start, end)) for key, doc, start, end in session.execute(stmt))
+    hits: list[dict[str, Any]] = []
+    by_sentence: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for kind, ref, snippet in found:
+        if kind == "claim" and ref in where:
+            sentence = where[ref]
+            if sentence in by_sentence:
+                by_sentence[sentence]["claims"].append(ref)
+                continue
+            hit = {"kind": kind, "ref": ref, "snippet": snippet, "doc": sentence[0], "claims": [ref]}
+            by_sentence[sentence] = hit
+        else:
+            hit = {
+                "kind": kind,
+                "ref": ref,
+                "snippet": snippet,
+                "doc": ref if kind == "document" else None,
+                "claims": [],
+            }
+        hits.append(hit)
+    for hit in hits:
+        hit["claims"].sort()
+    return hits[:limit]
 
 
-def _around(body: str, query: str, width: int = 60) -> str:
-    at = body.lower().find(query.lower())
-    if at < 0:
-        return body[: width * 2]
-    return "…" + body[max(0, at - width) : at + len(query) + width] + "…"
+def _sqlite_hits(session: Session, query: str, limit: int) -> list[tuple[str, str, str]]:
+    stmt = text(
+        "SELECT kind, ref, snippet(search_index, 2, '[', ']', '…', 12) AS snip, bm25(search_index) "
+        "AS score FROM search_index WHERE search_index MATCH :q ORDER BY score, kind, ref LIMIT :n"
+    )
+    try:
+        rows = session.execute(stmt, {"q": fts_query(query), "n": limit}).all()
+    except Exception as err:  # FTS5 reports a bad query as an OperationalError
+        message = str(err).lower()
+        if any(word in message for word in ("fts5", "syntax", "unterminated", "no such column", "malformed")):
+            raise InputError(
+                f"search {query!r}: not a valid full-text query ({err.__cause__ or err})"
+            ) from None
+        raise
+    return [(k, r, s) for k, r, s, _ in rows]
+
+
+def pg_query(query: str) -> tuple[str, str]:
+    """The PostgreSQL function and text for what a user typed: plain words for plainto_tsquery; quotes,
+    OR and NOT (FTS5's syntax) for websearch_to_tsquery. Prefix search (word*) is SQLite's alone."""
+    if "*" in query:
+        raise InputError(f"search {query!r}: prefix search (word*) works on SQLite stores; give whole words")
+    if '"' in query or re.search(r"\b(?:AND|OR|NOT)\b", query):
+        return "websearch_to_tsquery", re.sub(r"\bNOT\s+", "-", re.sub(r"\bAND\b", " ", query))
+    return "plainto_tsquery", query
+
+
+def _postgres_hits(session: Session, query: str, limit: int) -> list[tuple[str, str, str]]:
+    function, words = pg_query(query)
+    options = (
+        "StartSel=[, StopSel=], MaxWords=18, MinWords=8, ShortWord=1, MaxFragments=1, FragmentDelimiter=…"
+    )
+    stmt = text(
+        f"""
+        WITH q AS (SELECT {function}('simple', :q) AS query),
+        hits AS (
+            SELECT 'document' AS kind, d.doc_id AS ref, d.text AS body,
+                   ts_rank(to_tsvector('simple', coalesce(d.title, '') || ' ' || d.text), q.query) AS score
+            FROM documents d, q
+            WHERE to_tsvector('simple', coalesce(d.title, '') || ' ' || d.text) @@ q.query
+            UNION ALL
+            SELECT 'claim', c.key, c.evidence, ts_rank(to_tsvector('simple', c.evidence), q.query)
+            FROM claims c, q
+            WHERE to_tsvector('simple', c.evidence) @@ q.query
+            ORDER BY score DESC, kind, ref
+            LIMIT :n
+        )
+        SELECT hits.kind, hits.ref, ts_headline('simple', hits.body, q.query, :options), hits.score
+        FROM hits, q ORDER BY hits.score DESC, hits.kind, hits.ref
+        """
+    )
+    rows = session.execute(stmt, {"q": words, "n": limit, "options": options}).all()
+    return [(k, r, s) for k, r, s, _ in rows]
 
 
 def sipri_records(session: Session) -> list[SipriRecord]:
