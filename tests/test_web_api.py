@@ -823,3 +823,27 @@ def test_openapi_declares_sign_in_errors_and_replies(api: TestClient) -> None:
     assert "HTTPValidationError" not in spec["components"]["schemas"]
     assert {"/api/documents", "/api/states"} <= set(paths)
     assert "version" in spec["components"]["schemas"]["EditIn"]["properties"]
+
+
+def test_stored_edit_statuses_match_the_whole_register(ledger: Ledger) -> None:
+    """Edits are checked against the rows they can touch only; what is stored must equal a full reading."""
+    from armsledger.store.queries import curated_register, load_edits
+
+    api = ledger.client()
+    eve = ledger.auth("eve")
+    claims = api.get(f"/api/rows/{NASAMS}").json()["claims"]
+    assert decide(api, eve, action="accept", target=RAFALE, why="checked").status_code == 201
+    assert (
+        decide(api, eve, action="split", target=NASAMS, claims=claims[1:], why="two deals").status_code == 201
+    )
+    split = next(k for k in keys(api.get("/api/register?supplier=NOR")) if k != NASAMS)
+    assert decide(api, eve, action="reject", target=claims[1], why="a duplicate").status_code == 201
+    assert decide(api, eve, action="merge", target=TB2, other=RAFALE, why="one file").status_code == 201
+    assert decide(api, eve, action="accept", target=NASAMS, why="fine").status_code == 201
+    with ledger.store.reading() as session:
+        whole = curated_register(session).outcomes
+        stored = {e.uid: (e.status, e.note) for e in load_edits(session)}
+    assert stored == {uid: whole.get(uid, ("applied", "")) for uid in stored}
+    assert stored[api.get(f"/api/edits?target={RAFALE}").json()["edits"][0]["uid"]][0] == "orphaned"
+    gone = api.get(f"/api/rows/{split}").json()
+    assert gone.get("rejected") is True, gone  # its one claim was rejected

@@ -298,7 +298,8 @@ def apply_edits(
             new_key = split_key(e.target, wanted)
             members[new_key] = [c for c in members[e.target] if c.key in wanted]
             members[e.target] = [c for c in members[e.target] if c.key not in wanted]
-            table[new_key] = table[e.target]
+            # Its figures are summarised from its claims below; until then it is the parent under its own key.
+            table[new_key] = replace(table[e.target], key=new_key)
             changed.update((e.target, new_key))
             done(e, e.target, f"split into {new_key}")
             notes.setdefault(new_key, []).append(f"split from {e.target} by {e.who} on {_day(e)}")

@@ -10,9 +10,9 @@ in the same write transaction as the edit, so two editors never silently overwri
   correction, a build that touched the row) makes the version stale, and the answer is a 409
   that says what changed.
 
-The ledger's rules stay the ledger's (``curation.parse_value``, ``new_edit``, the target checks
-of ``store.ledger``); this module turns form or JSON values into their arguments and adds the
-version check.
+The ledger's rules stay the ledger's (``curation.parse_value``, ``new_edit``, ``apply_edits``);
+this module turns form or JSON values into their arguments, checks what the editor saw, and
+stores the edit as ``store.ledger.record_edit`` does, reading only the rows the edit can touch.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from armsledger.curation import ACTIONS, UNSET, ConflictError, Curated, Edit, ne
 from armsledger.errors import InputError
 from armsledger.reconcile import Row
 from armsledger.store import Store
-from armsledger.store.ledger import _check_target
-from armsledger.store.queries import curated_register, load_edits, refresh_edit_status
+from armsledger.store.queries import load_edits
 from armsledger.store.schema import EditRow
 from armsledger.web.inputs import MAX_KEY, MAX_REASON, check_json, check_text
+from armsledger.web.neighbourhood import around, check_target, store_outcomes
 
 # The version of a claim no edit has touched yet.
 NO_EDIT = "0"
@@ -215,23 +215,25 @@ def _check_value(curated: Curated, edits: Sequence[Edit], edit: Edit, expected: 
 def curate(store: Store, request: Curation, who: str) -> Edit:
     """Record the edit; InputError for bad values, ConflictError when the editor's view is out of date."""
     edit, expected = to_edit(request, who)
-    # One write transaction: the checks see the register as the edit will land on it. These are the
-    # steps of store.ledger.record_edit, with the version check added before the edit is stored.
+    targets = [edit.target, *([str(edit.new_value)] if edit.action == "merge" else [])]
+    # One write transaction: the checks see the register as the edit will land on it. Only the rows
+    # linked to the target are read (``neighbourhood``), so the write lock is held for milliseconds.
     with store.writing() as session:
-        curated = curated_register(session)
-        _check_target(session, curated, edit)
         edits = load_edits(session)
+        part = around(session, edits, targets)
+        check_target(session, part.curated, edit)
         version = (request.version or "").strip()
         if not version and edit.action != "correct":
             raise InputError(
                 f"version: {edit.action} carries the version of {edit.target} you saw (`version` in the "
                 "row's or claim's JSON; the page's forms send it for you)"
             )
-        if version and target_version(curated, edits, edit.target) != version:
-            raise ConflictError(stale_message(edit.target, _latest_about(edits, edit.target, curated)))
+        if version and target_version(part.curated, edits, edit.target) != version:
+            raise ConflictError(stale_message(edit.target, _latest_about(edits, edit.target, part.curated)))
         if edit.action == "correct":
-            edit.old_value = _check_value(curated, edits, edit, expected)
+            edit.old_value = _check_value(part.curated, edits, edit, expected)
         session.add(EditRow(**edit.to_json()))
         session.flush()
-        refresh_edit_status(session)
+        after = [*edits, edit]
+        store_outcomes(session, around(session, after, targets), after)
     return edit
