@@ -208,3 +208,24 @@ def test_plans_approvals_and_requests_are_planned() -> None:
         ("IND", "VNM", "BrahMos", None, "planned"),
         ("IND", "IDN", "BrahMos", None, "planned"),
     }
+
+
+def test_a_state_without_a_role_takes_only_as_an_object() -> None:
+    # Australia is neither after the verb nor its subject: it is not the buyer.
+    assert claims("Citing Australia's experience, Norway ordered NASAMS launchers from Kongsberg.") == set()
+    assert claims("Other buyers of the K9 have included Egypt and Estonia.") == {
+        ("KOR", "EGY", "K9", None, "ordered"),
+        ("KOR", "EST", "K9", None, "ordered"),
+    }
+
+
+def test_the_article_topic_is_the_buyer_of_competing_offers() -> None:
+    text = (
+        "Peru must choose a new fighter.\n"
+        "Peru's air force has a small budget.\n"
+        "Officials in Peru expect a decision soon.\n"
+        "The contenders are Lockheed Martin's F-16 and Saab's Gripen."
+    )
+    found = claims(text)
+    assert ("USA", "PER", "F-16", None, "planned") in found
+    assert ("SWE", "PER", "Gripen", None, "planned") in found

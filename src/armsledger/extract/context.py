@@ -67,6 +67,8 @@ class DocumentContext:
     # Who the document said supplies a system to a recipient, when a text names the supplier:
     # (recipient, designation) -> supplier.
     suppliers: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The state the article is mostly about, when one stands out (see pipeline._topic_state).
+    topic: str | None = None
 
     def add(self, item: Item, kb: Knowledge) -> None:
         """Count one named system."""

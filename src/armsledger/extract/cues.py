@@ -114,7 +114,8 @@ _CUES = [
         r"|memorandum|letter of intent|set to (?:sign|buy|purchase)|request(?:ed|s|ing)?|ask(?:ed|s|ing)? for"
         r"|(?:could|may|might|would|expected to|close to|poised to|about to|likely to)(?:\s+soon)?\s+sign"
         r"|will (?:(?:also|soon|now)\s+)?(?:be\s+)?(?:buy|sign|acquir|purchas|procur)\w*"
-        r"|preliminary|framework agreement|shortlist(?:ed)?|contenders?|bidders?|in the running",
+        r"|preliminary|framework agreement|shortlist(?:ed)?|contenders?|bidders?|in the running"
+        r"|aim(?:s|ed|ing)? to (?:eventually )?(?:buy|acquire|purchase|procure)|competition|competing",
         "planned",
         "sale",
         "neutral",

@@ -107,6 +107,19 @@ def _split_coordinated(analysis: SentenceAnalysis, spans: list[tuple[int, int]])
     return out
 
 
+def _topic_state(analyses: list[SentenceAnalysis]) -> str | None:
+    """The state an article is mostly about: named at least three times and twice as often as any other."""
+    counts: dict[str, int] = {}
+    for analysis in analyses:
+        for m in analysis.mentions:
+            if m.kind == "state" and m.form in ("name", "alias", "capital", "demonym", "force"):
+                counts[m.value] = counts.get(m.value, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
 def _object_pronoun(text: str, start: int, end: int, cues: list[Cue]) -> bool:
     """Whether "them"/"they" in a clause stands for the goods: the object of a transfer word just before it."""
     for match in _PRONOUN.finditer(text, start, end):
@@ -168,6 +181,7 @@ def extract(doc: Document, kb: Knowledge | None = None) -> list[Claim]:
     for analysis in analyses:
         for item in analysis.items:
             context.add(item, kb)
+    context.topic = _topic_state(analyses)
     claims: list[Claim] = []
     recent: list[tuple[int, Claim]] = []
     carried: list[Item] = []
@@ -306,7 +320,16 @@ def _claims_in_clause(
             or bool(item.quantity and item.quantity.value)
             or any(c.start == sentence.start for c in recent)  # an earlier clause of this sentence
         )
-        recipients = _recipients(parties, supplier, recent if specific else [], statuses, clause_text)
+        recipients = _recipients(
+            parties,
+            supplier,
+            recent if specific else [],
+            statuses,
+            clause_text,
+            cues,
+            sentence,
+            context.topic,
+        )
         if (
             not recipients
             and item.system is not None
@@ -485,15 +508,52 @@ def _supplier_and_system(
     return supplier, system
 
 
+_RELATIVE = re.compile(r"^,\s+(?:for which|which|who|whose|where)\b")
+_INCLUDING = re.compile(r"\b(?:includ(?:e|es|ed|ing)|such as|like|namely|among them)\s+(?:the\s+)?$", re.I)
+
+
+def _objects(parties: list[Party], cues: list[Cue], sentence: Sentence | None) -> set[int]:
+    """The parties (by id) that stand as objects of a transfer word: right after it, or in a list begun there."""
+    out: set[int] = set()
+    previous: Party | None = None
+    for party in sorted(parties, key=lambda p: p.start):
+        near_cue = any(0 <= party.start - c.end <= 40 for c in cues)
+        if sentence is not None and not near_cue:
+            before = sentence.text[max(0, party.start - sentence.start - 20) : party.start - sentence.start]
+            after = sentence.text[party.end - sentence.start :]
+            near_cue = bool(cues) and bool(_INCLUDING.search(before))
+            # "Britain, for which the minister said she was interested": a relative clause about it.
+            if _RELATIVE.match(after):
+                near_cue = any(c.start > party.end and c.direction == "receive" for c in cues)
+        listed = previous is not None and id(previous) in out and party.start - previous.end <= 6
+        if near_cue or listed:
+            out.add(id(party))
+        previous = party
+    return out
+
+
 def _recipients(
-    parties: list[Party], supplier: str, recent: list[Claim], statuses: list[str], clause: str
+    parties: list[Party],
+    supplier: str,
+    recent: list[Claim],
+    statuses: list[str],
+    clause: str,
+    cues: list[Cue] | None = None,
+    sentence: Sentence | None = None,
+    topic: str | None = None,
 ) -> list[str]:
     """Who receives: the states named as takers, else the other party, else whom the text was just about."""
+
+    objects = _objects(parties, cues or [], sentence)
 
     def codes(role: str | None) -> list[str]:
         out: list[str] = []
         for p in parties:
             if p.role == role and p.code != supplier and p.code not in out:
+                # A state with no role of its own takes only as the object of a transfer word
+                # ("they helped Azerbaijan", "customers have included Ethiopia, Kyrgyzstan").
+                if role is None and id(p) not in objects:
+                    continue
                 out.append(p.code)
         return out
 
@@ -515,8 +575,11 @@ def _recipients(
             return [claim.recipient]
     # Offers in a competition often name only the bidders: the buyer is the one
     # the previous sentences were about.
-    if recent and recent[-1].recipient != supplier and set(statuses) <= {"planned", "interest"}:
-        return [recent[-1].recipient]
+    if set(statuses) <= {"planned", "interest"}:
+        if recent and recent[-1].recipient != supplier:
+            return [recent[-1].recipient]
+        if topic and topic != supplier:
+            return [topic]  # the buyer the whole article is about ("Peru's fighter jet dilemma")
     # When the sentences just before all speak of one recipient, a new supplier named
     # without one ("Britain sent 14 Challenger 2 tanks") sends to it too.
     takers = {c.recipient for c in recent}

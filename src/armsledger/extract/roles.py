@@ -41,7 +41,8 @@ _NOT_PARTY_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:sanctions|pressure|opposition|objections?|concerns?|warnings?|criticism|embassy|ambassador|envoy"
     r"|president|prime minister|foreign minister|leader|leadership|media|press|news|citizens|people|economy|border"
     r"|territory|soil|airspace|waters|coast|counterpart|relations|ties|policy|position|stance|partners?|allies"
-    r"|ally)\b",
+    r"|ally|comments?|remarks?|statements?|words|reaction|response|accusations?|complaints?|protests?|threats?"
+    r"|demands?|claims?|allegations?|denials?|views?|warning|invasion|aggression|war|attacks?|offensive)\b",
     re.I,
 )
 # Between a subject and its verb: a few lower-case words, or the state's own forces
