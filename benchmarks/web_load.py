@@ -5,11 +5,16 @@ template sentences, spread over suppliers, recipients and systems roughly as the
 a few big suppliers, many recipients, each supplier's own systems), starts `uvicorn` on
 127.0.0.1 with two workers, warms both up, then runs the clients (bounded in time and in
 requests, loopback only) and prints requests per second, p50/p95/p99 latency and error counts
-per target. Last, two editors correct the same field from the same old value at the same
-moment: one must get 201, the other 409, and the store must hold exactly the winner's edit.
-It measures; it never asserts.
+per target.
 
-    .venv/bin/python benchmarks/web_load.py [--claims 100000] [--clients 50] [--seconds 60] [--workers 2] [--keep]
+While the clients run, two editors race on one row every few seconds (bounded in rounds): both
+correct the same field from the same old value, or one accepts and the other rejects the same
+version of the row. Each round must end with one 201 and one 409, exactly the winner's edit
+stored and the register showing it; anything else is counted as a lost edit. It measures; it
+never asserts. The store and a JSON copy of the figures go to benchmarks/out/ (git ignores it).
+
+    .venv/bin/python benchmarks/web_load.py [--claims 100000] [--clients 50] [--seconds 60] [--workers 2]
+        [--edit-every 2] [--edit-rounds 25] [--keep]
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ipaddress
+import json
 import os
 import random
 import socket
@@ -27,6 +34,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -227,8 +235,10 @@ async def warm(base: str, workers: int) -> None:
             await asyncio.gather(*(client.get(p) for p in paths))
 
 
-async def load(base: str, clients: int, seconds: float, max_requests: int) -> dict[str, Any]:
-    """Run the clients; latencies and errors per target."""
+async def load(
+    base: str, clients: int, seconds: float, max_requests: int, editors: dict[str, Any]
+) -> dict[str, Any]:
+    """Run the clients, and the editors' races beside them; latencies and errors per target, the races."""
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     statuses: dict[int, int] = defaultdict(int)
@@ -256,8 +266,12 @@ async def load(base: str, clients: int, seconds: float, max_requests: int) -> di
 
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
-        await asyncio.gather(*(client_loop(n, client) for n in range(clients)))
+        _, races = await asyncio.gather(
+            asyncio.gather(*(client_loop(n, client) for n in range(clients))),
+            conflict_rounds(base, until=deadline - 1.0, **editors),
+        )
     return {
+        "races": races,
         "elapsed": time.perf_counter() - started,
         "latencies": latencies,
         "errors": errors,
@@ -266,44 +280,73 @@ async def load(base: str, clients: int, seconds: float, max_requests: int) -> di
     }
 
 
-async def concurrent_edit(base: str, tokens: dict[str, str]) -> dict[str, Any]:
-    """Two editors correct the same field from the same old value at once."""
+async def pick_rows(base: str, count: int) -> list[str]:
+    """Rows for the editors to race on: Norway's and Sweden's, which the load's filters rarely touch."""
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:
-        row = (await client.get("/api/register?supplier=NOR&sort=key&per_page=1")).json()["rows"][0]
-        key, old = row["key"], row["number_ordered"]
-        earlier = (await client.get("/api/edits", params={"target": key})).json()["edits"]
-        before = {e["uid"] for e in earlier}
+        found: list[str] = []
+        for supplier in ("NOR", "SWE", "CHE", "NLD"):
+            body = (await client.get("/api/register", params={"supplier": supplier, "per_page": 500})).json()
+            found += [r["key"] for r in body["rows"] if r["number_ordered"] is not None]
+        return found[:count]
+
+
+async def race(client: httpx.AsyncClient, tokens: dict[str, str], key: str, kind: str) -> dict[str, Any]:
+    """Two editors at once on one row, from the same view of it; what each was told and what was kept."""
+    row = (await client.get(f"/api/rows/{key}")).json()
+    before = {e["uid"] for e in (await client.get("/api/edits", params={"target": key})).json()["edits"]}
+    old = row["number_ordered"]
+    if kind == "correct":
         bodies = [
-            {
-                "action": "correct",
-                "target": key,
-                "field": "number_ordered",
-                "value": (old or 0) + n,
-                "expected": old,
-                "why": f"load test, editor {n}",
-            }
+            {"action": "correct", "target": key, "field": "number_ordered", "value": old + n, "expected": old}
             for n in (1, 2)
         ]
-        answers = await asyncio.gather(
-            *(
-                client.post("/api/edits", json=body, headers={"Authorization": f"Bearer {token}"})
-                for body, token in zip(bodies, tokens.values(), strict=True)
-            )
+    else:
+        bodies = [{"action": a, "target": key, "version": row["version"]} for a in ("accept", "reject")]
+    for n, body in enumerate(bodies, 1):
+        body["why"] = f"load test, editor {n}"
+    answers = await asyncio.gather(
+        *(
+            client.post("/api/edits", json=body, headers={"Authorization": f"Bearer {token}"})
+            for body, token in zip(bodies, tokens.values(), strict=True)
         )
-        edits = [
-            e
-            for e in (await client.get("/api/edits", params={"target": key})).json()["edits"]
-            if e["uid"] not in before
-        ]
-        now = (await client.get(f"/api/rows/{key}")).json()["number_ordered"]
+    )
+    codes = [a.status_code for a in answers]
+    stored = [
+        e
+        for e in (await client.get("/api/edits", params={"target": key})).json()["edits"]
+        if e["uid"] not in before
+    ]
+    now = (await client.get(f"/api/rows/{key}")).json()
+    winners = [b for b, c in zip(bodies, codes, strict=True) if c == 201]
+    kept = len(winners) == 1 and len(stored) == 1 and stored[0]["action"] == winners[0]["action"]
+    if kept and kind == "correct":
+        kept = now["number_ordered"] == winners[0]["value"] == stored[0]["new_value"]
+    elif kept:
+        kept = (now["accepted"], now["rejected"]) == (
+            (True, False) if winners[0]["action"] == "accept" else (False, True)
+        )
     return {
         "row": key,
-        "old": old,
-        "answers": [a.status_code for a in answers],
-        "messages": [a.json().get("error", "") for a in answers],
-        "stored": edits,
-        "now": now,
+        "kind": kind,
+        "answers": codes,
+        "told": [a.json().get("error", "") for a in answers if a.status_code == 409],
+        "lost": not (sorted(codes) == [201, 409] and kept),
     }
+
+
+async def conflict_rounds(
+    base: str, tokens: dict[str, str], rows: list[str], every: float, rounds: int, until: float
+) -> list[dict[str, Any]]:
+    """Race the editors on a fresh row every ``every`` seconds while the load runs (at most ``rounds`` times)."""
+    results: list[dict[str, Any]] = []
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        for n, key in enumerate(rows[:rounds]):
+            if time.perf_counter() > until:
+                break
+            began = time.perf_counter()
+            results.append(await race(client, tokens, key, "correct" if n % 2 == 0 else "decide"))
+            await asyncio.sleep(max(0.0, every - (time.perf_counter() - began)))
+    return results
 
 
 def pct(values: list[float], q: float) -> float:
@@ -318,6 +361,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--edit-every", type=float, default=2.0, help="seconds between two editors' races")
+    parser.add_argument("--edit-rounds", type=int, default=25, help="the most races in one run")
     parser.add_argument(
         "--keep", action="store_true", help="keep the store in benchmarks/out for the next run"
     )
@@ -330,6 +375,8 @@ def main() -> int:
     tokens = make_store(db, args.claims)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    # Loopback only: this script loads the server it starts, never another machine.
+    assert ipaddress.ip_address(urlsplit(base).hostname or "").is_loopback
     server = start_server(db, port, args.workers)
     try:
         for _ in range(300):
@@ -343,7 +390,9 @@ def main() -> int:
         print(
             f"server up on {base} with {args.workers} worker(s); warm-up {time.perf_counter() - began:.1f} s"
         )
-        result = asyncio.run(load(base, args.clients, args.seconds, args.max_requests))
+        rows = asyncio.run(pick_rows(base, args.edit_rounds))
+        editors = {"tokens": tokens, "rows": rows, "every": args.edit_every, "rounds": args.edit_rounds}
+        result = asyncio.run(load(base, args.clients, args.seconds, args.max_requests, editors))
         elapsed = result["elapsed"]
         total = sum(len(v) for v in result["latencies"].values())
         print(
@@ -362,19 +411,41 @@ def main() -> int:
             )
         every = [v for values in result["latencies"].values() for v in values]
         print(f"{'mean latency':<16}{statistics.mean(every) * 1000:>37.1f} ms")
-        edit = asyncio.run(concurrent_edit(base, tokens))
+        races = result["races"]
+        lost = sum(r["lost"] for r in races)
         print(
-            f"\nconcurrent edit of {edit['row']} number_ordered (was {edit['old']}): answers {edit['answers']}"
+            f"\ntwo editors raced {len(races)} times during the load "
+            f"({sum(r['kind'] == 'correct' for r in races)} corrections of one field from one value, "
+            f"{sum(r['kind'] == 'decide' for r in races)} accept-against-reject of one row version): "
+            f"{sum(sorted(r['answers']) == [201, 409] for r in races)} ended 201 + 409; lost edits: {lost}"
         )
-        for message in edit["messages"]:
-            if message:
-                print(f"  told: {message}")
-        print(
-            f"  edits stored for the row: {[(e['who'], e['old_value'], e['new_value']) for e in edit['stored']]}; "
-            f"the row now says {edit['now']}"
+        for r in races[:2]:
+            print(f"  {r['kind']} {r['row']}: {r['answers']}; told: {r['told'][0] if r['told'] else '-'}")
+        for r in races:
+            if r["lost"]:
+                print(f"  UNEXPECTED: {r}")
+        figures = {
+            "claims": args.claims,
+            "clients": args.clients,
+            "seconds": round(elapsed, 1),
+            "requests_per_second": round(total / elapsed, 1),
+            "statuses": result["statuses"],
+            "targets": {
+                kind: {
+                    "requests": len(result["latencies"][kind]),
+                    "p50_ms": round(pct(result["latencies"][kind], 0.5), 1),
+                    "p95_ms": round(pct(result["latencies"][kind], 0.95), 1),
+                    "p99_ms": round(pct(result["latencies"][kind], 0.99), 1),
+                    "errors": result["errors"][kind],
+                }
+                for kind in ("page", "api")
+            },
+            "races": len(races),
+            "lost_edits": lost,
+        }
+        (OUT / f"web_load_{args.claims}.json").write_text(
+            json.dumps(figures, indent=2) + "\n", encoding="utf-8"
         )
-        lost = sorted(edit["answers"]) != [201, 409] or len(edit["stored"]) != 1
-        print("  one 409, no lost edit" if not lost else "  UNEXPECTED: see the answers above")
     finally:
         server.terminate()
         try:
