@@ -22,7 +22,8 @@ def seeds(shared_dir: Path) -> Path:
 
 def _summary(stdout: str) -> tuple[int, int, int, int, int, int]:
     match = re.fullmatch(r"(\d+) documents read, (\d+) new, (\d+) already stored; (\d+) new claims; "
-                         r"(\d+) register rows \((\d+) touched\)\n", stdout)
+                         r"(\d+) register rows \((\d+) touched\)(?:; \d+ new document\(s\) repeat a story[^\n]*)?\n",
+                         stdout)
     assert match, stdout
     return tuple(int(g) for g in match.groups())  # type: ignore[return-value]
 
@@ -118,3 +119,43 @@ def test_unreadable_inputs_are_reported_and_the_rest_is_built(tmp_path: Path, se
     assert result.returncode == 1
     assert "missing.jsonl: no such file or folder" in result.stderr
     assert _summary(result.stdout)[:2] == (3, 3)
+
+
+def test_seeds_then_dev_and_dev_then_seeds_give_the_same_register(tmp_path: Path, shared_dir: Path,
+                                                                  seeds: Path) -> None:
+    dev = shared_dir / "corpus" / "dev" / "corpus.jsonl"
+    registers = []
+    for name, order in (("a", (seeds, dev)), ("b", (dev, seeds))):
+        db = str(tmp_path / f"{name}.db")
+        for path in order:  # two builds, one after the other
+            assert cli("build", str(path), "--db", db).returncode == 0
+        registers.append({fmt: cli("register", "--format", fmt, "--db", db).stdout for fmt in ("table", "csv", "json")})
+    for fmt in ("table", "csv", "json"):
+        assert registers[0][fmt] == registers[1][fmt], fmt
+    assert json.loads(registers[0]["json"])["rows"]
+
+
+WIRE = ("Turkey has agreed to sell twelve Bayraktar TB2 drones to Ukraine, the two governments said on "
+        "Tuesday. The drones will be delivered over the next two years with ground stations, spare parts "
+        "and training for Ukrainian crews at a base in western Turkey, officials in Ankara said. The deal "
+        "follows months of talks between the two defence ministries as Kyiv seeks to modernise its forces.")
+
+
+def test_build_counts_a_wire_story_and_its_edited_reprint_as_one_source(tmp_path: Path) -> None:
+    corpus = tmp_path / "wire.jsonl"
+    reprint = WIRE.replace("on Tuesday", "this week") + " More may follow, a minister added."
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in (
+        {"id": "wire", "published": "2019-01-15", "text": WIRE},
+        {"id": "reprint", "published": "2019-01-16", "text": reprint})))
+    built = cli("build", str(corpus), cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.rstrip().endswith("; 1 new document(s) repeat a story already stored (one source each)")
+    rows = json.loads(cli("register", "--format", "json", cwd=tmp_path).stdout)["rows"]
+    both = [r for r in rows if r["documents"] == ["wire", "reprint"]]
+    if not both:
+        pytest.skip("extraction finds no claim common to the two texts")
+    assert both[0]["independent_sources"] == 1
+    shown = cli("show", both[0]["key"], cwd=tmp_path).stdout
+    assert "in 2 document(s), 1 independent source(s) (1 document(s) repeat another's story)" in shown
+    docs = json.loads(cli("show", both[0]["key"], "--format", "json", cwd=tmp_path).stdout)
+    assert docs["independent_sources"] == 1

@@ -217,3 +217,50 @@ def test_an_undated_increment_adds_to_the_totals_of_other_sources() -> None:
     later = lc(quantity=24, year=2021, incremental=True, doc="d", seq=4)
     assert summarise("r", [same, later]).number_ordered == 36
     assert summarise("r", [same, replace(later, year=None)]).number_ordered == 24
+
+
+def test_the_working_spells_out_the_arithmetic_and_what_was_left_out() -> None:
+    base = lc(quantity=12, year=2019, doc="a", published="2019-05-01")
+    more = lc(quantity=24, incremental=True, doc="b", published=None)
+    again = lc(quantity=24, incremental=True, doc="e", published=None)  # the same "24 more", another source
+    six = lc(quantity=6, year=2019, doc="c", published="2019-03-07")
+    dozens = lc(status="delivered", vague=True, doc="d", published="2021-01-01")
+    # A joint venture to build 48 more at home: units produced, not units transferred by the sale.
+    local = lc(status="planned", quantity=48, deal="production", doc="a", published="2019-05-01")
+    row = summarise("r", [base, more, again, six, dozens, local])
+    assert (row.number_ordered, row.deal) == (36, "sale")
+    prov = row.provenance["number_ordered"]
+    assert prov.working == "12 (2019, doc a) + 24 more (no year, doc b) = 36"
+    assert prov.unused == [
+        {"claim": again.key, "doc": "e", "value": "24 more", "why": f"the same increment as {more.key}, counted once"},
+        {"claim": six.key, "doc": "c", "value": "6", "why": "a smaller total than the 36 chosen"},
+        {"claim": local.key, "doc": "a", "value": "48",
+         "why": "units built under a production deal (a joint venture or licence), not transferred in this sale"},
+    ]
+    assert row.provenance["number_delivered"].unused == [
+        {"claim": dozens.key, "doc": "d", "value": "vague", "why": "a vague count, never a figure"}]
+    confidence_working = row.provenance["confidence"].working
+    assert confidence_working.startswith(f"(1 - 0.5^5) x (0.5 + 0.5 x 5/6) = {row.confidence:.3f}: ")
+    assert confidence_working.endswith("5 independent source(s) in 5 document(s); 5 of 6 claim(s) agree with the row")
+    assert row.provenance["deal"].working == "sale in 5 claim(s), production in 1"
+
+
+def test_production_figures_count_in_a_production_row() -> None:
+    built = [lc(quantity=48, deal="production", doc="a"), lc(quantity=48, deal="production", doc="b"),
+             lc(quantity=12, deal="sale", doc="c")]
+    row = summarise("r", built)
+    assert (row.deal, row.number_ordered) == ("production", 48)
+    # In a sale row the same claims set no figure.
+    sold = summarise("r", [*built[2:], lc(quantity=12, deal="sale", doc="d"), built[0]])
+    assert (sold.deal, sold.number_ordered) == ("sale", 12)
+
+
+def test_copies_of_one_story_are_one_source() -> None:
+    wire = lc(quantity=12, doc="wire", doc_hash="h1")
+    reprint = lc(quantity=12, doc="reprint", doc_hash="h2")
+    alone = summarise("r", [wire, reprint])
+    assert (alone.independent_sources, alone.confidence) == (2, 0.75)
+    one_story = summarise("r", [replace(wire, source="h1"), replace(reprint, source="h1")])
+    assert (one_story.independent_sources, one_story.confidence) == (1, 0.5)
+    assert "1 independent source(s) in 2 document(s) (1 a copy or near-copy of another)" in (
+        one_story.provenance["confidence"].working)

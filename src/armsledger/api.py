@@ -94,7 +94,8 @@ class Ledger:
         return frame
 
     def documents(self) -> pd.DataFrame:
-        """Every stored document (one per content hash), in the order they were stored."""
+        """Every stored document (one per content hash), in the order they were stored; ``source_group`` is
+        the id of the first document of the story it repeats (None when no copy is known)."""
         import pandas as pd
 
         with self.store.reading() as session:
@@ -107,14 +108,26 @@ class Ledger:
                     "published": d.published,
                     "title": d.title,
                     "source": d.source,
+                    "site": d.site,
+                    "author": d.author,
+                    "source_group": d.source_group,
                     "chars": len(d.text),
                     "text": d.text,
                 }
                 for d in docs
             ]
-        return pd.DataFrame.from_records(
-            records, columns=["doc", "content_hash", "url", "published", "title", "source", "chars", "text"]
-        )
+        columns = [
+            "doc",
+            "content_hash",
+            "url",
+            "published",
+            "title",
+            "source",
+            "site",
+            "author",
+            "source_group",
+        ]
+        return pd.DataFrame.from_records(records, columns=[*columns, "chars", "text"])
 
     def edits(self) -> pd.DataFrame:
         """Every analyst's edit, in the order made, with whether it applies now."""

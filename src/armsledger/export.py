@@ -605,7 +605,8 @@ def render_row(view: RegisterView, row: Row, claims: Mapping[str, LedgerClaim]) 
             out.append(
                 f"      {lead} {unused['value']} ({unused['claim']}, doc {unused['doc']}): {unused['why']}"
             )
-        if prov.disagree:
+        listed = {u["claim"] for u in prov.unused}
+        if prov.disagree and not set(prov.disagree) <= listed:  # else each is under "not used", with why
             parts = [key + _dissent(name, claims.get(key)) for key in prov.disagree]
             out.append(f"      disagree: {', '.join(parts)}")
     loose = unread_numbers(row, claims)

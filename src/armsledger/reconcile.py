@@ -261,6 +261,11 @@ def _docs(claims: Iterable[LedgerClaim]) -> list[str]:
     return list(seen)
 
 
+def _doc_list(claims: Iterable[LedgerClaim]) -> str:
+    docs = _docs(claims)
+    return f"{'docs' if len(docs) > 1 else 'doc'} {', '.join(docs)}"
+
+
 def _keys(claims: Iterable[LedgerClaim]) -> list[str]:
     return [c.key for c in _sorted(claims)]
 
@@ -341,7 +346,7 @@ def _before(total: LedgerClaim, increment: LedgerClaim) -> bool:
 
 
 def _year(c: LedgerClaim) -> str:
-    return str(c.year) if c.year is not None else "year not stated"
+    return str(c.year) if c.year is not None else "no year"
 
 
 def _label(c: LedgerClaim) -> str:
@@ -376,7 +381,7 @@ def _figure(claims: list[LedgerClaim], stage: str) -> tuple[int | None, Provenan
         value = max(c.exact_quantity or 0 for c in totals)
         basis = [c for c in totals if c.exact_quantity == value]
         rule = f"largest exact total among {stage} claims{note}"
-        working = f"{value}, stated by " + "; ".join(f"{_year(c)}, doc {c.doc}" for c in _sorted(basis))
+        working = " and ".join(_label(c) for c in _sorted(basis))
     elif not totals:
         basis = distinct
         value = sum(c.exact_quantity or 0 for c in basis)
@@ -400,7 +405,7 @@ def _figure(claims: list[LedgerClaim], stage: str) -> tuple[int | None, Provenan
         if len(basis) > 1 and any(c.incremental for c in basis):
             working = " + ".join(_label(c) for c in basis) + f" = {value}"
         else:
-            working = f"{value}, stated by " + "; ".join(f"{_year(c)}, doc {c.doc}" for c in _sorted(basis))
+            working = " and ".join(_label(c) for c in _sorted(basis))
             working += ", more than any earlier total plus the increments after it"
     used = {c.key for c in basis}
     counted = {(c.exact_quantity, c.year): c for c in basis if c.incremental}
@@ -439,7 +444,7 @@ def _status(claims: list[LedgerClaim]) -> tuple[str, Provenance, list[LedgerClai
             if live
             else "cancelled: only cancellations reported"
         )
-        working = "cancelled by " + ", ".join(f"doc {d}" for d in _docs(basis))
+        working = f"cancelled ({_doc_list(basis)})"
         if live:
             working += f"; {len(live)} claim(s) of earlier stages are not reported later than it"
         return "cancelled", Provenance(rule, _keys(basis), _docs(basis), _keys(live), working), live
@@ -452,7 +457,7 @@ def _status(claims: list[LedgerClaim]) -> tuple[str, Provenance, list[LedgerClai
     working = f"{status}, reported by {len(basis)} claim(s) in {len(_docs(basis))} document(s)"
     if cancelled:
         rule += "; a later source reports it after the cancellation"
-        working += "; the cancellation (" + ", ".join(f"doc {d}" for d in _docs(cancelled)) + ") came earlier"
+        working += f"; the cancellation ({_doc_list(cancelled)}) came earlier"
     return status, Provenance(rule, _keys(basis), _docs(basis), _keys(cancelled), working), cancelled
 
 
@@ -544,7 +549,8 @@ def summarise(key: str, claims: Iterable[LedgerClaim]) -> Row:
         basis = [c for c in dated if c.year == year_of_order]
         disagree = [c for c in dated if c.year != year_of_order and not c.incremental]
         later = sorted({c.year for c in dated if c.year is not None and c.year != year_of_order})
-        working = f"{year_of_order}, in " + ", ".join(f"doc {d}" for d in _docs(basis))
+        docs = _docs(basis)
+        working = f"{year_of_order} ({'docs' if len(docs) > 1 else 'doc'} {', '.join(docs)})"
         if later:
             working += "; later years among ordered claims: " + ", ".join(map(str, later))
         provenance["year_of_order"] = Provenance(
@@ -561,10 +567,7 @@ def summarise(key: str, claims: Iterable[LedgerClaim]) -> Row:
         _keys(delivered_dated),
         _docs(delivered_dated),
         [],
-        "; ".join(
-            f"{y} (" + ", ".join(f"doc {d}" for d in _docs(c for c in delivered_dated if c.year == y)) + ")"
-            for y in years_of_delivery
-        ),
+        "; ".join(f"{y} ({_doc_list(c for c in delivered_dated if c.year == y)})" for y in years_of_delivery),
     )
 
     status, provenance["status"], contradicting = _status(members)

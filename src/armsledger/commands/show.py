@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 
 from armsledger.commands.build import add_db_option
 from armsledger.export import render_row
@@ -47,6 +48,15 @@ def run(args: argparse.Namespace) -> int:
         data = row.to_json()
         data["edits"] = view.notes(row)
         data["sipri"] = view.sipri_note(row)
+        comparison = view.sipri.comparison(row)
+        if comparison is not None:
+            compared = {r.line for r in comparison.compared}
+            data["sipri_comparison"] = {
+                "agree": comparison.agree,
+                "differ": comparison.differ,
+                "not_compared": comparison.unchecked,
+                "lines": [{**asdict(r), "compared": r.line in compared} for r in comparison.matches],
+            }
         data["sources"] = [
             {
                 "claim": k,
@@ -55,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
                 "end": c.end,
                 "published": c.published,
                 "status": c.status,
+                "deal": c.deal,
                 "quantity": c.quantity,
                 "year": c.year,
                 "evidence": c.evidence,
