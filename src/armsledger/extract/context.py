@@ -46,6 +46,8 @@ def kind_of(text: str | None, category: str = "aircraft") -> str:
     if category == "ships":
         if _SUBMARINE.search(text):
             return "submarine"
+        if re.search(r"carrier", text, re.I):
+            return "carrier"
         return "surface" if _SURFACE_SHIP.search(text) else ""
     if category == "armoured-vehicles":
         if _TANK.search(text):

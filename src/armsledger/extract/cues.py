@@ -295,7 +295,8 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             continue  # "has not yet received": the event did not happen
         if word.startswith("export") and re.match(
             r"\s+(?:contracts?|deals?|agreements?|licen[cs]es?|permits?"
-            r"|orders?|control|version|market|success)",
+            r"|orders?|control|version|market|markets|success|customers?|clients?|buyers?|opportunit(?:y|ies)"
+            r"|potential|prospects?|variants?|model|drive|push|revenues?|earnings)",
             after,
         ):
             continue  # the noun after names the deal, or is not a transfer at all

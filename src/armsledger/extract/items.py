@@ -23,7 +23,8 @@ _NOT_AN_ITEM_AFTER = re.compile(
 )
 # One lowercase word between two names of the same thing ("TB2 armed drones"), not a preposition.
 _ADJECTIVE_GAP = re.compile(
-    r"(?:\s+(?:(?!(?:for|of|to|from|with|and|or|in|on|by|at|as|than|that|which)\s)[a-z\-]+|\d+(?:\.\d+)?[\s\-]?mm)){1,3}\s+"
+    r"(?:\s+(?:(?!(?:for|of|to|from|with|and|or|in|on|by|at|as|than|that|which)\s)[a-z\-]+"
+    r"(?:\s+and\s+[a-z\-]+)?|\d+(?:\.\d+)?[\s\-]?mm)){1,3}\s+"  # "attack and reconnaissance drones"
 )
 # "delivered ... by a Pakistan Air Force Il-78 transport aircraft": the carrier, not the cargo.
 _CARRIER_BEFORE = re.compile(r"\b(?:by|aboard|on board|via)\s+(?:an?|the)\b[^,.;]{0,60}$")
@@ -47,7 +48,7 @@ _OWN_CUE_AFTER = re.compile(
     r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered|delivered|received|supplied)\b"
 )
 _TRANSPORT = re.compile(r"\b(?:transport|tanker|cargo)\b", re.I)
-_GLUE = re.compile(r"^[\s\"“”'‘’\-–()]*$")
+_GLUE = re.compile(r"^[\s\"“”'‘’\-–()]*(?:(?:type|class)[\s\-]+)?$")
 _ORIGIN_GAP = re.compile(
     r"^(?:['’]s)?(?:[\s\"“”‘’-]+(?:[a-z][\w\-]*|[A-Z][\w\-.]*|\d[\w\-]*)){0,4}[\s\"“”‘’-]*$"
 )
@@ -111,7 +112,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
             appositive = nxt.kind == "system" and system is None and re.fullmatch(r",\s+(?:the\s+)?", gap)
             if (
                 not appositive
-                and not (_GLUE.match(gap) and len(gap) <= 3)
+                and not (_GLUE.match(gap) and (len(gap) <= 3 or "type" in gap or "class" in gap))
                 # Adjectives only between a system and its noun ("Caracal military transport helicopters").
                 and not (system is not None and nxt.kind == "equipment" and _ADJECTIVE_GAP.fullmatch(gap))
             ):
@@ -128,6 +129,10 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
                 noun = nxt.text
                 if system is None:
                     category = nxt.category or category
+                elif nxt.category == "ships" and category != "ships":
+                    # "Mistral-type helicopter carriers": a ship class sharing a missile's name.
+                    category, catalog_state, pattern = "ships", None, True
+                    system = written
             end = nxt.end
             j += 1
         after = sentence_text[end - offset :]

@@ -50,6 +50,8 @@ _DESCRIBES = re.compile(
     r"|use of|their use|operat\w*|deploy\w*|fleet|helped|completed|tested|tries|trying out)$",
     re.I,
 )
+# "a joint procurement programme with Austria": a fellow buyer, not the seller.
+_JOINT_BEFORE = re.compile(r"\bjoint\b[^,;]*$", re.I)
 _THAT_COUNTRY = re.compile(r"\b(?:to|for|with)\s+(?:that|the|this)\s+(?:country|nation)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:them|they|their use)\b", re.I)
 _PLATFORMS = frozenset({"aircraft", "ships", "armoured-vehicles", "air-defence", "artillery"})
@@ -253,6 +255,7 @@ def _claims_in_clause(
         ]
     if all(c.status == "inherit" for c in cues):
         # "The package also includes Harpoon missiles": the stage of the deal just named.
+        # The stage of the deal this supplier's claims are about ("The agreement also includes").
         statuses = [recent[-1].status] if recent else []
     else:
         statuses = _statuses([c for c in cues if c.status != "inherit"], items[0])
@@ -273,6 +276,9 @@ def _claims_in_clause(
             if p.role == PARTNER
             and p.code not in takers
             and (p.marker in ("", "and") or _just_after_cue(p, cues))
+            and not _JOINT_BEFORE.search(
+                sentence.text[max(0, p.start - sentence.start - 50) : p.start - sentence.start]
+            )
         ][:1]
     # Bidders each before their own item ("Sweden offered Gripens, the US F-16s") pair up;
     # a list of suppliers before all the items ("Turkey, Iran and the UAE supplied drones") shares them.

@@ -74,6 +74,20 @@ _NOT_FROM_GOODS = re.compile(
 _MAKER_BEFORE_DESIGNATION = re.compile(
     r"^(?:['’]s)?\s+(?:Corp\.?\s+|Co\.?\s+|Inc\.?\s+)?[A-Z][A-Za-z]{0,6}-?\d"
 )
+_TAKERS_INCLUDING = re.compile(
+    r"\b(?:to|for|with)\s+(?:\w+\s+){0,3}(?:countries|nations|states|customers|clients|buyers|users)\s*,?\s*"
+    r"(?:including|such as|like|namely)\s+$",
+    re.I,
+)
+# The rest of a list of states up to its verb: "Kuwait, Oman, and Qatar also operate".
+_LIST_TAIL = re.compile(
+    r"(?:\s*,?\s*(?:and\s+|or\s+)?(?:the\s+)?[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*)*)*\s*,?"
+    r"(?:\s+(?:also|have|has|had|now|already|currently|all|both|still|each|reportedly))*\s+"
+)
+_MEMBERS_INCLUDING = re.compile(
+    r"\b(?:countries|nations|states|allies|partners|members|governments)\s*,?\s*(?:including|such as|like|namely)\s+$",
+    re.I,
+)
 _BOUGHT_IN = re.compile(r"\b(?:acquired|bought|purchased|procured|ordered|built)\s+in\s+(?:the\s+)?$", re.I)
 # Nouns whose "with" names a rival or a neighbour, not the other side of a deal.
 _HOSTILE_WITH = re.compile(
@@ -286,8 +300,10 @@ def assign_roles(
             else:
                 party.role = IGNORE
         elif word in ("to", "for", "into", "onto"):
-            # Only after the transfer is named: "sold drones to Qatar", not "said to Washington".
-            party.role = RECIPIENT if (cue_before is not None or has_item_before(party.start)) else IGNORE
+            # Only after the transfer is named: "sold drones to Qatar", not "said to Washington";
+            # the cue may span the party ("the sale to Turkey includes").
+            named = cue_before is not None or any(c.start < party.start for c in cues)
+            party.role = RECIPIENT if (named or has_item_before(party.start)) else IGNORE
         elif word == "with":
             # "in service with Poland": the users; "tensions with Israel": no party; else a partner.
             if _IN_SERVICE_WITH.search(before):
@@ -307,7 +323,19 @@ def assign_roles(
         elif word in ("against", "between", "near", "across", "over", "versus", "vs", "than", "on", "at"):
             party.role = IGNORE
         elif word in ("including", "include", "includes", "like", "such as", "among them", "namely"):
-            party.role = RECIPIENT if cue_before is not None else None
+            wide = sentence[max(0, party.start - offset - 90) : party.start - offset]
+            if _TAKERS_INCLUDING.search(wide):
+                party.role = RECIPIENT  # "sold drones to several countries, including Poland"
+            elif _MEMBERS_INCLUDING.search(wide):
+                # "Gulf countries such as Kuwait and Oman also operate Typhoons": the subjects;
+                # "a pledge followed by other nations including Germany": not the takers.
+                tail = sentence[party.end - offset : cue_after.start - offset] if cue_after else "-"
+                if cue_after is not None and _LIST_TAIL.fullmatch(tail):
+                    party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
+                else:
+                    party.role = IGNORE
+            else:
+                party.role = RECIPIENT if cue_before is not None else None
         elif party.company and word != "of":
             party.role = SUPPLIER  # companies named as actors are makers and sellers
         elif word in ("and",) or not word or word == "of":
