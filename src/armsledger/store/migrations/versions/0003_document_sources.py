@@ -50,13 +50,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop what this revision added."""
-    with op.batch_alter_table("transfers") as batch:
-        batch.drop_column("independent_sources")
+    """Drop what this revision added.
+
+    Columns are dropped in place (ALTER TABLE ... DROP COLUMN, SQLite 3.35 and later): recreating the
+    documents table, as batch mode would, cascades the delete to every claim that refers to it.
+    """
+    op.drop_column("transfers", "independent_sources")
     op.drop_table("store_settings")
     op.drop_index("ix_document_bands_band_key", table_name="document_bands")
     op.drop_table("document_bands")
     op.drop_index("ix_documents_source_key", table_name="documents")
-    with op.batch_alter_table("documents") as batch:
-        for name in ("minhash", "source_key", "source_group", "author", "site"):
-            batch.drop_column(name)
+    for name in ("minhash", "source_key", "source_group", "author", "site"):
+        op.drop_column("documents", name)
