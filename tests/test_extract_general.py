@@ -229,3 +229,23 @@ def test_the_article_topic_is_the_buyer_of_competing_offers() -> None:
     found = claims(text)
     assert ("USA", "PER", "F-16", None, "planned") in found
     assert ("SWE", "PER", "Gripen", None, "planned") in found
+
+
+def test_the_country_is_the_state_just_spoken_of() -> None:
+    text = (
+        "Denmark is replacing its fleet with F-35s.\n"
+        "Denmark is selling 24 used F-16 jets to Argentina.\n"
+        "The country has also committed to supplying aircraft of this type to Ukraine."
+    )
+    assert ("DNK", "UKR", "F-16", None, "ordered") in claims(text)
+    text = "The State Department cleared a HIMARS sale to Romania.\nThe country plans to buy 54 HIMARS launchers."
+    assert ("USA", "ROU", "HIMARS", 54, "planned") in claims(text)
+
+
+def test_this_missile_is_only_the_sellers_own() -> None:
+    text = (
+        "Ukraine received Javelin missiles from the United States.\n"
+        "Turkey has developed a standoff missile.\n"
+        "Moreover, Ankara has already sold this missile to Azerbaijan."
+    )
+    assert ("TUR", "AZE", "(missiles)", None, "ordered") in claims(text)

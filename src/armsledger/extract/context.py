@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from armsledger.extract.items import Item
 from armsledger.knowledge import Knowledge
+from armsledger.model import Claim
 
 _DRONE = re.compile(r"drone|uav|ucav|uas|unmanned|u\.a\.v|loitering", re.I)
 _HELICOPTER = re.compile(r"helicopter", re.I)
@@ -71,6 +72,18 @@ class DocumentContext:
     suppliers: dict[tuple[str, str], str] = field(default_factory=dict)
     # The state the article is mostly about, when one stands out (see pipeline._topic_state).
     topic: str | None = None
+    # The state the latest clause with a transfer word named first, for a later "the country".
+    subject: str | None = None
+    # The latest claim found in the document.
+    last: Claim | None = None
+    # The catalog system of each category named last so far, with its maker: category -> (designation, state).
+    latest: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def see(self, items: list[Item]) -> None:
+        """Note the systems a sentence named, in reading order."""
+        for item in items:
+            if item.system and not item.pattern and item.catalog_state:
+                self.latest[item.category] = (item.system, item.catalog_state)
 
     def add(self, item: Item, kb: Knowledge) -> None:
         """Count one named system."""

@@ -85,6 +85,8 @@ class Item:
     # The designation as the text writes it, when it names a variant the catalog folds
     # into ``system`` ("Su-30MKI" for the Su-30, "S26T" for the Hangor class).
     variant: str | None = None
+    # A generic noun pointing back: "type" for "aircraft of this type", True for "these jets".
+    demonstrative: bool | str = False
 
 
 def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> list[Item]:
@@ -175,9 +177,19 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
         i = j + 1
     _attach_origins(sentence_text, offset, mentions, items)
     _attach_quantities(sentence_text, offset, items)
+    for item in items:
+        if item.system is None:
+            before = sentence_text[max(0, item.start - offset - 40) : item.start - offset]
+            after = sentence_text[item.end - offset : item.end - offset + 25]
+            # "of this type" names a type whoever sells it; "this missile" only the seller's own.
+            item.demonstrative = (
+                "type" if _POINTING_AFTER.match(after) else bool(_POINTING_BEFORE.search(before))
+            )
     return items
 
 
+_POINTING_BEFORE = re.compile(r"\b(?:these|those|this|that|such|the same)\s+(?:[a-z\-]+\s+)?$", re.I)
+_POINTING_AFTER = re.compile(r"^\s+of\s+(?:this|that|the same)\s+(?:type|kind|model)\b", re.I)
 _FOLD = re.compile(r"[^0-9a-z]")
 _MARK = re.compile(r"(?:block|batch|tranche|flight|mark|mk|series)[ivx]+")
 # Words the press puts after a designation that are not part of it ("K9 howitzers", "Type 214 submarines").

@@ -16,7 +16,7 @@ from armsledger.extract.context import DocumentContext
 from armsledger.extract.cues import Cue, deal_from_cues, find_cues
 from armsledger.extract.items import Item, build_items
 from armsledger.extract.mentions import find_mentions
-from armsledger.extract.roles import PARTNER, RECIPIENT, SUPPLIER, Party, assign_roles, parties_from
+from armsledger.extract.roles import IGNORE, PARTNER, RECIPIENT, SUPPLIER, Party, assign_roles, parties_from
 from armsledger.extract.sentences import split_sentences
 from armsledger.extract.years import event_year
 from armsledger.knowledge import Entry, Knowledge, default_knowledge
@@ -109,6 +109,35 @@ def _split_coordinated(analysis: SentenceAnalysis, spans: list[tuple[int, int]])
     return out
 
 
+_THE_COUNTRY = re.compile(
+    r"^\W*(?:(?:In|On|By|Last|This|Earlier|Later|Meanwhile|Now)\b[^,]{0,40},\s*)?"
+    r"(?:The|the)\s+(?:[A-Z]?[a-z]+\s+)?(?:country|nation|kingdom|republic)\b"
+)
+
+
+def _the_country_as_subject(
+    clause: str, cues: list[Cue], parties: list[Party], recent: list[Claim], context: DocumentContext
+) -> None:
+    """ "The country has also committed to supplying F-16s to Ukraine": the state just spoken of acts."""
+    match = _THE_COUNTRY.match(clause)
+    cue = next((c for c in cues if c.direction != "neutral"), None)
+    if match is None or cue is None:
+        return
+    role = SUPPLIER if cue.direction == "supply" else RECIPIENT
+    if any(p.role == role for p in parties):
+        return
+    # A taker is most often the one the last claim went to; a giver the state last named first.
+    last = recent[-1] if recent else context.last
+    if role == RECIPIENT and last is not None:
+        code: str | None = last.recipient
+    else:
+        code = context.subject or context.topic
+    if code is None or any(p.code == code and p.role not in (None, role) for p in parties):
+        return
+    # A zero-width party just before the verb: it names no text of its own.
+    parties.insert(0, Party(code, cue.start, cue.start, match.group(), role=role))
+
+
 def _topic_state(analyses: list[SentenceAnalysis]) -> str | None:
     """The state an article is mostly about: named at least three times and twice as often as any other."""
     counts: dict[str, int] = {}
@@ -190,12 +219,15 @@ def extract(doc: Document, kb: Knowledge | None = None) -> list[Claim]:
     for index, analysis in enumerate(analyses):
         if not analysis.cues:
             carried = analysis.items
+            context.see(analysis.items)
             continue
         found = _claims_in(analysis, context, [c for i, c in recent if index - i <= 2], doc, carried)
         carried = analysis.items
+        context.see(analysis.items)
         for claim in found:
             recent.append((index, claim))
             context.takers.add(claim.recipient)
+            context.last = claim
         claims.extend(found)
     return merge_claims(claims)
 
@@ -244,6 +276,10 @@ def _claims_in_clause(
             parties.append(Party(item.operator, item.origin_at, item.start, "", role=RECIPIENT))
     parties.sort(key=lambda p: p.start)
     assign_roles(sentence.text, sentence.start, parties, cues, [i.start for i in items])
+    _the_country_as_subject(clause_text, cues, parties, recent, context)
+    named = [p for p in parties if p.text and not p.company and p.role not in (IGNORE, None)]
+    if named:
+        context.subject = named[0].code  # for a later "the country"
     if not items:
         focus = context.focus()
         if focus is None or not parties or not any(_IMPLICIT.search(c.text) for c in cues):
@@ -496,6 +532,12 @@ def _supplier_and_system(
     system = item.system
     if system is None:
         resolved, maker = context.resolve(item.category, item.noun, supplier)
+        if resolved is None and item.demonstrative:
+            # "aircraft of this type", "these jets": the system of that kind named last
+            # (for "these jets", only when it is the supplier's own).
+            resolved, maker = context.latest.get(item.category, (None, None))
+            if item.demonstrative != "type" and supplier is not None and maker != supplier:
+                resolved, maker = None, None
         if resolved:
             system = resolved
             supplier = supplier or maker
