@@ -53,6 +53,16 @@ from armsledger.web.views import (
 router = APIRouter(prefix="/api", tags=["api"])
 
 
+def reply(data: Any) -> JSONResponse:
+    """The answer as JSON, made here in the worker thread.
+
+    Returned as a dict, FastAPI would encode it on the event loop, where under load it waits for
+    the interpreter lock behind every busy request thread and each API answer takes seconds.
+    The response models still describe these answers in the OpenAPI document.
+    """
+    return JSONResponse(data)
+
+
 def _page(raw: str | None, name: str, default: int, high: int) -> int:
     if raw is None or raw == "":
         return default
@@ -68,13 +78,15 @@ def _writer(request: Request, role: str = "editor") -> User:
 
 
 @router.get("/me", summary="Who the request is signed in as", response_model=MeOut, responses=errors(401))
-def me(request: Request, user: ReaderDep) -> dict[str, Any]:
+def me(request: Request, user: ReaderDep) -> JSONResponse:
     """The account behind the request, or nulls for an anonymous reader."""
-    return {
-        "name": user.name if user else None,
-        "role": user.role if user else None,
-        "via": request.state.via,
-    }
+    return reply(
+        {
+            "name": user.name if user else None,
+            "role": user.role if user else None,
+            "via": request.state.via,
+        }
+    )
 
 
 @router.get(
@@ -83,18 +95,20 @@ def me(request: Request, user: ReaderDep) -> dict[str, Any]:
     response_model=RegisterOut,
     responses=errors(400, 401),
 )
-def register(request: Request, _: ReaderDep, q: QueryDep) -> dict[str, Any]:
+def register(request: Request, _: ReaderDep, q: QueryDep) -> JSONResponse:
     """Rows after analysts' edits, with the same filters as the register page."""
     snap = snapshot_of(request)
     page = page_of(select_rows(snap, q), q)
-    return {
-        "rows": [row_json(snap, r) for r in page.rows],
-        "total": page.total,
-        "page": page.page,
-        "pages": page.pages,
-        "per_page": page.per_page,
-        "query": q.params(),
-    }
+    return reply(
+        {
+            "rows": [row_json(snap, r) for r in page.rows],
+            "total": page.total,
+            "page": page.page,
+            "pages": page.pages,
+            "per_page": page.per_page,
+            "query": q.params(),
+        }
+    )
 
 
 @router.get(
@@ -102,12 +116,12 @@ def register(request: Request, _: ReaderDep, q: QueryDep) -> dict[str, Any]:
     summary="One register row with provenance, sources and history",
     responses=errors(400, 401, 404),
 )
-def row(request: Request, _: ReaderDep, key: str) -> dict[str, Any]:
+def row(request: Request, _: ReaderDep, key: str) -> JSONResponse:
     """Every field with the rule and claims behind it, each source sentence with its document, the edits."""
     data = row_detail(store_of(request), snapshot_of(request), key)
     for source in data["sources"]:
         source.pop("runs")
-    return data
+    return reply(data)
 
 
 @router.get(
@@ -122,22 +136,24 @@ def claims(
     row: str | None = Query(None, description="a register row key"),
     page: str | None = Query(None, description="page number, from 1"),
     per_page: str | None = Query(None, description="claims per page, 1 to 1000 (default 100)"),
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Claims with their evidence offsets and the row each belongs to."""
-    return claims_page(
-        store_of(request),
-        snapshot_of(request),
-        _page(page, "page", 1, 10**9),
-        _page(per_page, "per_page", 100, 1000),
-        doc=doc,
-        row=row,
+    return reply(
+        claims_page(
+            store_of(request),
+            snapshot_of(request),
+            _page(page, "page", 1, 10**9),
+            _page(per_page, "per_page", 100, 1000),
+            doc=doc,
+            row=row,
+        )
     )
 
 
 @router.get("/claims/{key}", summary="One claim", responses=errors(400, 401, 404))
-def claim(request: Request, _: ReaderDep, key: str) -> dict[str, Any]:
+def claim(request: Request, _: ReaderDep, key: str) -> JSONResponse:
     """A claim by key."""
-    return claim_detail(store_of(request), snapshot_of(request), key)
+    return reply(claim_detail(store_of(request), snapshot_of(request), key))
 
 
 @router.get(
@@ -148,11 +164,11 @@ def document(
     _: ReaderDep,
     doc_id: str,
     hash: str | None = Query(None, description="the content hash, when several documents share an id"),
-) -> dict[str, Any]:
+) -> JSONResponse:
     """The text, the skipped spans (comments, boilerplate) and every claim found in it."""
     data = document_detail(store_of(request), snapshot_of(request), doc_id, hash)
     data.pop("runs")
-    return data
+    return reply(data)
 
 
 @router.get(
@@ -170,9 +186,9 @@ def documents(
     until: str | None = Query(None, description="published on or before (2021 means to its end)"),
     page: str | None = Query(None, description="page number, from 1"),
     per_page: str | None = Query(None, description="documents per page, 1 to 500 (default 50)"),
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Documents in the order they were stored, with how many claims each holds."""
-    return documents_page(store_of(request), q, site, since, until, page, per_page)
+    return reply(documents_page(store_of(request), q, site, since, until, page, per_page))
 
 
 @router.get(
@@ -181,10 +197,10 @@ def documents(
     response_model=StatesOut,
     responses=errors(401),
 )
-def states(request: Request, _: ReaderDep) -> dict[str, Any]:
+def states(request: Request, _: ReaderDep) -> JSONResponse:
     """Codes with their names and how many register rows each supplies and receives, most rows first."""
     found = states_list(snapshot_of(request))
-    return {"states": found, "total": len(found)}
+    return reply({"states": found, "total": len(found)})
 
 
 @router.get(
@@ -192,9 +208,9 @@ def states(request: Request, _: ReaderDep) -> dict[str, Any]:
     summary="A state: suppliers, clients, relations, findings",
     responses=errors(400, 401, 404),
 )
-def state(request: Request, _: ReaderDep, code: str) -> dict[str, Any]:
+def state(request: Request, _: ReaderDep, code: str) -> JSONResponse:
     """Who arms the state and whom it arms, its alliances and conflicts, and entrapment findings naming it."""
-    return state_detail(snapshot_of(request), code)
+    return reply(state_detail(snapshot_of(request), code))
 
 
 @router.get("/findings", summary="Alliance-entrapment findings, best first", responses=errors(400, 401))
@@ -202,10 +218,10 @@ def entrapment(
     request: Request,
     _: ReaderDep,
     state: str | None = Query(None, description="only findings naming this state (ISO3)"),
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Findings with their score, explanation, transfers and evidence sentences."""
     found = findings(snapshot_of(request), state)
-    return {"findings": found, "total": len(found)}
+    return reply({"findings": found, "total": len(found)})
 
 
 @router.get("/network", summary="The supply network's tables for a year range", responses=errors(400, 401))
@@ -214,17 +230,17 @@ def network(
     _: ReaderDep,
     start: str | None = Query(None, alias="from", description="first year, e.g. 2015"),
     end: str | None = Query(None, alias="to", description="last year"),
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Pair volumes, categories, dependence, centrality, new pairs, shared clients."""
-    return network_tables(snapshot_of(request), *parse_years(start, end))
+    return reply(network_tables(snapshot_of(request), *parse_years(start, end)))
 
 
 @router.get(
     "/timeline", summary="Claims by status per year, and each pair's years", responses=errors(400, 401)
 )
-def timeline(request: Request, _: ReaderDep) -> dict[str, Any]:
+def timeline(request: Request, _: ReaderDep) -> JSONResponse:
     """The timeline tables."""
-    return timeline_tables(snapshot_of(request))
+    return reply(timeline_tables(snapshot_of(request)))
 
 
 @router.get("/search", summary="Full-text search over documents and evidence", responses=errors(400, 401))
@@ -233,12 +249,12 @@ def search(
     _: ReaderDep,
     q: str = Query(..., min_length=1, description='words, "a phrase", OR, NOT, prefix*'),
     limit: str | None = Query(None, description="most results, 1 to 200 (default 50)"),
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Matches, best first, each with its snippet."""
     hits = search_results(store_of(request), snapshot_of(request), q, _page(limit, "limit", 50, 200))
     for hit in hits:
         hit.pop("pieces")
-    return {"results": hits, "total": len(hits)}
+    return reply({"results": hits, "total": len(hits)})
 
 
 @router.get(
@@ -253,9 +269,9 @@ def list_edits(
     target: str | None = Query(None, description="only edits of this row or claim"),
     page: str | None = Query(None, description="page number, from 1"),
     per_page: str | None = Query(None, description="edits per page, 1 to 1000 (default 100)"),
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Edits with whether each applies to the register now, or is orphaned."""
-    return edits_page(snapshot_of(request), target, page, per_page)
+    return reply(edits_page(snapshot_of(request), target, page, per_page))
 
 
 class EditIn(BaseModel):
@@ -338,11 +354,11 @@ def ingest(
     responses=errors(401, 403, 404),
     openapi_extra={"x-role": "editor"},
 )
-def job(request: Request, job_id: str) -> dict[str, Any]:
+def job(request: Request, job_id: str) -> JSONResponse:
     """State (queued, running, done, failed), documents read so far, and the build's summary."""
     may_edit(request)
     found = get_job(store_of(request), job_id)
     if found is None:
         raise NotFound(f"no ingest job {job_id[:80]!r}")
     found["total"] = job_total(settings_of(request), found)
-    return found
+    return reply(found)

@@ -26,13 +26,14 @@ from armsledger.analysis.frames import from_ledger
 from armsledger.analysis.relations import default_relations
 from armsledger.api import Ledger
 from armsledger.curation import Curated, apply_edits, needed_rows
+from armsledger.errors import InputError
 from armsledger.export import RegisterView, to_dataframe
 from armsledger.knowledge import default_knowledge
 from armsledger.reconcile import Row
 from armsledger.sipri import SipriIndex, imported_names
 from armsledger.store import Store
 from armsledger.store.queries import claims_of_rows, load_edits, machine_rows, sipri_records
-from armsledger.web.curate import NO_EDIT, target_kind, target_version
+from armsledger.web.curate import NO_EDIT, row_version, target_kind
 
 # Machine output as it stands (rows, claims, documents, SIPRI rows): when it is unchanged since the
 # last read, only edits (or accounts, jobs) changed and the machine rows read then still hold.
@@ -80,7 +81,11 @@ class Snapshot:
             if target_kind(target) == "claim":
                 found = self._claim_versions.get(target, NO_EDIT)
             else:
-                found = target_version(self.view.curated, self.view.edits, target)
+                # target_version's answer, through this snapshot's lookups (Curated.row scans every row).
+                row = self.by_key.get(target)
+                if row is None:
+                    raise InputError(f"no register row {target!r}")
+                found = row_version(row, target in self.rejected, target in self.view.curated.accepted)
             with self._lock:
                 self._versions[target] = found
         return found
