@@ -847,3 +847,14 @@ def test_stored_edit_statuses_match_the_whole_register(ledger: Ledger) -> None:
     assert stored[api.get(f"/api/edits?target={RAFALE}").json()["edits"][0]["uid"]][0] == "orphaned"
     gone = api.get(f"/api/rows/{split}").json()
     assert gone.get("rejected") is True, gone  # its one claim was rejected
+
+
+def test_every_decision_changes_the_version_even_one_that_changes_nothing(ledger: Ledger) -> None:
+    api = ledger.client()
+    assert decide(api, ledger.auth("eve"), action="accept", target=TB2, why="checked").status_code == 201
+    seen = version(api, TB2)  # both editors read the accepted row
+    again = decide(api, ledger.auth("eve"), action="accept", target=TB2, why="checked twice", version=seen)
+    late = decide(api, ledger.auth("ed2"), action="reject", target=TB2, why="no", version=seen)
+    assert (again.status_code, late.status_code) == (201, 409)
+    assert "eve accepted TUR/UKR/bayraktartb2" in late.json()["error"]
+    assert api.get(f"/api/rows/{TB2}").json()["accepted"] is True

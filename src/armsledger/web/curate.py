@@ -5,8 +5,8 @@ in the same write transaction as the edit, so two editors never silently overwri
 
 - a correction carries the field's value as read (``expected``);
 - accept, reject, merge and split carry the target's ``version``: for a row, a fingerprint of
-  the row as shown (every field, its claims, rejected or accepted); for a claim, the id of the
-  latest edit of that claim ("0" for none). Any change since (another editor's decision, a
+  the row as shown (every field, its claims, rejected or accepted) and of the latest edit about
+  it; for a claim, the id of the latest edit of that claim ("0" for none). Any change since (another editor's decision, a
   correction, a build that touched the row) makes the version stale, and the answer is a 409
   that says what changed.
 
@@ -20,11 +20,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from armsledger.curation import ACTIONS, UNSET, ConflictError, Curated, Edit, new_edit, parse_value
+from armsledger.curation import ACTIONS, UNSET, ConflictError, Curated, Edit, new_edit, parse_value, split_key
 from armsledger.errors import InputError
 from armsledger.reconcile import Row
 from armsledger.store import Store
@@ -78,10 +78,37 @@ def target_kind(target: str) -> str:
     return "row" if "/" in target else "claim"
 
 
-def row_version(row: Row, rejected: bool, accepted: bool) -> str:
-    """A fingerprint of a row as an editor sees it: any change to a field, its claims or its standing changes it."""
-    payload = json.dumps([row.to_json(), rejected, accepted], sort_keys=True, default=str)
+def row_version(row: Row, rejected: bool, accepted: bool, latest_edit: str) -> str:
+    """A fingerprint of a row as an editor sees it, and of the latest edit about it.
+
+    Any change to a field, its claims or its standing changes it, and so does every edit recorded
+    about the row, even one that leaves it as it was (a second accept): a decision made from an
+    older view is then refused rather than recorded beside the newer one.
+    """
+    payload = json.dumps([row.to_json(), rejected, accepted, latest_edit], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def rows_concerned(edit: Edit, row_of_claim: Mapping[str, str]) -> list[str]:
+    """The rows an edit is about: its target (a claim's row), the row merged in, the row a split makes."""
+    if edit.target_kind == "claim":
+        row = row_of_claim.get(edit.target)
+        return [row] if row else []
+    keys = [edit.target]
+    if edit.action == "merge":
+        keys.append(str(edit.new_value))
+    elif edit.action == "split" and isinstance(edit.new_value, list):
+        keys.append(split_key(edit.target, edit.new_value))
+    return keys
+
+
+def latest_edits(edits: Iterable[Edit], row_of_claim: Mapping[str, str]) -> dict[str, Edit]:
+    """The latest edit about each row (edits in the order they were made)."""
+    latest: dict[str, Edit] = {}
+    for edit in edits:
+        for key in rows_concerned(edit, row_of_claim):
+            latest[key] = edit
+    return latest
 
 
 def concerns(edit: Edit, row_key: str, claims: Collection[str]) -> bool:
@@ -94,8 +121,16 @@ def concerns(edit: Edit, row_key: str, claims: Collection[str]) -> bool:
     )
 
 
+def _row_of_claim(curated: Curated) -> dict[str, str]:
+    return {c: r.key for r in (*curated.rows, *curated.rejected) for c in r.claims}
+
+
 def target_version(curated: Curated, edits: Sequence[Edit], target: str) -> str:
-    """The version of a row or claim now (see the module's docstring); InputError when there is no such row."""
+    """The version of a row or claim now (see the module's docstring); InputError when there is no such row.
+
+    ``curated`` may be the whole register or only the rows around the target (``neighbourhood``):
+    the answer is the same, and the snapshot's (``Snapshot.version``) too.
+    """
     if target_kind(target) == "claim":
         mine = [e.uid for e in edits if e.target == target]
         return mine[-1] if mine else NO_EDIT
@@ -103,14 +138,15 @@ def target_version(curated: Curated, edits: Sequence[Edit], target: str) -> str:
     if row is None:
         raise InputError(f"no register row {target!r}")
     rejected = any(r.key == target for r in curated.rejected)
-    return row_version(row, rejected, target in curated.accepted)
+    latest = latest_edits(edits, _row_of_claim(curated)).get(target)
+    return row_version(row, rejected, target in curated.accepted, latest.uid if latest else NO_EDIT)
 
 
 def _latest_about(edits: Sequence[Edit], target: str, curated: Curated) -> Edit | None:
-    row = curated.row(target) if target_kind(target) == "row" else None
-    claims = set(row.claims) if row else set()
-    about = [e for e in edits if (e.target == target if row is None else concerns(e, target, claims))]
-    return about[-1] if about else None
+    if target_kind(target) == "claim":
+        mine = [e for e in edits if e.target == target]
+        return mine[-1] if mine else None
+    return latest_edits(edits, _row_of_claim(curated)).get(target)
 
 
 def _what(edit: Edit) -> str:

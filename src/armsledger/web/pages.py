@@ -27,6 +27,7 @@ from armsledger.web.auth import (
 )
 from armsledger.web.curate import Curation, curate, target_kind
 from armsledger.web.deps import QueryDep, ReaderDep, settings_of, snapshot_of, store_of
+from armsledger.web.figure_svg import network_svg
 from armsledger.web.filters import SORTS, page_of, select_rows
 from armsledger.web.ingest import Upload, accepted_suffixes, begin_ingest, job_total
 from armsledger.web.inputs import bad_characters, check_text
@@ -223,17 +224,30 @@ def state(request: Request, _: ReaderDep, code: str) -> Response:
     return render(request, "state.html", {"state": state_detail(snapshot_of(request), code)})
 
 
-def _figure(request: Request, name: str, start: int | None = None, end: int | None = None) -> str:
+def _plot(request: Request, name: str, start: int | None = None, end: int | None = None) -> Any:
+    """The analysis module's figure for a page, made once per snapshot."""
     snap = snapshot_of(request)
 
-    def make() -> str:
+    def make() -> Any:
         kb = snap.kb
         if name == "timeline":
-            return figure_json(timeline_figure(snap.frames[1]))
+            return timeline_figure(snap.frames[1])
         shown = flows(snap, start, end)
-        return figure_json(network_figure(shown, kb) if name == "network" else map_figure(shown, kb))
+        return network_figure(shown, kb) if name == "network" else map_figure(shown, kb)
 
-    return snap.memo(("figure", name, start, end), make)  # type: ignore[no-any-return]
+    return snap.memo(("plot", name, start, end), make)
+
+
+def _figure(request: Request, name: str, start: int | None = None, end: int | None = None) -> str:
+    """The figure as the JSON the page's script draws."""
+    key = ("figure", name, start, end)
+    return snapshot_of(request).memo(key, lambda: figure_json(_plot(request, name, start, end)))  # type: ignore[no-any-return]
+
+
+def _network_svg(request: Request, start: int | None, end: int | None) -> str:
+    """The network graph as SVG, for readers without JavaScript."""
+    key = ("network-svg", start, end)
+    return snapshot_of(request).memo(key, lambda: network_svg(_plot(request, "network", start, end)))  # type: ignore[no-any-return]
 
 
 def _empty(request: Request) -> bool:
@@ -259,6 +273,7 @@ def network(
             "empty": empty,
             "tables": {} if empty else network_tables(snapshot_of(request), low, high),
             "figure": None if empty else _figure(request, "network", low, high),
+            "fallback": "" if empty else _network_svg(request, low, high),
             "plotly": PLOTLY_PATH,
         },
     )

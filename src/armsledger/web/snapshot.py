@@ -25,7 +25,7 @@ from armsledger.analysis.entrapment import Finding, find_entrapment
 from armsledger.analysis.frames import from_ledger
 from armsledger.analysis.relations import default_relations
 from armsledger.api import Ledger
-from armsledger.curation import Curated, apply_edits, needed_rows
+from armsledger.curation import Curated, Edit, apply_edits, needed_rows
 from armsledger.errors import InputError
 from armsledger.export import RegisterView, to_dataframe
 from armsledger.knowledge import default_knowledge
@@ -33,7 +33,7 @@ from armsledger.reconcile import Row
 from armsledger.sipri import SipriIndex, imported_names
 from armsledger.store import Store
 from armsledger.store.queries import claims_of_rows, load_edits, machine_rows, sipri_records
-from armsledger.web.curate import NO_EDIT, row_version, target_kind
+from armsledger.web.curate import NO_EDIT, latest_edits, row_version, target_kind
 
 # Machine output as it stands (rows, claims, documents, SIPRI rows): when it is unchanged since the
 # last read, only edits (or accounts, jobs) changed and the machine rows read then still hold.
@@ -85,10 +85,16 @@ class Snapshot:
                 row = self.by_key.get(target)
                 if row is None:
                     raise InputError(f"no register row {target!r}")
-                found = row_version(row, target in self.rejected, target in self.view.curated.accepted)
+                latest = self._latest.get(target)
+                accepted = target in self.view.curated.accepted
+                found = row_version(row, target in self.rejected, accepted, latest.uid if latest else NO_EDIT)
             with self._lock:
                 self._versions[target] = found
         return found
+
+    @cached_property
+    def _latest(self) -> dict[str, Edit]:
+        return latest_edits(self.view.edits, self.row_of_claim)
 
     @cached_property
     def _claim_versions(self) -> dict[str, str]:

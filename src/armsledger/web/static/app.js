@@ -9,6 +9,7 @@ function drawFigures() {
     if (!source) return;
     var fig = JSON.parse(source.textContent);
     div.innerHTML = "";
+    div.classList.add("drawn");
     Plotly.newPlot(div, fig.data, fig.layout || {}, { displaylogo: false, responsive: true });
   });
 }
