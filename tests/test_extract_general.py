@@ -249,3 +249,32 @@ def test_this_missile_is_only_the_sellers_own() -> None:
         "Moreover, Ankara has already sold this missile to Azerbaijan."
     )
     assert ("TUR", "AZE", "(missiles)", None, "ordered") in claims(text)
+
+
+def test_suppliers_after_each_item_and_the_makers_own_among_them() -> None:
+    text = "Manila expects contracts for 16 Black Hawk helicopters from the US and six T129 ATAK helicopters from Turkey."
+    found = claims(text)
+    assert ("USA", "PHL", "UH-60 Black Hawk", 16, "ordered") in found
+    assert ("TUR", "PHL", "T129 ATAK", 6, "ordered") in found
+
+
+def test_an_agreement_that_includes_goes_to_its_suppliers_buyer() -> None:
+    text = (
+        "Poland signed a $1.4 billion agreement with the United States for 116 M1A1 Abrams tanks.\n"
+        "Poland gave 240 T-72 tanks to Ukraine last year.\n"
+        "Ukraine praised the gift.\n"
+        "The agreement also includes 12 M88A2 recovery vehicles."
+    )
+    assert ("USA", "POL", "M88A2", 12, "ordered") in claims(text)
+
+
+def test_an_institute_is_no_state_and_a_use_verb_needs_an_object() -> None:
+    kb = default_knowledge()
+    text = "The Stockholm International Peace Research Institute (SIPRI) keeps a database."
+    assert "SIPRI" not in local_acronyms(text, kb, find_mentions)
+    assert claims("Egypt's land forces use versions of the American-made M109 howitzer.") == {
+        ("USA", "EGY", "M109", None, "delivered")
+    }
+    assert claims("Canada halted drone camera sales to Turkey after claims of use by Azeri forces.") == {
+        ("CAN", "TUR", "(sensors)", None, "cancelled")
+    }

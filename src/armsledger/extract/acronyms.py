@@ -18,6 +18,13 @@ _DEFINITION = re.compile(
 )
 
 
+# The last word of a name that stands for a state: its armed services and its government.
+_SERVICE = re.compile(
+    r"\b(?:Force|Forces|Army|Navy|Guard|Corps|Marines|Command|Ministry|Agency|Administration|Directorate"
+    r"|Government|Bureau|Department|Office)\s*$"
+)
+
+
 def local_acronyms(text: str, kb: Knowledge, find) -> dict[str, Entry]:  # type: ignore[no-untyped-def]
     """Acronyms defined in ``text`` for a state, an armed service or a company, with what they stand for.
 
@@ -38,8 +45,10 @@ def local_acronyms(text: str, kb: Knowledge, find) -> dict[str, Entry]:  # type:
         head = mentions[-1] if mentions[-1].kind == "company" else mentions[0]
         if head.kind == "company":
             found[acronym] = Entry("company", head.value, state=head.state)
-        else:
+        elif _SERVICE.search(long_form):
             found[acronym] = Entry("state", head.value, "force")
+        # Otherwise a state's name inside an institute's ("Stockholm International Peace
+        # Research Institute (SIPRI)") does not make the institute stand for the state.
     return found
 
 

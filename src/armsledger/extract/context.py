@@ -76,6 +76,7 @@ class DocumentContext:
     subject: str | None = None
     # The latest claim found in the document.
     last: Claim | None = None
+    by_supplier: dict[str, Claim] = field(default_factory=dict)  # the latest claim of each supplier
     # The catalog system of each category named last so far, with its maker: category -> (designation, state).
     latest: dict[str, tuple[str, str]] = field(default_factory=dict)
 

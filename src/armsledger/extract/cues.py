@@ -156,7 +156,7 @@ _CUES = [
     ),
     _cue(r"agreed", "ordered", "sale", "neutral", False, True),
     _cue(
-        r"(?:package|deal|sale|contract|order|agreement|request)s?"
+        r"(?:package|deal|sale|contract|order|agreement|request|delivery|shipment|consignment|batch)s?"
         r"(?:\s+(?:to|for|with)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?"  # "The sale to Greece includes"
         r"\s+(?:also\s+)?(?:includes?|included|covers?|comprises?|contains?)",
         "inherit",
@@ -209,7 +209,8 @@ _CUES = [
     _cue(
         r"deliver(?:y|ies)|received|recieved|receiv(?:es|ing)|arriv(?:ed|es|al)|took delivery|commissioned"
         r"|taken delivery|in service|entered service|inducted|equipped with|operat(?:e|es|ed|ing|ors?)"
-        r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|fleet|landed|reached|appeared in"
+        r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|(?<!\bto )(?<!\bcan )(?<!\bcould )use(?=\s+(?:the|its|their|versions?|(?-i:[A-Z0-9])))"
+        r"|fleet|landed|reached|appeared in"
         r"|shipments?|shipped|completed|helped|sent to|fielded"
         r"|turn(?:ed|s|ing)? to|rel(?:y|ies|ied) on|relying on|sourc(?:ed|es|ing) from|depend(?:s|ed)? on"
         r"|powered by|fitted with|features?|featuring|integrated (?:on|into|with)|installed (?:on|in)",

@@ -122,6 +122,12 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
             if nxt.kind == "system" and system is not None:
                 break
             if nxt.kind == "equipment" and noun is not None:
+                if system is None and re.fullmatch(r"[\s\-]", gap):
+                    # "drone cameras", "tank engines": in a compound the last noun is the thing.
+                    noun, category = nxt.text, nxt.category or category
+                    end = nxt.end
+                    j += 1
+                    continue
                 break
             if nxt.kind == "system":
                 system, category, catalog_state = nxt.value, nxt.category or category, nxt.state

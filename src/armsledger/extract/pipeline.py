@@ -228,6 +228,7 @@ def extract(doc: Document, kb: Knowledge | None = None) -> list[Claim]:
             recent.append((index, claim))
             context.takers.add(claim.recipient)
             context.last = claim
+            context.by_supplier[claim.supplier] = claim
         claims.extend(found)
     return merge_claims(claims)
 
@@ -289,9 +290,13 @@ def _claims_in_clause(
         items = [
             Item(first_cue.start, first_cue.end, name, _category_of(name, context), None, catalog_state=maker)
         ]
-    if all(c.status == "inherit" for c in cues):
-        # "The package also includes Harpoon missiles": the stage of the deal just named.
-        # The stage of the deal this supplier's claims are about ("The agreement also includes").
+    inheriting = all(c.status == "inherit" for c in cues)
+    if inheriting and any(re.match(r"(?:deliver|shipment|consignment|batch)", c.text, re.I) for c in cues):
+        inheriting = False
+        statuses = ["delivered"]  # "This delivery includes 14 M1A1 Abrams tanks"
+    elif inheriting:
+        # "The package also includes Harpoon missiles": the stage of the deal just named
+        # (below, of the deal its supplier made, when the document named one).
         statuses = [recent[-1].status] if recent else []
     else:
         statuses = _statuses([c for c in cues if c.status != "inherit"], items[0])
@@ -371,6 +376,7 @@ def _claims_in_clause(
             cues,
             sentence,
             context.topic,
+            context.by_supplier,
         )
         if (
             not recipients
@@ -405,7 +411,16 @@ def _claims_in_clause(
                 context.suppliers.setdefault((recipient, system), supplier)
             if giver == recipient:
                 continue
-            for status in ["delivered"] if item.replaced else statuses:
+            stages = statuses
+            if inheriting and giver in context.by_supplier:
+                # A deal's contents share its stage: "the agreement (contract, package) includes"
+                # is agreed; "the sale (request) includes" is as far as the supplier's deal got.
+                stage = context.by_supplier[giver].status
+                agreed = any(
+                    re.match(r"(?:agreement|contract|deal|order|package)", c.text, re.I) for c in cues
+                )
+                stages = ["ordered" if agreed or stage == "delivered" else stage]
+            for status in ["delivered"] if item.replaced else stages:
                 claims.append(
                     Claim(
                         supplier=giver,
@@ -518,7 +533,13 @@ def _supplier_and_system(
         )
     ]
     if suppliers:
-        if item_count > 1:
+        codes = {p.code for p in suppliers}
+        right_after = [p for p in suppliers if p.marker == "from" and 0 <= p.start - item.end <= 15]
+        if item_count > 1 and right_after:
+            supplier = right_after[0].code  # "16 Black Hawks from the US, six T-129s from Turkey"
+        elif item_count > 1 and item.system and item.catalog_state in codes and not item.pattern:
+            supplier = item.catalog_state  # its maker is among the suppliers named
+        elif item_count > 1:
             before = [p for p in suppliers if p.end <= item.start]
             supplier = (before[-1] if before else suppliers[0]).code
         else:
@@ -589,10 +610,13 @@ def _recipients(
     cues: list[Cue] | None = None,
     sentence: Sentence | None = None,
     topic: str | None = None,
+    by_supplier: dict[str, Claim] | None = None,
 ) -> list[str]:
     """Who receives: the states named as takers, else the other party, else whom the text was just about."""
 
     objects = _objects(parties, cues or [], sentence)
+    inherits = any(c.status == "inherit" for c in cues or [])
+    by_supplier = by_supplier or {}
 
     def codes(role: str | None) -> list[str]:
         out: list[str] = []
@@ -621,6 +645,8 @@ def _recipients(
     for claim in reversed(recent):
         if claim.supplier == supplier:
             return [claim.recipient]
+    if inherits and supplier in by_supplier:
+        return [by_supplier[supplier].recipient]  # "the agreement includes": the deal this supplier made
     # Offers in a competition often name only the bidders: the buyer is the one
     # the previous sentences were about.
     if set(statuses) <= {"planned", "interest"}:

@@ -126,7 +126,7 @@ _FILLER = (
 )
 _BEFORE = re.compile(
     rf"(?P<lead>\b(?:at least|up to|nearly|almost|about|around|some|over|more than|a total of|all|another|"
-    rf"cumulative|a cumulative|total of)\s+)?(?P<num>{NUMBER_WORD})\s+(?P<fill>(?:{_FILLER}\s+){{0,5}})$"
+    rf"cumulative|a cumulative|total of)\s+)?(?<![\w.])(?P<num>{NUMBER_WORD})\s+(?P<fill>(?:{_FILLER}\s+){{0,5}})$"
 )
 _VAGUE_BEFORE = re.compile(
     r"\b(?P<word>dozens|hundreds|thousands|scores|several|numerous|many|multiple|a number|an unknown number"
