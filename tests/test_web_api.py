@@ -858,3 +858,23 @@ def test_every_decision_changes_the_version_even_one_that_changes_nothing(ledger
     assert (again.status_code, late.status_code) == (201, 409)
     assert "eve accepted TUR/UKR/bayraktartb2" in late.json()["error"]
     assert api.get(f"/api/rows/{TB2}").json()["accepted"] is True
+
+
+def test_sorts_and_filters_follow_each_edit(ledger: Ledger) -> None:
+    """A snapshot keeps the last one's sorts and indexes only where no edit changed them."""
+    api = ledger.client()
+    eve = ledger.auth("eve")
+    assert keys(api.get("/api/register?sort=number_ordered")) == [TB2, NASAMS, RAFALE]
+    assert keys(api.get("/api/register?status=ordered")) == [RAFALE]
+    assert keys(api.get("/api/register?sort=confidence&order=desc")) == [NASAMS, RAFALE, TB2]
+    assert api.post("/api/edits", json=correction("number_ordered", 100, 8), headers=eve).status_code == 201
+    assert keys(api.get("/api/register?sort=number_ordered")) == [TB2, RAFALE, NASAMS]
+    assert keys(api.get("/api/register?sort=confidence&order=desc")) == [NASAMS, RAFALE, TB2]
+    status = {**correction("status", "ordered", "delivered"), "target": TB2}
+    assert api.post("/api/edits", json=status, headers=eve).status_code == 201
+    assert keys(api.get("/api/register?status=ordered")) == [RAFALE, TB2]
+    assert decide(api, eve, action="accept", target=RAFALE, why="checked").status_code == 201
+    assert keys(api.get("/api/register?sort=number_ordered")) == [TB2, RAFALE, NASAMS]
+    assert decide(api, eve, action="reject", target=RAFALE, why="a rumour").status_code == 201
+    assert keys(api.get("/api/register?sort=number_ordered")) == [TB2, NASAMS]
+    assert keys(api.get("/api/register?status=ordered")) == [TB2]

@@ -197,3 +197,55 @@ def test_sign_in_filter_open_correct_rebuild_and_the_edit_survives(server: tuple
             browser.close()
     assert blocked == []
     assert problems == []
+
+
+def test_two_editors_on_one_row_and_the_pages_without_javascript(server: tuple[str, Path]) -> None:
+    base, _ = server
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            # Two editors open the same row; the first accepts it, the second then rejects it from
+            # the page read before: told on the row's page, and the row stays accepted.
+            first = browser.new_context(viewport={"width": 1360, "height": 900}).new_page()
+            second = browser.new_context(viewport={"width": 1360, "height": 900}).new_page()
+            sign_in(first, base, "eve", "/register")
+            sign_in(second, base, "ada", "/register")
+            first.goto(f"{base}/register?supplier=NOR")
+            key = first.locator("#register tbody tr td a").first.inner_text()
+            for page in (first, second):
+                page.goto(f"{base}/rows/{key}")
+            first.fill("#decide-row input[name=why]", "two sources agree")
+            first.click("#decide-row button[value=accept]")
+            first.wait_for_selector(".flash")
+            second.fill("#decide-row input[name=why]", "a rumour")
+            second.click("#decide-row button[value=reject]")
+            second.wait_for_selector("#edit-error")
+            told = second.inner_text("#edit-error")
+            assert told.startswith(f"{key} changed since you read it: eve accepted {key}"), told
+            assert "armsledger" not in told.replace(key, "")
+            assert second.locator(".badge.good").inner_text() == "accepted"
+            shot(second, "row-conflict")
+
+            # The network page with the three-column tables: nothing wider than its column.
+            first.goto(f"{base}/network")
+            first.wait_for_selector("#network-plot .main-svg", timeout=30_000)
+            overflow = first.evaluate(
+                "() => [...document.querySelectorAll('.cols > section')]"
+                ".filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.querySelector('h2').innerText)"
+            )
+            assert overflow == []
+            still = browser.new_context(viewport={"width": 1360, "height": 900}, java_script_enabled=False)
+            page = still.new_page()
+            page.goto(f"{base}/network")
+            box = page.locator("#network-plot svg.network-svg").bounding_box()
+            assert box and box["width"] > 600 and box["height"] > 250
+            assert page.locator("#network-plot svg text").count() >= 6
+            shot(page, "network-without-javascript")
+            page.goto(f"{base}/timeline")
+            assert page.locator("#timeline-plot").bounding_box()["height"] < 120  # no empty chart box
+            shot(page, "timeline-without-javascript")
+        finally:
+            browser.close()

@@ -108,7 +108,19 @@ def test_state_network_map_timeline_entrapment_search_and_edits_pages(web: TestC
         and '<script src="/assets/plotly.min.js" defer>' in network
     )
     assert {r[0] for r in cells(network, "pairs")} == {"FRA", "NOR", "TUR"}
-    assert "The chart needs JavaScript" in network  # readable without it: the tables follow
+    # Without JavaScript the graph is a still SVG drawn on the server, its labels escaped text.
+    svg = network.split('<svg class="network-svg"', 1)[1].split("</svg>", 1)[0]
+    assert re.findall(r"<text[^>]*>([^<]+)</text>", svg) and {
+        "FRA",
+        "HRV",
+        "NOR",
+        "LTU",
+        "TUR",
+        "UKR",
+    } == set(re.findall(r"<text[^>]*>([^<]+)</text>", svg))
+    assert len(re.findall(r"<line ", svg)) == 3 and svg.count("<circle ") == 6
+    assert "<script" not in svg
+    assert "The chart needs JavaScript" in web.get("/timeline").text  # no still picture: the tables follow
     assert 'id="map-plot-data"' in web.get("/map").text
     assert cells(web.get("/timeline").text, "by-status")[0][0] == "2019"
     assert "score 1.778" in web.get("/entrapment").text

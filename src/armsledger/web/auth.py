@@ -80,7 +80,7 @@ def current_user(request: Request) -> User | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotSignedIn(
-                "the Authorization header must be 'Bearer TOKEN' (mint one: armsledger user token NAME)"
+                "the Authorization header must be 'Bearer TOKEN' (make a token on your account page)"
             )
         user = user_by_token(store, token_hash(token.strip()))
         if user is None or user.disabled:

@@ -62,6 +62,7 @@ class Snapshot:
         self._lock = threading.Lock()
         self._orders: dict[tuple[str, bool], tuple[list[int], list[int]]] = {}
         self._indexes: dict[str, dict[Any, set[int]]] = {}
+        self._sort_keys: dict[str, Callable[[Row], Any]] = {}
         self._analysis_lock = threading.RLock()
         self._frames: tuple[pd.DataFrame, pd.DataFrame] | None = None
         self._findings: list[Finding] | None = None
@@ -101,6 +102,17 @@ class Snapshot:
         # The latest edit of each claim (edits are in the order they were made).
         return {e.target: e.uid for e in self.view.edits if e.target_kind == "claim"}
 
+    def keys_between(self, parties: str) -> list[str]:
+        """The keys of the rows (visible or rejected) whose key starts with 'SUPPLIER/RECIPIENT'."""
+        return self._keys_by_parties.get(parties, [])
+
+    @cached_property
+    def _keys_by_parties(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for key in self.by_key:
+            found["/".join(key.split("/", 2)[:2])].append(key)
+        return dict(found)
+
     @cached_property
     def sipri_notes(self) -> dict[str, str]:
         """How each visible row compares with the imported SIPRI rows ('' without an import)."""
@@ -134,7 +146,43 @@ class Snapshot:
                 for n, i in enumerate(positions):
                     rank[i] = n
                 found = self._orders[(column, descending)] = (positions, rank)
+                self._sort_keys[column] = key
             return found
+
+    def inherit(self, previous: Snapshot) -> None:
+        """Take over the previous snapshot's sorts, indexes and notes wherever no edit since changed them.
+
+        Only edits changed since ``previous`` (its machine rows are this one's), and most touch a
+        row or two: sorting 67,000 rows again for every column after each accept would keep every
+        reader waiting. Rows unchanged are the same objects; a sort or index is kept when every
+        changed row has the same value for it, and worked out afresh otherwise.
+        """
+        if len(previous.rows) != len(self.rows):
+            return
+        changed = [i for i, (a, b) in enumerate(zip(previous.rows, self.rows, strict=True)) if a is not b]
+        if any(previous.rows[i].key != self.rows[i].key for i in changed):
+            return  # a row came or went: every position moved
+        with previous._lock:
+            orders, indexes = dict(previous._orders), dict(previous._indexes)
+            sort_keys = dict(previous._sort_keys)
+        with self._lock:
+            for (column, descending), found in orders.items():
+                key = sort_keys.get(column)
+                if key is not None and all(key(previous.rows[i]) == key(self.rows[i]) for i in changed):
+                    self._orders[(column, descending)] = found
+                    self._sort_keys[column] = key
+            for name, found_index in indexes.items():
+                if all(_indexed(previous.rows[i], name) == _indexed(self.rows[i], name) for i in changed):
+                    self._indexes[name] = found_index
+        if "choices" in previous.__dict__ and all(
+            (a.supplier, a.recipient, a.category) == (b.supplier, b.recipient, b.category)
+            for a, b in ((previous.rows[i], self.rows[i]) for i in changed)
+        ):
+            self.__dict__["choices"] = previous.choices
+        if "sipri_notes" in previous.__dict__:
+            notes = dict(previous.sipri_notes)
+            notes.update((self.rows[i].key, self.view.sipri_note(self.rows[i])) for i in changed)
+            self.__dict__["sipri_notes"] = notes
 
     def index(self, name: str) -> dict[Any, set[int]]:
         """Positions of the visible rows by a field's value ('year': order and delivery years)."""
@@ -143,11 +191,8 @@ class Snapshot:
             if found is None:
                 found = defaultdict(set)
                 for i, r in enumerate(self.rows):
-                    if name == "year":
-                        for year in {r.year_of_order, *r.years_of_delivery} - {None}:
-                            found[year].add(i)
-                    else:
-                        found[getattr(r, name)].add(i)
+                    for value in _indexed(r, name):
+                        found[value].add(i)
                 self._indexes[name] = found = dict(found)
             return found
 
@@ -177,6 +222,13 @@ class Snapshot:
                     [] if rows.empty else find_entrapment(rows, claims, default_relations(), self.kb)
                 )
             return self._findings
+
+
+def _indexed(row: Row, name: str) -> set[Any]:
+    """The values a row is found under in an index: its order and delivery years for 'year'."""
+    if name == "year":
+        return {row.year_of_order, *row.years_of_delivery} - {None}
+    return {getattr(row, name)}
 
 
 def _with_edits(session: Session, rows: list[Row], previous: RegisterView | None) -> RegisterView:
@@ -236,7 +288,10 @@ class Snapshots:
                 else:
                     self._rows = machine_rows(session)
                     view = _with_edits(session, self._rows, None)
-            self._current, self._version, self._machine = Snapshot(view, self.store), version, machine
+            snapshot = Snapshot(view, self.store)
+            if previous is not None and machine == self._machine:
+                snapshot.inherit(previous)
+            self._current, self._version, self._machine = snapshot, version, machine
             return self._current
 
     def close(self) -> None:

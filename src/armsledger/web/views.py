@@ -5,6 +5,7 @@ Nothing here renders; everything reads through the store's queries and the analy
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from dataclasses import asdict
@@ -20,7 +21,7 @@ from armsledger.curation import EDITABLE, Edit
 from armsledger.errors import ArmsledgerError, InputError
 from armsledger.reconcile import FIELDS, LedgerClaim, Row
 from armsledger.store import Store, StoreError
-from armsledger.store.queries import chunks, claims_by_key, find_row
+from armsledger.store.queries import chunks, claims_by_key
 from armsledger.store.queries import search as store_search
 from armsledger.store.schema import ClaimRow, DocumentRow
 from armsledger.web.curate import as_text, concerns
@@ -117,10 +118,11 @@ def _row(snap: Snapshot, key: str) -> Row:
                 + f"; its claims are in {merge.target} now",
                 merge.target,
             )
-        try:
-            row = find_row(snap.view.curated, key)
-        except InputError as err:
-            raise NotFound(str(err)) from None
+        # Close keys among the rows between the same two parties (a scan of every key is too slow).
+        near = snap.keys_between("/".join(key.split("/", 2)[:2]))
+        close = difflib.get_close_matches(key, near, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; the register lists the rows"
+        raise NotFound(f"no register row {key[:200]!r}{hint}")
     return row
 
 
@@ -221,7 +223,10 @@ def _document_row(store: Store, doc_id: str, content_hash: str | None) -> Docume
             stmt = stmt.where(DocumentRow.content_hash == content_hash)
         doc = session.scalars(stmt.limit(1)).first()
     if doc is None:
-        raise NotFound(f"no stored document {doc_id!r}; `armsledger search` finds documents by their words")
+        raise NotFound(
+            f"no stored document {doc_id[:200]!r}; search (/search, GET /api/documents?q=) finds documents "
+            "by their words"
+        )
     return doc
 
 
