@@ -278,3 +278,16 @@ def test_an_institute_is_no_state_and_a_use_verb_needs_an_object() -> None:
     assert claims("Canada halted drone camera sales to Turkey after claims of use by Azeri forces.") == {
         ("CAN", "TUR", "(sensors)", None, "cancelled")
     }
+
+
+def test_two_makers_of_one_item_are_no_parties_and_letters_are_no_goods() -> None:
+    assert claims("The base was used by US and British submarines during the Cold War.") == set()
+    assert claims("Athens sent the signed Letter of Acceptance for 20 F-35 jets to Washington.") == {
+        ("USA", "GRC", "F-35", 20, "ordered")
+    }
+    # A comma ends a clause: the US is no subject of the procurement.
+    found = claims(
+        "Turkey bought the S-400 from Russia, to the displeasure of the US, and the purchase angered Washington."
+    )
+    assert ("RUS", "TUR", "S-400", None, "ordered") in found
+    assert not any(recipient == "USA" for _, recipient, *_ in found)

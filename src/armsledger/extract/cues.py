@@ -155,6 +155,8 @@ _CUES = [
         True,
     ),
     _cue(r"agreed", "ordered", "sale", "neutral", False, True),
+    # A signed US Letter of Offer and Acceptance is the order itself.
+    _cue(r"letters? of (?:offer and )?acceptance|\bLOA\b", "ordered", "sale", "receive", False, True),
     _cue(
         r"(?:package|deal|sale|contract|order|agreement|request|delivery|shipment|consignment|batch)s?"
         r"(?:\s+(?:to|for|with)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?"  # "The sale to Greece includes"
@@ -294,6 +296,12 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             continue  # "refrain from providing", "available for export": no transfer stated
         if re.search(r"\b(?:not|never|no longer|yet to|n['’]t|without)\s+(?:\w+\s+)?$", before):
             continue  # "has not yet received": the event did not happen
+        if re.match(r"sen[dt]", word) and re.match(
+            r"\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:signed\s+)?(?:letters?|requests?|proposals?|offers?|teams?"
+            r"|delegations?|messages?|notes?|invitations?|experts?|officials?|troops|soldiers|envoys?|signals?)\b",
+            after,
+        ):
+            continue  # "sent the signed letter of acceptance", "sent a team": no goods move
         if word.startswith("export") and re.match(
             r"\s+(?:contracts?|deals?|agreements?|licen[cs]es?|permits?"
             r"|orders?|control|version|market|markets|success|customers?|clients?|buyers?|opportunit(?:y|ies)"

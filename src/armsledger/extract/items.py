@@ -54,7 +54,7 @@ _ORIGIN_GAP = re.compile(
 )
 # Words that, between a state and an item, show the state is not the item's maker.
 _NOT_ORIGIN_WORDS = re.compile(
-    r"\b(?:of|for|to|from|with|by|in|on|at|as|purchase|purchases|order|orders|deal|deals|contract|contracts|sale"
+    r"\b(?:of|for|to|from|with|by|in|into|on|at|as|purchase|purchases|order|orders|deal|deals|contract|contracts|sale"
     r"|sales|acquisition|delivery|deliveries|government|forces|army|navy|ministry|officials?|fleet|operators?)\b",
     re.I,
 )
@@ -77,6 +77,7 @@ class Item:
     catalog_state: str | None = None  # the maker's state from the catalog
     pattern: bool = False  # designation caught by pattern, not from the catalog
     origin_at: int | None = None  # start of the mention that gave the origin
+    also_origin_at: int | None = None  # a second maker joined to the first ("US and British")
     # A state named beside the item that operates it rather than makes it ("Egyptian
     # Rafales", "Turkey's S-400s"): a recipient.
     operator: str | None = None
@@ -251,10 +252,13 @@ def _one_letter_apart(a: str, b: str) -> bool:
 def _attach_origins(text: str, offset: int, mentions: list[Mention], items: list[Item]) -> None:
     makers = [m for m in mentions if m.kind in ("state", "company") and (m.state or m.value)]
     for item in items:
-        for m in reversed([m for m in makers if m.end <= item.start]):
+        before_item = [m for m in makers if m.end <= item.start]
+        for m in reversed(before_item):
             gap = text[m.end - offset : item.start - offset]
             if "," in gap or len(gap) > 45 or not _ORIGIN_GAP.match(gap) or _NOT_ORIGIN_WORDS.search(gap):
                 continue
+            if any(m.end <= q.start and q.end <= item.start for q in before_item if q is not m):
+                break  # "Lockheed Martin welcomed Greece into the F-35": another party stands between
             if m.kind == "state" and m.form not in ("demonym", "made", "name", "alias", "capital"):
                 continue
             # A bare state name before an item is an origin only as a possessive or
@@ -267,6 +271,12 @@ def _attach_origins(text: str, offset: int, mentions: list[Mention], items: list
                 continue
             origin = m.state if m.kind == "company" else m.value
             item.origin_at = m.start
+            # "US and British submarines": the first maker of a pair is an origin too, not a party.
+            earlier = [q for q in makers if q.end <= m.start]
+            if earlier and re.fullmatch(
+                r"\s*(?:,|and|or|/|-)\s*", text[earlier[-1].end - offset : m.start - offset]
+            ):
+                item.also_origin_at = earlier[-1].start
             if (
                 m.kind == "state"
                 and item.catalog_state

@@ -270,7 +270,7 @@ def _claims_in_clause(
     sentence = analysis.sentence
     items = list(analysis.items)
     cues = analysis.cues
-    origins = {item.origin_at for item in items if item.origin_at is not None}
+    origins = {at for item in items for at in (item.origin_at, item.also_origin_at) if at is not None}
     parties = parties_from(sentence.text, sentence.start, analysis.mentions, origins)
     for item in items:
         if item.operator and item.origin_at is not None:

@@ -341,6 +341,8 @@ def assign_roles(
         elif word in ("and",) or not word or word == "of":
             if cue_after is not None and (cue_before is None or _closer(party, cue_after, cue_before)):
                 gap = sentence[party.end - offset : cue_after.start - offset]
+                if word == "of" and "," in gap:
+                    continue  # "to the displeasure of the US, the procurement will": another clause
                 gap = _PARENTHETICAL.sub(",", gap)
                 if _SPEECH.search(gap):
                     party.role = SPEAKER  # the speaker, not (yet) the subject of the transfer
