@@ -199,7 +199,8 @@ def analyse(sentence: Sentence, kb: Knowledge, local: dict[str, Entry] | None = 
     """Mentions, items and cues of one sentence; ``local`` are the document's own acronyms."""
     mentions = find_mentions(sentence.text, kb, sentence.start, local)
     items = build_items(sentence.text, sentence.start, mentions)
-    cues = find_cues(sentence.text, sentence.start)
+    # A sentence that names no state, company or equipment states no claim: its cues are not needed.
+    cues = find_cues(sentence.text, sentence.start) if mentions else []
     return SentenceAnalysis(sentence, mentions, items, cues)
 
 

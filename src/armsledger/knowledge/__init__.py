@@ -67,10 +67,13 @@ class Entry:
     members: tuple[str, ...] = ()
 
 
+_UNIFY = str.maketrans({"’": "'", "‘": "'", "‐": "-", "–": "-"})
+_DIGIT = re.compile(r"\d")
+
+
 def surface_key(text: str) -> str:
     """Normalise a surface form for exact lookup: quotes, dashes and spaces unified."""
-    text = text.replace("’", "'").replace("‘", "'").replace("‐", "-").replace("–", "-")
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.translate(_UNIFY).split())
 
 
 def fold_key(text: str) -> str:
@@ -151,7 +154,7 @@ class Knowledge:
         if entry is not None:
             return entry
         # Loose matching only for designation-shaped text ("TB-2", "Su 35"), never "a €4".
-        if any(ch.isdigit() for ch in key) and _DESIGNATION_SHAPE.fullmatch(key):
+        if _DIGIT.search(key) and _DESIGNATION_SHAPE.fullmatch(key):
             return self.folded.get(fold_key(key))
         return None
 
