@@ -291,3 +291,18 @@ def test_two_makers_of_one_item_are_no_parties_and_letters_are_no_goods() -> Non
     )
     assert ("RUS", "TUR", "S-400", None, "ordered") in found
     assert not any(recipient == "USA" for _, recipient, *_ in found)
+
+
+def test_future_deliveries_are_orders_and_failed_deals_cancelled() -> None:
+    found = claims(
+        "Germany delivered an IRIS-T system to Ukraine in October; the delivery of three more is expected next year."
+    )
+    assert {(s, r, system, status) for s, r, system, _, status in found} == {
+        ("DEU", "UKR", "IRIS-T", "delivered")
+    }
+    assert claims("The deal will see Norway's Kongsberg deliver NSM missiles to Germany.") == {
+        ("NOR", "DEU", "NSM", None, "ordered")
+    }
+    assert claims("Later reports said that the deal for Su-35 jets from Russia to Iran fell apart.") == {
+        ("RUS", "IRN", "Su-35", None, "cancelled")
+    }

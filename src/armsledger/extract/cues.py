@@ -76,7 +76,9 @@ _CUES = [
     _cue(
         r"(?:won['’]t|will not|not) be allowed|barred from|blocked|embargo(?:es|ed)?|arms ban|refus(?:al|ed|es|ing) to"
         r"|backed out|pulled out|no longer interested|withdr(?:ew|awn) from|terminat(?:ed|es|ing)"
-        r"|stopped (?:delivering|exporting|supplying|selling)|decided against|rejected|dropped",
+        r"|stopped (?:delivering|exporting|supplying|selling)|decided against|rejected|dropped"
+        r"|fell (?:apart|through)|collapsed|thwarted|shelved|abandoned|never materiali[sz]ed"
+        r"|did not (?:enter into force|go ahead|materiali[sz]e|go through)",
         "cancelled",
         "unknown",
         "receive",
@@ -311,9 +313,16 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             continue  # the noun after names the deal, or is not a transfer at all
         if word.startswith("sale") and re.search(r"\b(?:planned|possible|proposed|potential)\s*$", before):
             continue  # the modifier before it carries the stage
-        if cue.status == "delivered" and re.search(
-            r"\b(?:will|to be|would|should|could|might|may|shall|expected to|set to|scheduled to|to)\s+(?:be\s+)?$",
-            before,
+        if cue.status == "delivered" and (
+            re.search(
+                r"\b(?:will|to be|would|should|could|might|may|shall|expected to|set to|scheduled to|to)\s+(?:be\s+)?$",
+                before,
+            )
+            # "will see Norway's Kongsberg deliver", "the delivery ... is expected next year"
+            or re.search(r"\bwill\s+(?:see|have|let|allow)\s+(?:\S+\s+){0,3}$", before)
+            or re.match(
+                r"\s+(?:\S+\s+){0,4}?(?:is|are)\s+(?:now\s+)?(?:expected|due|scheduled|planned)\b", after
+            )
         ):
             cue = Cue(
                 cue.start, cue.end, cue.text, "ordered", cue.deal, cue.direction, cue.modifier, cue.strong

@@ -485,11 +485,17 @@ def _statuses(cues: list[Cue], item: Item) -> list[str]:
         # A modifier far from the item ("... comes years after failed negotiations") is about
         # something else, unless it governs an infinitive ("negotiating with ... to sell").
         infinitives = [c.start for c in cues if c.infinitive]
-        modifiers = [
-            c
-            for c in modifiers
-            if abs(c.start - item.start) <= 80 or any(c.end <= at <= c.end + 120 for at in infinitives)
-        ]
+        bases = [c.start for c in cues if not c.modifier and not c.infinitive]
+
+        def governs(modifier: Cue) -> bool:
+            # The infinitive comes before the item, and no verb of its own stands nearer the item.
+            for at in infinitives:
+                if modifier.end <= at <= modifier.end + 120 and at <= item.start:
+                    if not any(abs(b - item.start) < item.start - at for b in bases):
+                        return True
+            return False
+
+        modifiers = [c for c in modifiers if abs(c.start - item.start) <= 80 or governs(c)]
     if modifiers:
         nearest = min(
             modifiers, key=lambda c: (abs(c.start - item.start), _MODIFIER_PRIORITY.index(c.status))
