@@ -489,11 +489,12 @@ def _statuses(cues: list[Cue], item: Item) -> list[str]:
 
         def governs(modifier: Cue) -> bool:
             # The infinitive comes before the item, and no verb of its own stands nearer the item.
-            for at in infinitives:
-                if modifier.end <= at <= modifier.end + 120 and at <= item.start:
-                    if not any(abs(b - item.start) < item.start - at for b in bases):
-                        return True
-            return False
+            return any(
+                modifier.end <= at <= modifier.end + 120
+                and at <= item.start
+                and not any(abs(b - item.start) < item.start - at for b in bases)
+                for at in infinitives
+            )
 
         modifiers = [c for c in modifiers if abs(c.start - item.start) <= 80 or governs(c)]
     if modifiers:
