@@ -380,8 +380,8 @@ def test_a_wire_story_and_its_lightly_edited_copy_are_one_source(tmp_path: Path)
 
     signed = "Ankara and Kyiv signed a contract"
     store = open_store(tmp_path / "s.db")
-    store_batch(store, batch(copy, signed))  # the copy arrives first, in a batch of its own
-    store_batch(store, batch(wire, signed))
+    assert store_batch(store, batch(copy, signed)).near_copies == 0  # the copy arrives first, alone
+    assert store_batch(store, batch(wire, signed)).near_copies == 1  # a story already stored
     with store.reading() as session:
         row = curated_register(session).row("TUR/UKR/bayraktartb2")
         stored = {d.doc_id: (d.source_group, d.source_key, d.site, d.author) for d in session.scalars(
@@ -401,8 +401,9 @@ def test_a_wire_story_and_its_lightly_edited_copy_are_one_source(tmp_path: Path)
     store.close()
     # The same three in one batch, in another order: the same rows.
     again = open_store(tmp_path / "again.db")
-    store_batch(again, [*batch(other, "Ukraine bought 12 TB2 drones from Turkey"), *batch(wire, signed),
-                        *batch(copy, signed)])
+    together = store_batch(again, [*batch(other, "Ukraine bought 12 TB2 drones from Turkey"),
+                                   *batch(wire, signed), *batch(copy, signed)])
+    assert together.near_copies == 1  # of the two, one repeats the other
     with again.reading() as session, open_store(tmp_path / "s.db").reading() as first:
         assert render_json(register_view(session)) == render_json(register_view(first))
     again.close()

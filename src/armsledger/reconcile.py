@@ -186,13 +186,14 @@ class Provenance:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Provenance:
         """The inverse of to_json (rows stored before ``working`` and ``unused`` existed read as empty)."""
+        # Lists as they come: from_json reads freshly decoded JSON, hundreds of thousands of times.
         return cls(
             data["rule"],
-            list(data.get("claims", [])),
-            list(data.get("documents", [])),
-            list(data.get("disagree", [])),
-            str(data.get("working") or ""),
-            list(data.get("unused") or []),
+            data.get("claims") or [],
+            data.get("documents") or [],
+            data.get("disagree") or [],
+            data.get("working") or "",
+            data.get("unused") or [],
         )
 
 

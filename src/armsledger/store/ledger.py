@@ -26,6 +26,7 @@ from armsledger.store.queries import (
     claims_by_key,
     claims_in_groups,
     curated_register,
+    gc_paused,
     refresh_edit_status,
 )
 from armsledger.store.schema import (
@@ -238,7 +239,7 @@ def _group_sources(session: Session, fresh: list[Fresh], result: BatchResult) ->
     if not reset:
         record_signatures(session, fresh)
     touched |= group_new(session, fresh)
-    result.near_copies += sum(1 for f in fresh if f.source_key != f.doc.content_hash)
+    result.near_copies += sum(1 for f in fresh if f.repeats)
     return touched
 
 
@@ -247,7 +248,8 @@ def reconcile_groups(session: Session, groups: Iterable[str]) -> set[str]:
     groups = sorted(set(groups))
     if not groups:
         return set()
-    rows = reconcile(claims_in_groups(session, groups))
+    with gc_paused():
+        rows = reconcile(claims_in_groups(session, groups))
     for batch in chunks(groups):
         session.execute(delete(TransferRow).where(TransferRow.group_key.in_(batch)))
     ids: dict[str, int] = {}

@@ -21,6 +21,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from sqlalchemy import bindparam, delete, func, select, update
@@ -43,6 +44,7 @@ SIGNATURE_SETTING = "minhash_function"
 _UNDATED = "9999-99-99"
 
 
+@lru_cache(maxsize=1)
 def signature_function() -> str:
     """A fingerprint of the MinHash function in use: signatures made by another one cannot be compared."""
     probe = signature(_PROBE)
@@ -108,6 +110,7 @@ class Fresh:
     bands: list[tuple[int, int]]
     source_key: str | None = None
     source_group: str | None = None
+    repeats: bool = False  # it joined a story already stored, or a document of its batch read before it
 
 
 def record_signatures(session: Session, fresh: Sequence[Fresh], update_documents: bool = False) -> None:
@@ -224,8 +227,12 @@ def group_new(session: Session, fresh: Sequence[Fresh]) -> set[str]:
                 .values(source_key=key, source_group=label)
                 .execution_options(synchronize_session=False)
             )
-        for k in keys & set(new_keys):
+        joined = sorted(keys & set(new_keys), key=lambda k: heads[k])
+        for k in joined:
             new_keys[k].source_key, new_keys[k].source_group = key, label
+        # A story of new documents only has a first one that repeats nothing.
+        for k in joined[0 if keys - set(new_keys) else 1 :]:
+            new_keys[k].repeats = True
         if len(keys - set(new_keys)) > 1:
             # Two stored stories became one: rows citing both now count one source fewer.
             touched.update(
