@@ -37,25 +37,38 @@ def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 
 
 def _claims_select() -> Select[Any]:
+    """Claims joined to their documents, as plain columns (no ORM objects: reconcile reads thousands)."""
     return select(
-        ClaimRow,
+        ClaimRow.key,
         DocumentRow.doc_id,
         DocumentRow.content_hash,
         DocumentRow.published,
-        DocumentRow.id,
+        DocumentRow.id.label("seq"),
         DocumentRow.source_key,
+        ClaimRow.supplier,
+        ClaimRow.recipient,
+        ClaimRow.system,
+        ClaimRow.category,
+        ClaimRow.quantity,
+        ClaimRow.deal,
+        ClaimRow.status,
+        ClaimRow.year,
+        ClaimRow.evidence,
+        ClaimRow.start_offset,
+        ClaimRow.end_offset,
+        ClaimRow.incremental,
+        ClaimRow.vague_quantity,
     ).join(DocumentRow, ClaimRow.document_id == DocumentRow.id)
 
 
-def _ledger_claim(
-    row: ClaimRow, doc_id: str, content_hash: str, published: str | None, seq: int, source: str | None
-) -> LedgerClaim:
+def _ledger_claim(row: Any) -> LedgerClaim:
+    """A claim from a row of ``_claims_select``."""
     return LedgerClaim(
         key=row.key,
-        doc=doc_id,
-        doc_hash=content_hash,
-        published=published,
-        seq=seq,
+        doc=row.doc_id,
+        doc_hash=row.content_hash,
+        published=row.published,
+        seq=row.seq,
         supplier=row.supplier,
         recipient=row.recipient,
         system=row.system,
@@ -69,7 +82,7 @@ def _ledger_claim(
         end=row.end_offset,
         incremental=bool(row.incremental),
         vague_quantity=bool(row.vague_quantity),
-        source=source or content_hash,
+        source=row.source_key or row.content_hash,
     )
 
 
@@ -79,7 +92,7 @@ def claims_in_groups(session: Session, groups: Iterable[str]) -> list[LedgerClai
     with gc_paused():
         for batch in chunks(sorted(set(groups))):
             for row in session.execute(_claims_select().where(ClaimRow.group_key.in_(batch))):
-                found.append(_ledger_claim(*row))
+                found.append(_ledger_claim(row))
     return found
 
 
@@ -88,7 +101,7 @@ def claims_by_key(session: Session, keys: Iterable[str]) -> dict[str, LedgerClai
     found: dict[str, LedgerClaim] = {}
     for batch in chunks(sorted(set(keys))):
         for row in session.execute(_claims_select().where(ClaimRow.key.in_(batch))):
-            claim = _ledger_claim(*row)
+            claim = _ledger_claim(row)
             found[claim.key] = claim
     return found
 
@@ -99,13 +112,13 @@ def claims_of_rows(session: Session, row_keys: Iterable[str]) -> dict[str, list[
     for batch in chunks(sorted(set(row_keys))):
         stmt = (
             _claims_select()
-            .add_columns(TransferRow.key)
+            .add_columns(TransferRow.key.label("row_key"))
             .join(TransferClaim, TransferClaim.claim_id == ClaimRow.id)
             .join(TransferRow, TransferRow.id == TransferClaim.transfer_id)
             .where(TransferRow.key.in_(batch))
         )
-        for *claim, row_key in session.execute(stmt):
-            result[row_key].append(_ledger_claim(*claim))
+        for row in session.execute(stmt):
+            result[row.row_key].append(_ledger_claim(row))
     return dict(result)
 
 
@@ -239,7 +252,7 @@ def documents_by_id(session: Session, ids: Sequence[str]) -> dict[str, DocumentR
 def all_claims(session: Session) -> list[LedgerClaim]:
     """Every stored claim, in document order then offset."""
     stmt = _claims_select().order_by(DocumentRow.id, ClaimRow.start_offset, ClaimRow.end_offset, ClaimRow.key)
-    return [_ledger_claim(*row) for row in session.execute(stmt)]
+    return [_ledger_claim(row) for row in session.execute(stmt)]
 
 
 def counts(session: Session) -> dict[str, int]:
