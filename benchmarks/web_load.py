@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from armsledger.commands.serve import WORKER_HEALTHCHECK
 from armsledger.errors import InputError
 from armsledger.knowledge import default_knowledge
 from armsledger.model import Claim, Document
@@ -196,7 +197,14 @@ def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
         "--workers",
         str(workers),
         "--log-level",
-        "warning",
+        os.environ.get("WEB_LOAD_LOG_LEVEL", "warning"),
+        # As `armsledger serve` sets it: a worker reading the store must not be killed as hung.
+        "--timeout-worker-healthcheck",
+        str(WORKER_HEALTHCHECK),
+        # Longer than any wait in the run: a connection the server closes as idle just as a client
+        # reuses it is the harness's error, not the app's.
+        "--timeout-keep-alive",
+        "75",
         "--no-access-log",
     ]
     return subprocess.Popen(command, env=env)
@@ -339,13 +347,20 @@ async def conflict_rounds(
 ) -> list[dict[str, Any]]:
     """Race the editors on a fresh row every ``every`` seconds while the load runs (at most ``rounds`` times)."""
     results: list[dict[str, Any]] = []
-    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
-        for n, key in enumerate(rows[:rounds]):
-            if time.perf_counter() > until:
-                break
-            began = time.perf_counter()
-            results.append(await race(client, tokens, key, "correct" if n % 2 == 0 else "decide"))
-            await asyncio.sleep(max(0.0, every - (time.perf_counter() - began)))
+    for n, key in enumerate(rows[:rounds]):
+        if time.perf_counter() > until:
+            break
+        began = time.perf_counter()
+        kind = "correct" if n % 2 == 0 else "decide"
+        # A fresh connection each round: one left idle between rounds may be closed by the server.
+        async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+            try:
+                results.append(await race(client, tokens, key, kind))
+            except httpx.HTTPError as err:  # no answer to judge: a failed round, not a lost edit
+                results.append(
+                    {"row": key, "kind": kind, "answers": [], "told": [], "lost": False, "failed": repr(err)}
+                )
+        await asyncio.sleep(max(0.0, every - (time.perf_counter() - began)))
     return results
 
 
@@ -418,6 +433,11 @@ def main() -> int:
             f"({sum(r['kind'] == 'correct' for r in races)} corrections of one field from one value, "
             f"{sum(r['kind'] == 'decide' for r in races)} accept-against-reject of one row version): "
             f"{sum(sorted(r['answers']) == [201, 409] for r in races)} ended 201 + 409; lost edits: {lost}"
+            + (
+                f"; {failed} round(s) without an answer"
+                if (failed := sum("failed" in r for r in races))
+                else ""
+            )
         )
         for r in races[:2]:
             print(f"  {r['kind']} {r['row']}: {r['answers']}; told: {r['told'][0] if r['told'] else '-'}")

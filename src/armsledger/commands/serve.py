@@ -7,6 +7,9 @@ import argparse
 from armsledger.commands.build import add_db_option
 from armsledger.errors import InputError
 
+# Seconds a server process may take to answer its supervisor's health check.
+WORKER_HEALTHCHECK = 60
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the command."""
@@ -59,5 +62,8 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=args.log_level,
         proxy_headers=True,
+        # The supervisor kills a worker that misses a 5 s health check; one reading a large store
+        # (15 s for 100,000 claims on a busy machine) must not be taken for hung.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK,
     )
     return 0
