@@ -171,7 +171,7 @@ _CUES = [
     ),
     _cue(r"hand(?:ed|s|ing)? over|armed with", "delivered", "unknown", "neutral", False, True),
     _cue(
-        r"select(?:ed|ing|s|ion of)?|chose|chosen|choos(?:e|es|ing)|picked|opted for|preferred|downselected",
+        r"select(?:ed|ing|s|ion of)?|chose|chosen|picked|opted for|preferred|downselected",
         "planned",
         "sale",
         "receive",
@@ -213,6 +213,7 @@ _CUES = [
     _cue(
         r"deliver(?:y|ies)|received|recieved|receiv(?:es|ing)|arriv(?:ed|es|al)|took delivery|commissioned"
         r"|taken delivery|in service|entered service|inducted|equipped with|operat(?:e|es|ed|ing|ors?)"
+        r"|users?(?=\s+of\b)"
         r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|(?<!\bto )(?<!\bcan )(?<!\bcould )use(?=\s+(?:the|its|their|versions?|(?-i:[A-Z0-9])))"
         r"|fleet|landed|reached|appeared in"
         r"|shipments?|shipped|completed|helped|sent to|fielded"
@@ -226,7 +227,7 @@ _CUES = [
     ),
     _cue(
         r"deliver(?:ed|s|ing)?|supplied|suppl(?:y|ies|ying)|exported|exports?|exporting|provided|provid(?:e|es|ing)|sent|send(?:s|ing)?"
-        r"|transferred|transfer(?:s|ring)?|gave|gifted|gift|donat(?:ed|es|ing|ion)",
+        r"|transferred|transfer(?:s|ring)?|gave|giv(?:e|es|ing|en)|gifted|gift|donat(?:ed|es|ing|ion)",
         "delivered",
         "sale",
         "supply",
@@ -296,8 +297,8 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             continue  # "any drone shipments": hypothetical
         if re.search(r"\b(?:refrain(?:ed|s)? from|stop(?:ped)? short of|available for|open to)\s+$", before):
             continue  # "refrain from providing", "available for export": no transfer stated
-        if re.search(r"\b(?:not|never|no longer|yet to|n['’]t|without)\s+(?:\w+\s+)?$", before):
-            continue  # "has not yet received": the event did not happen
+        if re.search(r"\b(?:not|never|no longer|yet to|n['’]t|without)\s+(?:\w+\s+){0,2}$", before):
+            continue  # "has not yet received", "did not name the customer": the event did not happen
         if re.match(r"sen[dt]", word) and re.match(
             r"\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:signed\s+)?(?:letters?|requests?|proposals?|offers?|teams?"
             r"|delegations?|messages?|notes?|invitations?|experts?|officials?|troops|soldiers|envoys?|signals?)\b",
@@ -311,6 +312,12 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             after,
         ):
             continue  # the noun after names the deal, or is not a transfer at all
+        if re.match(r"(?:deals?|contracts?|agreements?)$", word) and re.search(
+            r"\b(?:food|grain|trade|free-trade|nuclear|peace|gas|oil|energy|investment|prisoner|ceasefire|business"
+            r"|climate|debt|loan|migration|security|customs|tax|visa|fishing)\s+$",
+            before,
+        ):
+            continue  # "a food deal", "the peace agreement": no arms change hands
         if word.startswith("sale") and re.search(r"\b(?:planned|possible|proposed|potential)\s*$", before):
             continue  # the modifier before it carries the stage
         if cue.status == "delivered" and (

@@ -39,7 +39,7 @@ _TARGET_BEFORE = re.compile(
 # "to replace its aging F-16s": the fleet a deal retires was itself delivered once, by its own maker.
 _REPLACED_BEFORE = re.compile(
     r"\b(?:replac(?:e|es|ing)|retir(?:e|es|ing)|phase out|phasing out|succeed|supersed(?:e|es|ing))"
-    r"\s+(?:[\w\-]+\s+){0,4}$",
+    r"\s+(?:[\w\-'’]+\s+){0,4}$",
     re.I,
 )
 # What joins the next member of a list to a replaced item: "replace its D-30 howitzers and 2A65 guns".
@@ -161,7 +161,8 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
             previous = (end, "target")
             i = j + 1
             continue
-        replaced = not own_cue and bool(
+        # A replaced fleet may carry its own purchase ("to replace the UAE's 60 Mirages bought in 1998").
+        replaced = bool(
             _REPLACED_BEFORE.search(window) or (in_list and previous and previous[1] == "replaced")
         )
         previous = (end, "replaced") if replaced else None

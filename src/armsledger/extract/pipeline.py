@@ -27,7 +27,7 @@ _MODIFIER_PRIORITY = ("cancelled", "planned", "interest")
 # Cue words that name a transfer with no equipment word in the sentence ("have also ordered").
 _IMPLICIT = re.compile(
     r"order|customer|client|buyer|candidate|interested|potential|bought|purchas|acquir|operator"
-    r"|exported|sold|in service|in use",
+    r"|exported|sold|in service|in use|buy|negotiat|user",
     re.I,
 )
 
@@ -109,6 +109,7 @@ def _split_coordinated(analysis: SentenceAnalysis, spans: list[tuple[int, int]])
     return out
 
 
+_OWN_PURCHASE = re.compile(r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered)\b")
 _THE_COUNTRY = re.compile(
     r"^\W*(?:(?:In|On|By|Last|This|Earlier|Later|Meanwhile|Now)\b[^,]{0,40},\s*)?"
     r"(?:The|the)\s+(?:[A-Z]?[a-z]+\s+)?(?:country|nation|kingdom|republic)\b"
@@ -421,7 +422,11 @@ def _claims_in_clause(
                     re.match(r"(?:agreement|contract|deal|order|package)", c.text, re.I) for c in cues
                 )
                 stages = ["ordered" if agreed or stage == "delivered" else stage]
-            for status in ["delivered"] if item.replaced else stages:
+            if item.replaced:
+                # An old fleet was delivered; "bought in 1998" after it says it was ordered too.
+                own = _OWN_PURCHASE.match(sentence.text[item.end - sentence.start :])
+                stages = ["ordered", "delivered"] if own else ["delivered"]
+            for status in stages:
                 claims.append(
                     Claim(
                         supplier=giver,

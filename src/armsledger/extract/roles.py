@@ -32,7 +32,15 @@ _LIST_GAP = re.compile(
 # After a demonym, the nouns that make it stand for the state as a party.
 _DEMONYM_PARTY = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:armed forces|forces|army|armies|military|militaries|air force|navy|government|troops|defen[cs]e ministry"
-    r"|ministry of defen[cs]e|defen[cs]e forces|side)\b",
+    r"|ministry of defen[cs]e|defen[cs]e forces|side|officials|authorities|leaders?|diplomats"
+    r"|(?:prime |defen[cs]e |foreign )?minist(?:er|ry)|president|premier|cabinet|parliament"
+    # "the German arms sale freeze": the state's own decision about exports
+    r"|(?:arms\s+)?(?:export|sales?|arms)\s+(?:freeze|ban|embargo|halt|veto)|freeze|embargo|veto)\b",
+    re.I,
+)
+_DEMONYM_FIRMS = re.compile(
+    r"^\s+(?:[a-z\-]+\s+){0,2}(?:firms?|compan(?:y|ies)|manufacturers?|makers?|shipyards?|shipbuilders?"
+    r"|contractors?|defen[cs]e industry|arms industry|industry)\b",
     re.I,
 )
 _ARRIVAL = re.compile(r"arriv|appeared|service|deploy|landed|reached|operat|fleet|delivered", re.I)
@@ -48,7 +56,7 @@ _NOT_PARTY_AFTER = re.compile(
 # Between a subject and its verb: a few lower-case words, or the state's own forces
 # ("Egypt's land forces currently use", "Poland's army has ordered").
 _SUBJECT_GAP = re.compile(
-    r"^\s+(?:(?!to\b)[a-z]+\s+){0,2}$"
+    r"^\s+(?:(?!(?:to|for|of|with|from|in|on|by|at|into)\b)[a-z]+\s+){0,2}$"
     r"|^['’]s\s+(?:[a-z\-]+\s+){0,2}(?:armed forces|forces|army|navy|air force|military|government|ministry"
     r"|defen[cs]e ministry|troops|marines|coast guard)\s+(?:[a-z]+\s+){0,2}$"
 )
@@ -59,7 +67,8 @@ _AUX_GAP = re.compile(
 )
 # The speaker is the actor: "said it would buy", "said Tuesday that it was selling", "confirmed its acquisition of".
 _SAID_IT = re.compile(
-    r"\b(?:said|says|say|announced|stated|confirmed)(?:\s+(?:on\s+|in\s+)?[A-Za-z0-9]+){0,2}?\s+(?:that\s+)?(?:it|they)\b"
+    r"\b(?:said|says|say|announced|stated|confirmed)(?:\s+(?:on\s+|in\s+)?[A-Za-z0-9]+){0,2}?\s+(?:that\s+)?"
+    r"(?:it|they|the country|the government)\b"
     r"|\b(?:announced|confirmed|unveiled|revealed|disclosed|finali[sz]ed)\s+(?:\w+\s+)?(?:its|their)\s+(?:\w+\s+)?$"
     r"|\b(?:announced|confirmed|revealed|finali[sz]ed)\s+(?:the\s+|a\s+)?(?:decision|intention|plans?)\s+to\s+$",
     re.I,
@@ -114,7 +123,7 @@ _POSSESSIVE_RELATION = re.compile(
 )
 _TAKER_NOUNS = ("supplier", "provider", "vendor", "source")
 # What follows a verb of saying when the speaker itself is the actor ("said Tuesday that it").
-_IT_TAIL = r"(?:\s+(?:on\s+|in\s+)?[A-Za-z0-9]+){0,2}?\s+(?:that\s+)?(?:it|they|its|their)\b"
+_IT_TAIL = r"(?:\s+(?:on\s+|in\s+)?[A-Za-z0-9]+){0,2}?\s+(?:that\s+)?(?:it|they|its|their|the country|the government)\b"
 _SPEAKER_AFTER = re.compile(
     r"^\s+(?:said|says|told|reported|announced|stated|added|confirmed|claimed)\b(?!" + _IT_TAIL + ")"
     r"|^(?:['’]s)?\s+(?:\w+\s+){0,2}(?:said|says|told|reported|announced|stated|confirmed)\b(?!"
@@ -168,6 +177,10 @@ def parties_from(
                 continue
             if m.form == "capital" and _CAPITAL_AS_NAME.match(after):
                 continue
+            if m.form == "demonym" and _DEMONYM_FIRMS.match(after):
+                # "Indian firms", "two South Korean companies": makers acting for their state.
+                parties.append(Party(m.value, m.start, m.end, m.text, company=True))
+                continue
             if m.form == "demonym" and not _DEMONYM_PARTY.match(after):
                 continue
             parties.append(Party(m.value, m.start, m.end, m.text))
@@ -206,6 +219,8 @@ def assign_roles(
             and head.role is not None
             and party.role is None
             and real_lists.get(groups[id(party)])
+            # "between Baykar and the Kuwaiti ministry": a maker and its counterpart share no role.
+            and head.company == party.company
         ):
             party.role = head.role  # a later member of a list takes the first member's role
             continue
@@ -347,8 +362,8 @@ def assign_roles(
                 if _SPEECH.search(gap):
                     party.role = SPEAKER  # the speaker, not (yet) the subject of the transfer
                     continue
-                if len(gap) > 70:
-                    continue
+                if len(gap) > 70 or re.match(r"\s+(?:for|of|with|from|in|on|at|to|into|by)\s", gap):
+                    continue  # "Armenia for the supply of": a phrase about it, not its verb
                 party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
             elif cue_before is not None:
                 gap = sentence[cue_before.end - offset : party.start - offset]
@@ -494,7 +509,9 @@ def _share_list_roles(sentence: str, offset: int, parties: list[Party]) -> None:
         joined = _joined(sentence, offset, group)
         if not roles or (len(group) > 1 and not joined and len({p.end for p in group}) > 1):
             continue  # bare commas may be appositions ("to Moscow, the White House said")
-        role = roles[0]
+        holder = next(p for p in group if p.role is not None)
         for p in group:
             if p.role is None:
-                p.role = role
+                # A maker and the state it deals with ("between Baykar and the Kuwaiti
+                # ministry") are two sides; only states with states share a role.
+                p.role = holder.role if p.company == holder.company else PARTNER
