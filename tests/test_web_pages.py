@@ -388,3 +388,14 @@ def test_a_minted_token_is_shown_once_after_a_redirect(ledger: Ledger) -> None:
         ledger.client().get("/api/me", headers={"Authorization": f"Bearer {secret[1]}"}).json()["name"]
         == "vic"
     )
+
+
+def test_unpacked_upload_limit_is_a_setting() -> None:
+    from armsledger.errors import InputError
+    from armsledger.web.settings import load_settings
+
+    assert load_settings(env={"ARMSLEDGER_MAX_UNPACKED_MB": "50"}).max_unpacked_bytes == 50 * 1024 * 1024
+    assert load_settings(env={}).max_unpacked_bytes == 200 * 1024 * 1024
+    for bad in ("lots", "0", "inf"):
+        with pytest.raises(InputError, match=f"ARMSLEDGER_MAX_UNPACKED_MB='{bad}'"):
+            load_settings(env={"ARMSLEDGER_MAX_UNPACKED_MB": bad})
