@@ -61,7 +61,7 @@ def test_a_wire_agency_in_brackets_is_no_acronym() -> None:
 def test_armed_services_stand_for_their_state_but_not_after_another_state() -> None:
     kb = default_knowledge()
     values = [(m.text, m.value) for m in find_mentions("the RAAF and the Saudi Royal Navy", kb)]
-    assert ("RAAF", "AUS") in values
+    assert ("the RAAF", "AUS") in values
     assert ("Royal Navy", "GBR") not in values
 
 
@@ -306,3 +306,18 @@ def test_future_deliveries_are_orders_and_failed_deals_cancelled() -> None:
     assert claims("Later reports said that the deal for Su-35 jets from Russia to Iran fell apart.") == {
         ("RUS", "IRN", "Su-35", None, "cancelled")
     }
+
+
+def test_handing_over_supplies_and_a_speaker_is_the_unnamed_side() -> None:
+    assert claims("Belarus said it would hand over eight MiG-29 jets to Serbia.") == {
+        ("BLR", "SRB", "MiG-29", 8, "ordered")
+    }
+    assert claims("Serbia's president said that Belarus had agreed to sell Buk systems.") == {
+        ("BLR", "SRB", "Buk", None, "ordered")
+    }
+    assert claims("Serbia will get Buk systems from Russia.") == {("RUS", "SRB", "Buk", None, "ordered")}
+
+
+def test_a_weapons_own_platform_is_not_transferred_and_selected_by_takes() -> None:
+    text = "NSM is the main weapon of the Norwegian frigates and corvettes and has been selected by the U.S. Navy, Poland and Romania."
+    assert claims(text) == {("NOR", code, "NSM", None, "planned") for code in ("USA", "POL", "ROU")}

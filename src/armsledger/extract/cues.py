@@ -169,7 +169,9 @@ _CUES = [
         False,
         True,
     ),
-    _cue(r"hand(?:ed|s|ing)? over|armed with", "delivered", "unknown", "neutral", False, True),
+    _cue(r"hand(?:ed|s|ing)? over", "delivered", "unknown", "supply", False, True),
+    _cue(r"armed with", "delivered", "unknown", "neutral", False, True),
+    _cue(r"(?:will |to )get|gets|getting|obtain(?:s|ed|ing)?", "ordered", "sale", "receive", False, True),
     _cue(
         r"select(?:ed|ing|s|ion of)?|chose|chosen|picked|opted for|preferred|downselected",
         "planned",

@@ -44,6 +44,13 @@ _REPLACED_BEFORE = re.compile(
 )
 # What joins the next member of a list to a replaced item: "replace its D-30 howitzers and 2A65 guns".
 _LIST_CONTINUES = re.compile(r"^(?:\s+[\w\-]+){0,4}?\s*(?:,|,?\s+and|,?\s+or)\s+(?:[\w\-]+\s+){0,2}$")
+# A thing described as part of a platform: the platform stays where it is.
+_OWNER_OF = re.compile(
+    r"\b(?:weapons?|armament|part|parts|component|components|crews?|backbone|mainstay|workhorse|capabilit\w*"
+    r"|maintenance)\s+of\s+"
+    r"(?:the\s+|its\s+|their\s+|a\s+|an\s+)?(?:[\w\-]+\s+){0,2}$",
+    re.I,
+)
 _OWN_CUE_AFTER = re.compile(
     r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered|delivered|received|supplied)\b"
 )
@@ -155,8 +162,11 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
         in_list = previous is not None and _LIST_CONTINUES.match(
             sentence_text[previous[0] - offset : m.start - offset]
         )
+        # What is fired at, and the platform a weapon belongs to ("the main weapon of the
+        # Norwegian frigates and corvettes"), are not transferred; list members share that.
+        owner = system is None and bool(_OWNER_OF.search(window))
         if not own_cue and (
-            _TARGET_BEFORE.search(window) or (in_list and previous and previous[1] == "target")
+            _TARGET_BEFORE.search(window) or owner or (in_list and previous and previous[1] == "target")
         ):
             previous = (end, "target")
             i = j + 1

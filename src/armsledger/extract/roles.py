@@ -55,6 +55,12 @@ _NOT_PARTY_AFTER = re.compile(
 )
 # Between a subject and its verb: a few lower-case words, or the state's own forces
 # ("Egypt's land forces currently use", "Poland's army has ordered").
+# "Serbia's president said": the state speaks through its leaders.
+_LEADER_SAID = re.compile(
+    r"^(?:['’]s)?\s+(?:president|prime minister|foreign minister|leader|leadership|ambassador|envoy)"
+    r"(?:\s+[A-Z][\w.\-]*){0,3},?\s+(?:said|says|told|announced|stated|confirmed)\b",
+    re.I,
+)
 _SUBJECT_GAP = re.compile(
     r"^\s+(?:(?!(?:to|for|of|with|from|in|on|by|at|into)\b)[a-z]+\s+){0,2}$"
     r"|^['’]s\s+(?:[a-z\-]+\s+){0,2}(?:armed forces|forces|army|navy|air force|military|government|ministry"
@@ -170,7 +176,7 @@ def parties_from(
         if m.start in used_as_origin:
             continue
         after = sentence[m.end - offset : m.end - offset + 40]
-        if _CONFLICT_AFTER.match(after) or _NOT_PARTY_AFTER.match(after):
+        if _CONFLICT_AFTER.match(after) or (_NOT_PARTY_AFTER.match(after) and not _LEADER_SAID.match(after)):
             continue  # "Russian-backed", "U.S. sanctions": not an actor in the deal
         if m.kind == "state":
             if m.form == "made":
@@ -310,8 +316,12 @@ def assign_roles(
             near = cue_before is not None and party.start - cue_before.end < 25
             if party.company or (near and cue_before.direction == "supply"):
                 party.role = SUPPLIER
-            elif near and cue_before.direction == "receive" and not cue_before.modifier:
-                party.role = RECIPIENT
+            elif (
+                near
+                and cue_before.direction == "receive"
+                and (not cue_before.modifier or cue_before.status == "planned")
+            ):
+                party.role = RECIPIENT  # "ordered by Egypt", "selected by the U.S. Navy"
             else:
                 party.role = IGNORE
         elif word in ("to", "for", "into", "onto"):
@@ -341,7 +351,9 @@ def assign_roles(
             wide = sentence[max(0, party.start - offset - 90) : party.start - offset]
             if _TAKERS_INCLUDING.search(wide):
                 party.role = RECIPIENT  # "sold drones to several countries, including Poland"
-            elif _MEMBERS_INCLUDING.search(wide):
+            elif _MEMBERS_INCLUDING.search(wide) and not any(
+                q.role == RECIPIENT and q.end <= party.start for q in parties
+            ):
                 # "Gulf countries such as Kuwait and Oman also operate Typhoons": the subjects;
                 # "a pledge followed by other nations including Germany": not the takers.
                 tail = sentence[party.end - offset : cue_after.start - offset] if cue_after else "-"
@@ -374,6 +386,7 @@ def assign_roles(
     _speaker_as_subject(sentence, offset, parties, cues)
     _gapped_suppliers(sentence, offset, parties, starts)
     _infinitive_purpose(sentence, offset, parties, cues)
+    _speaker_as_other_side(parties, cues)
 
 
 def _local_builders(parties: list[Party]) -> None:
@@ -388,13 +401,36 @@ def _speaker_as_subject(sentence: str, offset: int, parties: list[Party], cues: 
     """ "The Indonesian military said it was no longer interested": a speaker who says "it" acts."""
     speakers = [p for p in parties if p.role == SPEAKER]
     taken = {p.role for p in parties if p.role not in (SPEAKER, IGNORE, None)}
+    codes = {p.code for p in parties if p.role not in (SPEAKER, IGNORE, None)}
     for party in speakers:
         cue = next((c for c in cues if c.start >= party.end), None)
         said_it = _SAID_IT.search(sentence[party.end - offset : cue.start - offset]) if cue else None
         role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue.direction, PARTNER) if cue else IGNORE
         # "Denmark's ministry said that it was selling F-16s to Argentina": the speaker acts,
         # unless another state already holds that side of the deal.
-        party.role = role if said_it and role not in taken else IGNORE
+        if said_it and role not in taken:
+            party.role = role
+        elif not said_it and party.code not in codes and any(c.start >= party.end for c in cues):
+            party.role = _LISTENING  # decided once the other parties have their roles
+        else:
+            party.role = IGNORE
+
+
+_LISTENING = "speaker-pending"
+
+
+def _speaker_as_other_side(parties: list[Party], cues: list[Cue]) -> None:
+    """ "Serbia's president said Belarus had agreed to sell Buk systems": the speaker's state is
+    the other side of the deal it reports, when the sentence names only one side."""
+    taken = {p.role for p in parties if p.role in (SUPPLIER, RECIPIENT)}
+    for party in parties:
+        if party.role != _LISTENING:
+            continue
+        directed = next((c for c in cues if c.start >= party.end and c.direction != "neutral"), None)
+        other = None
+        if directed is not None and len(taken) == 1:
+            other = RECIPIENT if SUPPLIER in taken else SUPPLIER
+        party.role = other or IGNORE
 
 
 def _infinitive_purpose(sentence: str, offset: int, parties: list[Party], cues: list[Cue]) -> None:
@@ -488,7 +524,9 @@ def _possessive_relations(sentence: str, offset: int, parties: list[Party]) -> s
             party.role = RECIPIENT if match.group("noun").lower().startswith(_TAKER_NOUNS) else SUPPLIER
             preset.add(id(party))
         elif party.role is None and _SPEAKER_AFTER.match(after):
-            party.role = IGNORE  # ", the White House said": the source of the report
+            # ", the White House said": the source of the report; "Serbia's president said"
+            # may yet be the unnamed side of the deal it reports (see _speaker_as_subject).
+            party.role = SPEAKER if _LEADER_SAID.match(after) else IGNORE
             preset.add(id(party))
     return preset
 

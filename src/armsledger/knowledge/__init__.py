@@ -230,6 +230,9 @@ def load_knowledge() -> Knowledge:
             _add(kb.exact, surface_key(surface), Entry("state", code, "force"), row["_where"])
             if surface.startswith("the "):
                 _add(kb.exact, surface_key(surface[4:]), Entry("state", code, "force"), row["_where"])
+            else:
+                # "the U.S. Navy" must win over "the U.S." at the same place.
+                _add(kb.exact, surface_key("the " + surface), Entry("state", code, "force"), row["_where"])
     for row in _read_csv("companies.csv", ("name", "aliases", "state")):
         state = row["state"].upper()
         kb.companies[row["name"]] = state
