@@ -321,3 +321,16 @@ def test_handing_over_supplies_and_a_speaker_is_the_unnamed_side() -> None:
 def test_a_weapons_own_platform_is_not_transferred_and_selected_by_takes() -> None:
     text = "NSM is the main weapon of the Norwegian frigates and corvettes and has been selected by the U.S. Navy, Poland and Romania."
     assert claims(text) == {("NOR", code, "NSM", None, "planned") for code in ("USA", "POL", "ROU")}
+
+
+def test_in_use_including_in_a_choice_of_armies_and_commitments() -> None:
+    assert claims("ATMOS systems have been widely in use in Africa, including in Rwanda and Botswana.") == {
+        ("ISR", "RWA", "ATMOS", None, "delivered"),
+        ("ISR", "BWA", "ATMOS", None, "delivered"),
+    }
+    assert claims("Patria AMV is the choice of the Polish, Croatian and Slovenian armies.") == {
+        ("FIN", code, "Patria AMV", None, "ordered") for code in ("POL", "HRV", "SVN")
+    }
+    assert claims("France has committed 18 Caesar artillery systems to Ukraine.") == {
+        ("FRA", "UKR", "Caesar", 18, "ordered")
+    }

@@ -192,7 +192,8 @@ _CUES = [
     # "Russia has built Kilo class submarines for India": building for another state supplies it.
     _cue(r"(?:built|constructed|building)(?=\s+(?:[\w\-]+\s+){0,6}?for\b)", "delivered", "sale", "supply"),
     _cue(
-        r"pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|commit(?:s|ted)? to (?:send|supply|provide|deliver)",
+        r"pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|commit(?:s|ted)? to (?:send|supply|provide|deliver)"
+        r"|committed(?=\s+(?:\S+\s+){0,5}?to\s+[A-Z])|the choice of",
         "ordered",
         "aid",
         "supply",
@@ -214,7 +215,7 @@ _CUES = [
     # delivered
     _cue(
         r"deliver(?:y|ies)|received|recieved|receiv(?:es|ing)|arriv(?:ed|es|al)|took delivery|commissioned"
-        r"|taken delivery|in service|entered service|inducted|equipped with|operat(?:e|es|ed|ing|ors?)"
+        r"|taken delivery|in service|in use|entered service|inducted|equipped with|operat(?:e|es|ed|ing|ors?)"
         r"|users?(?=\s+of\b)"
         r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|(?<!\bto )(?<!\bcan )(?<!\bcould )use(?=\s+(?:the|its|their|versions?|(?-i:[A-Z0-9])))"
         r"|fleet|landed|reached|appeared in"

@@ -591,7 +591,9 @@ def _supplier_and_system(
 
 
 _RELATIVE = re.compile(r"^,\s+(?:for which|which|who|whose|where)\b")
-_INCLUDING = re.compile(r"\b(?:includ(?:e|es|ed|ing)|such as|like|namely|among them)\s+(?:the\s+)?$", re.I)
+_INCLUDING = re.compile(
+    r"\b(?:includ(?:e|es|ed|ing)|such as|like|namely|among them)\s+(?:in\s+)?(?:the\s+)?$", re.I
+)
 
 
 def _objects(parties: list[Party], cues: list[Cue], sentence: Sentence | None) -> set[int]:

@@ -38,12 +38,13 @@ _DEMONYM_PARTY = re.compile(
     r"|(?:arms\s+)?(?:export|sales?|arms)\s+(?:freeze|ban|embargo|halt|veto)|freeze|embargo|veto)\b",
     re.I,
 )
+_DEMONYM_LIST = re.compile(r"^(?:\s*,?\s*(?:and\s+|or\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)+(?=\s)")
 _DEMONYM_FIRMS = re.compile(
     r"^\s+(?:[a-z\-]+\s+){0,2}(?:firms?|compan(?:y|ies)|manufacturers?|makers?|shipyards?|shipbuilders?"
     r"|contractors?|defen[cs]e industry|arms industry|industry)\b",
     re.I,
 )
-_ARRIVAL = re.compile(r"arriv|appeared|service|deploy|landed|reached|operat|fleet|delivered", re.I)
+_ARRIVAL = re.compile(r"arriv|appeared|service|deploy|landed|reached|operat|fleet|delivered|in use", re.I)
 # A state followed by these is a modifier of something else ("U.S. sanctions", "Turkey's border").
 _NOT_PARTY_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:sanctions|pressure|opposition|objections?|concerns?|warnings?|criticism|embassy|ambassador|envoy"
@@ -187,8 +188,10 @@ def parties_from(
                 # "Indian firms", "two South Korean companies": makers acting for their state.
                 parties.append(Party(m.value, m.start, m.end, m.text, company=True))
                 continue
-            if m.form == "demonym" and not _DEMONYM_PARTY.match(after):
-                continue
+            if m.form == "demonym" and not (
+                _DEMONYM_PARTY.match(after) or _DEMONYM_PARTY.match(_DEMONYM_LIST.sub("", after, count=1))
+            ):
+                continue  # "the Polish, Finnish and UAE armies": each demonym of the list names its forces
             parties.append(Party(m.value, m.start, m.end, m.text))
         elif m.kind == "group":
             for code in m.value:
@@ -347,6 +350,8 @@ def assign_roles(
             party.role = RECIPIENT if arrived and len(between) < 60 else IGNORE
         elif word in ("against", "between", "near", "across", "over", "versus", "vs", "than", "on", "at"):
             party.role = IGNORE
+        elif word == "of" and re.search(r"\bthe (?:choice|pick|preferred option) of\s+(?:the\s+)?$", before):
+            party.role = RECIPIENT  # "is the choice of the Polish and UAE armies"
         elif word in ("including", "include", "includes", "like", "such as", "among them", "namely"):
             wide = sentence[max(0, party.start - offset - 90) : party.start - offset]
             if _TAKERS_INCLUDING.search(wide):
