@@ -12,12 +12,12 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from armsledger.curation import Curated, Edit
 from armsledger.errors import InputError
-from armsledger.extract.quantities import NUMBER_WORD, is_not_a_count, read_number
 from armsledger.knowledge import Knowledge
 from armsledger.reconcile import FIELDS, LedgerClaim, Row
 from armsledger.render import text_table
@@ -525,9 +525,16 @@ def _sipri_line(r: SipriRecord) -> str:
     return text
 
 
-# A number in running text: not inside a designation ("S-400", "TB2") nor after a currency sign.
-_NUMBER = re.compile(rf"(?<![\w$€£-]){NUMBER_WORD}(?![\w-])", re.IGNORECASE)
 _WORD_COUNTS = frozenset({"pair", "couple"})
+
+
+@lru_cache(maxsize=1)
+def _number_pattern() -> re.Pattern[str]:
+    """A number in running text: not inside a designation ("S-400", "TB2") nor after a currency sign."""
+    # Imported here: the extraction package is heavy, and only `show` needs its number reader.
+    from armsledger.extract.quantities import NUMBER_WORD
+
+    return re.compile(rf"(?<![\w$€£-]){NUMBER_WORD}(?![\w-])", re.IGNORECASE)
 
 
 def unread_numbers(row: Row, claims: Mapping[str, LedgerClaim]) -> list[tuple[LedgerClaim, int, str]]:
@@ -547,9 +554,11 @@ def unread_numbers(row: Row, claims: Mapping[str, LedgerClaim]) -> list[tuple[Le
         first.setdefault(span, c)
         if c.quantity is not None:
             counted[span].add(c.quantity)
+    from armsledger.extract.quantities import is_not_a_count, read_number
+
     found = []
     for span, c in first.items():
-        for match in _NUMBER.finditer(c.evidence):
+        for match in _number_pattern().finditer(c.evidence):
             phrase = match.group(0)
             value = read_number(phrase)
             if value is None or value < 2 or value > 9999 or phrase.lower() in _WORD_COUNTS:
