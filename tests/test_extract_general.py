@@ -334,3 +334,21 @@ def test_in_use_including_in_a_choice_of_armies_and_commitments() -> None:
     assert claims("France has committed 18 Caesar artillery systems to Ukraine.") == {
         ("FRA", "UKR", "Caesar", 18, "ordered")
     }
+
+
+def test_second_hand_givers_headline_subjects_and_gapped_shares() -> None:
+    text = (
+        "Norway to hand over six F-16 fighters to Ukraine\n"
+        "Denmark plans to give 19 aircraft, the Netherlands – 24, and Belgium – 30."
+    )
+    found = claims(text)
+    assert ("NOR", "UKR", "F-16", 6, "ordered") in found
+    assert {(s, r, system) for s, r, system, _, _ in found} >= {
+        ("DNK", "UKR", "F-16"),
+        ("NLD", "UKR", "F-16"),
+        ("BEL", "UKR", "F-16"),
+    }
+    assert claims("32 Norwegian F-16s were sold to Romania.") == {("NOR", "ROU", "F-16", 32, "ordered")}
+    assert claims("The CV90, manufactured by BAE Systems, is in service with Estonia.") == {
+        ("SWE", "EST", "CV90", None, "delivered")
+    }

@@ -110,6 +110,20 @@ class DocumentContext:
             )
             if counts:
                 return counts.most_common(1)[0][0], supplier
+            if supplier in self.makers.values():
+                return None, None  # it makes other things here; this item is not the document's system
+            # A state that makes none of the document's systems passes one on second-hand
+            # ("Denmark plans to give 19 aircraft" in a text about F-16s given by Norway):
+            # the one system of this kind the document already saw handed on by a non-maker.
+            counts = self._merged(
+                self.by_kind, lambda key: key[0] == category and (not kind or key[1] == kind)
+            )
+            handed_on = {
+                name for (_, name), giver in self.suppliers.items() if giver != self.makers.get(name)
+            }
+            if len(counts) == 1 and next(iter(counts)) in handed_on:
+                name = next(iter(counts))
+                return name, self.makers[name]
             return None, None
         counts = self._merged(self.by_kind, lambda key: key[0] == category and (not kind or key[1] == kind))
         if not counts:

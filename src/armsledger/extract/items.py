@@ -304,8 +304,13 @@ def _attach_origins(text: str, offset: int, mentions: list[Mention], items: list
             for m in makers:
                 if m.start >= item.end:
                     gap = text[item.end - offset : m.start - offset]
-                    if _AFTER_ORIGIN.match(gap):
-                        item.origin = m.state if m.kind == "company" else m.value
+                    maker = m.state if m.kind == "company" else m.value
+                    # A company abroad building a catalog system ("the CV90, made by BAE Systems")
+                    # does not change whose system it is: the catalog knows its maker's state.
+                    if _AFTER_ORIGIN.match(gap) and not (
+                        m.kind == "company" and item.catalog_state and maker != item.catalog_state
+                    ):
+                        item.origin = maker
                         item.origin_at = m.start
                     break
 

@@ -34,7 +34,7 @@ _IMPLICIT = re.compile(
 
 # Subordinate or contrasting clauses: roles do not reach across them.
 _CLAUSE_BREAK = re.compile(
-    r"(?:;|\s[—–]\s|,?\s+and\s+(?=(?:later\s+|then\s+|also\s+|subsequently\s+)?(?:signed|ordered|bought|purchased"
+    r"(?:;|\s[—–]\s(?!\d)|,?\s+and\s+(?=(?:later\s+|then\s+|also\s+|subsequently\s+)?(?:signed|ordered|bought|purchased"
     r"|received|took delivery|placed|set up|agreed)\b)|\b(?:reports?|allegations?|claims?|concerns?|fears?|evidence|indications?)\s+that\s"
     r"|,?\s+(?:while|whereas|although|though|because|but|after|before|when|until|unless)\s+"
     r"(?=(?:(?:the|a|an|it|they|he|she|its|their|this|these|those|\w+ing)\b|[A-Z])))"
@@ -112,7 +112,7 @@ def _split_coordinated(analysis: SentenceAnalysis, spans: list[tuple[int, int]])
 _OWN_PURCHASE = re.compile(r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered)\b")
 _THE_COUNTRY = re.compile(
     r"^\W*(?:(?:In|On|By|Last|This|Earlier|Later|Meanwhile|Now)\b[^,]{0,40},\s*)?"
-    r"(?:The|the)\s+(?:[A-Z]?[a-z]+\s+)?(?:country|nation|kingdom|republic)\b"
+    r"(?:The|the)\s+(?:[A-Z]?[a-z]+\s+){0,2}(?:country|nation|kingdom|republic)\b"
 )
 
 
@@ -279,6 +279,18 @@ def _claims_in_clause(
             parties.append(Party(item.operator, item.origin_at, item.start, "", role=RECIPIENT))
     parties.sort(key=lambda p: p.start)
     assign_roles(sentence.text, sentence.start, parties, cues, [i.start for i in items])
+    operators = {id(p) for p in parties if not p.text}
+    if any(p.role == RECIPIENT and id(p) not in operators for p in parties) and any(
+        c.direction == "supply" for c in cues
+    ):
+        # "32 Norwegian F-16s were sold to Romania": the user sells its own second-hand.
+        sellers = {p.code for p in parties if id(p) in operators and p.role == RECIPIENT}
+        for p in parties:
+            if id(p) in operators and p.role == RECIPIENT:
+                p.role = SUPPLIER
+        for item in items:
+            if item.operator in sellers:
+                item.operator = None
     _the_country_as_subject(clause_text, cues, parties, recent, context)
     named = [p for p in parties if p.text and not p.company and p.role not in (IGNORE, None)]
     if named:

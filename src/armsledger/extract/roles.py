@@ -98,7 +98,8 @@ _TAKERS_INCLUDING = re.compile(
 # The rest of a list of states up to its verb: "Kuwait, Oman, and Qatar also operate".
 _LIST_TAIL = re.compile(
     r"(?:\s*,?\s*(?:and\s+|or\s+)?(?:the\s+)?[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*)*)*\s*,?"
-    r"(?:\s+(?:also|have|has|had|now|already|currently|all|both|still|each|reportedly))*\s+"
+    r"(?:\s+(?:also|have|has|had|now|already|currently|all|both|still|each|reportedly))*"
+    r"(?:\s+(?:said|announced|confirmed|promised)\s+(?:that\s+)?(?:they|it)\s+(?:would|will|could)(?:\s+also)?)?\s+"
 )
 _MEMBERS_INCLUDING = re.compile(
     r"\b(?:countries|nations|states|allies|partners|members|governments)\s*,?\s*(?:including|such as|like|namely)\s+$",
@@ -392,6 +393,7 @@ def assign_roles(
     _gapped_suppliers(sentence, offset, parties, starts)
     _infinitive_purpose(sentence, offset, parties, cues)
     _speaker_as_other_side(parties, cues)
+    _gapped_counts(sentence, offset, parties)
 
 
 def _local_builders(parties: list[Party]) -> None:
@@ -456,6 +458,10 @@ def _infinitive_purpose(sentence: str, offset: int, parties: list[Party], cues: 
                 if before[-1].role == PARTNER
                 else next((p for p in before if p.role == PARTNER), before[-1])
             )
+            if subject.role is None and re.fullmatch(
+                r"\s+to\s+", sentence[subject.end - offset : cue.start - offset]
+            ):
+                subject.role = PARTNER  # a headline's "Norway to hand over": the subject acts
             if subject.role == PARTNER:
                 role = SUPPLIER if cue.direction == "supply" else RECIPIENT
                 groups = _list_groups(sentence, offset, parties)
@@ -464,6 +470,16 @@ def _infinitive_purpose(sentence: str, offset: int, parties: list[Party], cues: 
                     if groups[id(member)] == groups[id(subject)] and member.role == PARTNER:
                         member.role = role
                 return
+
+
+def _gapped_counts(sentence: str, offset: int, parties: list[Party]) -> None:
+    """ "Denmark plans to give 19 aircraft, the Netherlands – 24, and Belgium – 30": each gives its share."""
+    first = next((p for p in parties if p.role in (SUPPLIER, RECIPIENT)), None)
+    if first is None:
+        return
+    for party in parties:
+        if party.start > first.end and re.match(r"\s*[–—-]\s*\d", sentence[party.end - offset :]):
+            party.role = first.role
 
 
 def _gapped_suppliers(sentence: str, offset: int, parties: list[Party], item_starts: list[int]) -> None:
