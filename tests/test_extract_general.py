@@ -352,3 +352,17 @@ def test_second_hand_givers_headline_subjects_and_gapped_shares() -> None:
     assert claims("The CV90, manufactured by BAE Systems, is in service with Estonia.") == {
         ("SWE", "EST", "CV90", None, "delivered")
     }
+
+
+def test_makers_in_brackets_pronoun_subjects_and_awarded_contracts() -> None:
+    text = "The competition saw bids from Italy (Fincantieri), the Netherlands (Damen) and the US to sell frigates to Greece."
+    found = claims(text)
+    assert {(s, r) for s, r, *_ in found} == {("ITA", "GRC"), ("NLD", "GRC"), ("USA", "GRC")}
+    text = "Belarus has sold arms to Sudan since 1996.\nIn 2003, it supplied that country with nine BMP-2 vehicles."
+    assert ("BLR", "SDN", "BMP-2", 9, "delivered") in claims(text)
+    assert claims(
+        "Malaysia has awarded a contract to Korea Aerospace Industries for the supply of 18 FA-50 jets."
+    ) >= {("KOR", "MYS", "FA-50", 18, "ordered")}
+    assert claims("SLOVAKIA WILL DONATE 13 warplanes to Ukraine") == {
+        ("SVK", "UKR", "(aircraft)", 13, "ordered")
+    }

@@ -201,6 +201,7 @@ _CUES = [
         True,
     ),
     _cue(r"leas(?:e|es|ed|ing)", "delivered", "lease", "receive", False, True),
+    _cue(r"loan(?:ed|s|ing)?|lent|lend(?:s|ing)?", "delivered", "lease", "supply", False, True),
     _cue(
         r"sought(?!\s+to\b)|seek(?:s|ing)?(?!\s+to\b)|request(?:ed|s|ing)? (?:more|additional)",
         "interest",
@@ -214,7 +215,8 @@ _CUES = [
     _cue(r"sold|sells?|selling|sales?", "ordered", "sale", "supply", False, True),
     # delivered
     _cue(
-        r"deliver(?:y|ies)|received|recieved|receiv(?:es|ing)|arriv(?:ed|es|al)|took delivery|commissioned"
+        r"deliver(?:y|ies)|received|recieved|receiv(?:e|es|ing)|import(?:ed|s|ing)|arriv(?:ed|es|al)|took delivery"
+        r"|commissioned"
         r"|taken delivery|in service|in use|entered service|inducted|equipped with|operat(?:e|es|ed|ing|ors?)"
         r"|users?(?=\s+of\b)"
         r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|(?<!\bto )(?<!\bcan )(?<!\bcould )use(?=\s+(?:the|its|their|versions?|(?-i:[A-Z0-9])))"
@@ -230,7 +232,7 @@ _CUES = [
     ),
     _cue(
         r"deliver(?:ed|s|ing)?|supplied|suppl(?:y|ies|ying)|exported|exports?|exporting|provided|provid(?:e|es|ing)|sent|send(?:s|ing)?"
-        r"|transferred|transfer(?:s|ring)?|gave|giv(?:e|es|ing|en)|gifted|gift|donat(?:ed|es|ing|ion)",
+        r"|transferred|transfer(?:s|ring)?|gave|giv(?:e|es|ing|en)|gifted|gift|donat(?:e|ed|es|ing|ion)",
         "delivered",
         "sale",
         "supply",

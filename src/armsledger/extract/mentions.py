@@ -181,6 +181,7 @@ def _add_unknown_designations(
             not (_DESIGNATION.match(word) or _DIGIT_LED.match(word))
             or word.isdigit()
             or re.fullmatch(r"[A-Z]?\d{4}s?", word)
+            or re.fullmatch(r"[A-Z]{4,}\s\d+", word)  # a headline in capitals: "WILL DONATE 13 warplanes"
         ):
             continue
         extra.append(

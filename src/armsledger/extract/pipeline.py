@@ -112,7 +112,10 @@ def _split_coordinated(analysis: SentenceAnalysis, spans: list[tuple[int, int]])
 _OWN_PURCHASE = re.compile(r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered)\b")
 _THE_COUNTRY = re.compile(
     r"^\W*(?:(?:In|On|By|Last|This|Earlier|Later|Meanwhile|Now)\b[^,]{0,40},\s*)?"
-    r"(?:The|the)\s+(?:[A-Z]?[a-z]+\s+){0,2}(?:country|nation|kingdom|republic)\b"
+    r"(?:(?:The|the)\s+(?:[A-Z]?[a-z]+\s+){0,2}(?:country|nation|kingdom|republic)\b"
+    # "In 2003, it supplied that country with nine BMP-2s": a pronoun right before its verb
+    r"|(?:[Ii]t|[Tt]hey)(?=\s+(?:\w+\s+){0,2}?(?:supplied|sold|delivered|exported|sent|gave|provided|shipped"
+    r"|transferred|bought|ordered|purchased|acquired|received|signed)\b))"
 )
 
 

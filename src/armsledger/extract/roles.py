@@ -26,7 +26,9 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
-    r"^\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|,?\s*along with|,?\s*together with|,?\s*alongside|/|&)\s*(?:the\s+)?$",
+    # A maker in brackets may follow each member: "Italy (Fincantieri), the Netherlands (Damen) and the US".
+    r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,|,?\s*and|,?\s*or|,?\s*as well as|,?\s*along with|,?\s*together with"
+    r"|,?\s*alongside|/|&)\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 # After a demonym, the nouns that make it stand for the state as a party.
@@ -200,6 +202,8 @@ def parties_from(
         elif m.kind == "operator":
             parties.append(Party(m.value, m.start, m.end, m.text, role=RECIPIENT))
         elif m.kind == "company" and m.state:
+            if re.search(r"\(\s*$", sentence[max(0, m.start - offset - 2) : m.start - offset]):
+                continue  # "Italy (Fincantieri)": the state named just before stands for it
             if _MAKER_BEFORE_DESIGNATION.match(after):
                 continue  # "an Ilyushin Il-78MP", "Bell AH-1Z": the maker of a machine named, not an actor
             parties.append(Party(m.state, m.start, m.end, m.text, company=True))
@@ -249,6 +253,13 @@ def assign_roles(
             continue
         if party.company and word not in ("to", "for", "with"):
             party.role = SUPPLIER  # companies named as actors are makers and sellers
+            continue
+        if (
+            party.company
+            and word == "to"
+            and re.search(r"\bawarded\b[^.;]{0,80}$", sentence[: party.start - offset])
+        ):
+            party.role = SUPPLIER  # "awarded a contract to Korea Aerospace Industries": the maker wins it
             continue
         if (
             word == "from"
