@@ -117,6 +117,7 @@ _CUES = [
         r"|(?:could|may|might|would|expected to|close to|poised to|about to|likely to)(?:\s+soon)?\s+sign"
         r"|will (?:(?:also|soon|now)\s+)?(?:be\s+)?(?:buy|sign|acquir|purchas|procur)\w*"
         r"|preliminary|framework agreement|shortlist(?:ed)?|contenders?|bidders?|in the running"
+        r"|funds? for|funding for|budget(?:ed|s)? for|earmark(?:ed|s)? (?:\S+\s+){0,3}?for"
         r"|aim(?:s|ed|ing)? to (?:eventually )?(?:buy|acquire|purchase|procure)|competition|competing",
         "planned",
         "sale",
@@ -327,7 +328,8 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             continue  # the modifier before it carries the stage
         if cue.status == "delivered" and (
             re.search(
-                r"\b(?:will|to be|would|should|could|might|may|shall|expected to|set to|scheduled to|to)\s+(?:be\s+)?$",
+                r"\b(?:will|to be|would|should|could|might|may|shall|expected to|set to|scheduled to|to)\s+"
+                r"(?:(?:further|also|soon|then|now|eventually|still|first)\s+)?(?:be\s+)?$",
                 before,
             )
             # "will see Norway's Kongsberg deliver", "the delivery ... is expected next year"
