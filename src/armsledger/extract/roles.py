@@ -107,6 +107,11 @@ _MEMBERS_INCLUDING = re.compile(
     r"\b(?:countries|nations|states|allies|partners|members|governments)\s*,?\s*(?:including|such as|like|namely)\s+$",
     re.I,
 )
+_TRAVEL_TO = re.compile(
+    r"\b(?:visits?|trips?|tours?|journey|travel(?:led|ed|s)?|flew|flown|came|went|returned|mission|delegation)"
+    r"\s+(?:\w+\s+)?to\s+(?:the\s+)?$",
+    re.I,
+)
 _BOUGHT_IN = re.compile(r"\b(?:acquired|bought|purchased|procured|ordered|built)\s+in\s+(?:the\s+)?$", re.I)
 # Nouns whose "with" names a rival or a neighbour, not the other side of a deal.
 _HOSTILE_WITH = re.compile(
@@ -341,9 +346,11 @@ def assign_roles(
                 party.role = IGNORE
         elif word in ("to", "for", "into", "onto"):
             # Only after the transfer is named: "sold drones to Qatar", not "said to Washington";
-            # the cue may span the party ("the sale to Turkey includes").
+            # the cue may span the party ("the sale to Turkey includes"); a visit or a trip
+            # to a state goes there, it receives nothing.
             named = cue_before is not None or any(c.start < party.start for c in cues)
-            party.role = RECIPIENT if (named or has_item_before(party.start)) else IGNORE
+            travel = word == "to" and _TRAVEL_TO.search(before)
+            party.role = RECIPIENT if (named or has_item_before(party.start)) and not travel else IGNORE
         elif word == "with":
             # "in service with Poland": the users; "tensions with Israel": no party; else a partner.
             if _IN_SERVICE_WITH.search(before):
