@@ -399,3 +399,36 @@ def test_unpacked_upload_limit_is_a_setting() -> None:
     for bad in ("lots", "0", "inf"):
         with pytest.raises(InputError, match=f"ARMSLEDGER_MAX_UNPACKED_MB='{bad}'"):
             load_settings(env={"ARMSLEDGER_MAX_UNPACKED_MB": bad})
+
+
+def test_findings_name_further_adversaries_and_quote_a_sentence_once() -> None:
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from jinja2 import Environment, FileSystemLoader
+
+    import armsledger.web.views as views
+
+    finding = SimpleNamespace(
+        guarantor="USA", supplier="TUR", recipient="UKR", adversary="RUS", also_against=["IRN"]
+    )
+    assert views._names(finding, "IRN") and views._names(finding, "RUS") and not views._names(finding, "FRA")
+    folder = Path(views.__file__).parent / "templates"
+    env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True)
+    env.globals["url_for"] = lambda *a, **k: "/"
+    evidence = [
+        {"sentence": "“Ukraine is using Turkish drones,” she said.", "doc": "d1", "start": 0, "end": 44},
+        {"sentence": "Turkey sold drones to Ukraine.", "doc": "d1", "start": 45, "end": 75},
+    ]
+    row = {
+        **vars(finding),
+        "score": 1.0,
+        "alliance": "NATO",
+        "relation": "war",
+        "explanation": "x",
+        "transfers": [],
+        "evidence": evidence,
+    }
+    html = env.get_template("findings.html").render(findings=[row], state=None)
+    assert "““" not in html and "“Ukraine is using Turkish drones,” she said." in html
+    assert "“Turkey sold drones to Ukraine.”" in html

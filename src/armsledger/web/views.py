@@ -463,20 +463,23 @@ def state_detail(snap: Snapshot, raw_code: str) -> dict[str, Any]:
             if code in (p.a, p.b)
         ],
         "conflicts": conflicts,
-        "findings": [
-            f.to_json() for f in snap.findings if code in (f.guarantor, f.supplier, f.recipient, f.adversary)
-        ],
+        "findings": [f.to_json() for f in snap.findings if _names(f, code)],
     }
+
+
+def _names(finding: Any, code: str | None) -> bool:
+    """Whether a finding involves a state: as guarantor, ally, recipient, adversary or further adversary."""
+    if code is None:
+        return True
+    return code in (finding.guarantor, finding.supplier, finding.recipient, finding.adversary) or code in (
+        finding.also_against or []
+    )
 
 
 def findings(snap: Snapshot, state: str | None = None) -> list[dict[str, Any]]:
     """Entrapment findings as JSON, best first; only those naming the state, when one is given."""
     code = state_code(state) if state else None
-    return [
-        f.to_json()
-        for f in snap.findings
-        if code is None or code in (f.guarantor, f.supplier, f.recipient, f.adversary)
-    ]
+    return [f.to_json() for f in snap.findings if _names(f, code)]
 
 
 def parse_years(raw_from: str | None, raw_to: str | None) -> tuple[int | None, int | None]:
