@@ -40,7 +40,9 @@ _DEMONYM_PARTY = re.compile(
     r"|(?:arms\s+)?(?:export|sales?|arms)\s+(?:freeze|ban|embargo|halt|veto)|freeze|embargo|veto)\b",
     re.I,
 )
-_DEMONYM_LIST = re.compile(r"^(?:\s*,?\s*(?:and\s+|or\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)+(?=\s)")
+_DEMONYM_LIST = re.compile(
+    r"^(?:\s*,?\s*(?:and\s+|or\s+)?(?:the\s+)?[A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+){0,2})+(?:['’]s?)?(?=\s)"
+)
 _DEMONYM_FIRMS = re.compile(
     r"^\s+(?:[a-z\-]+\s+){0,2}(?:firms?|compan(?:y|ies)|manufacturers?|makers?|shipyards?|shipbuilders?"
     r"|contractors?|defen[cs]e industry|arms industry|industry)\b",
@@ -196,8 +198,9 @@ def parties_from(
                 # "Indian firms", "two South Korean companies": makers acting for their state.
                 parties.append(Party(m.value, m.start, m.end, m.text, company=True))
                 continue
+            wide = sentence[m.end - offset : m.end - offset + 160]
             if m.form == "demonym" and not (
-                _DEMONYM_PARTY.match(after) or _DEMONYM_PARTY.match(_DEMONYM_LIST.sub("", after, count=1))
+                _DEMONYM_PARTY.match(after) or _DEMONYM_PARTY.match(_DEMONYM_LIST.sub("", wide, count=1))
             ):
                 continue  # "the Polish, Finnish and UAE armies": each demonym of the list names its forces
             parties.append(Party(m.value, m.start, m.end, m.text))
