@@ -366,3 +366,9 @@ def test_makers_in_brackets_pronoun_subjects_and_awarded_contracts() -> None:
     assert claims("SLOVAKIA WILL DONATE 13 warplanes to Ukraine") == {
         ("SVK", "UKR", "(aircraft)", 13, "ordered")
     }
+
+
+def test_a_time_phrase_between_subject_and_verb() -> None:
+    assert claims("Lithuania on Thursday signed a deal to buy Norwegian anti-aircraft missile systems.") == {
+        ("NOR", "LTU", "(air-defence)", None, "ordered")
+    }

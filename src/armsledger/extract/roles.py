@@ -67,7 +67,8 @@ _LEADER_SAID = re.compile(
     re.I,
 )
 _SUBJECT_GAP = re.compile(
-    r"^\s+(?:(?!(?:to|for|of|with|from|in|on|by|at|into)\b)[a-z]+\s+){0,2}$"
+    r"^\s+(?:(?:on|in|last|this|earlier)\s+(?:[A-Z][a-z]+|\d{4}|week|month|year)\s+)?"  # "Lithuania on Thursday signed"
+    r"(?:(?!(?:to|for|of|with|from|in|on|by|at|into)\b)[a-z]+\s+){0,2}$"
     r"|^['’]s\s+(?:[a-z\-]+\s+){0,2}(?:armed forces|forces|army|navy|air force|military|government|ministry"
     r"|defen[cs]e ministry|troops|marines|coast guard)\s+(?:[a-z]+\s+){0,2}$"
 )
