@@ -142,6 +142,26 @@ def _the_country_as_subject(
     parties.insert(0, Party(code, cue.start, cue.start, match.group(), role=role))
 
 
+def _users_selling_their_own(parties: list[Party], items: list[Item], cues: list[Cue]) -> None:
+    """ "32 Norwegian F-16s were sold to Romania": the user named beside an item sells its own second-hand.
+
+    Users (operators) stand in the parties as takers with no text of their own; when a
+    giving verb also names another taker, the user is the giver.
+    """
+    users = {id(p) for p in parties if not p.text}
+    if not any(p.role == RECIPIENT and id(p) not in users for p in parties):
+        return
+    if not any(c.direction == "supply" for c in cues):
+        return
+    sellers = {p.code for p in parties if id(p) in users and p.role == RECIPIENT}
+    for p in parties:
+        if id(p) in users and p.role == RECIPIENT:
+            p.role = SUPPLIER
+    for item in items:
+        if item.operator in sellers:
+            item.operator = None
+
+
 def _topic_state(analyses: list[SentenceAnalysis]) -> str | None:
     """The state an article is mostly about: named at least three times and twice as often as any other."""
     counts: dict[str, int] = {}
@@ -282,18 +302,7 @@ def _claims_in_clause(
             parties.append(Party(item.operator, item.origin_at, item.start, "", role=RECIPIENT))
     parties.sort(key=lambda p: p.start)
     assign_roles(sentence.text, sentence.start, parties, cues, [i.start for i in items])
-    operators = {id(p) for p in parties if not p.text}
-    if any(p.role == RECIPIENT and id(p) not in operators for p in parties) and any(
-        c.direction == "supply" for c in cues
-    ):
-        # "32 Norwegian F-16s were sold to Romania": the user sells its own second-hand.
-        sellers = {p.code for p in parties if id(p) in operators and p.role == RECIPIENT}
-        for p in parties:
-            if id(p) in operators and p.role == RECIPIENT:
-                p.role = SUPPLIER
-        for item in items:
-            if item.operator in sellers:
-                item.operator = None
+    _users_selling_their_own(parties, items, cues)
     _the_country_as_subject(clause_text, cues, parties, recent, context)
     named = [p for p in parties if p.text and not p.company and p.role not in (IGNORE, None)]
     if named:
@@ -390,10 +399,10 @@ def _claims_in_clause(
             recent if specific else [],
             statuses,
             clause_text,
-            cues,
-            sentence,
-            context.topic,
-            context.by_supplier,
+            cues=cues,
+            sentence=sentence,
+            topic=context.topic,
+            by_supplier=context.by_supplier,
         )
         if (
             not recipients
