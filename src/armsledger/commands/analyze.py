@@ -21,6 +21,7 @@ from armsledger.analysis.frames import claims_frame, documents_frame, from_ledge
 from armsledger.analysis.network import TRANSFER_STATUSES, network_summary
 from armsledger.analysis.relations import default_relations, known_codes
 from armsledger.analysis.timeline import claims_by_status, pair_timeline
+from armsledger.commands.arguments import at_least_one
 from armsledger.errors import InputError
 from armsledger.extract import extract
 from armsledger.ingest import ReadFailure, read_paths
@@ -96,22 +97,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--guarantor", action="append", metavar="ISO3", help="only this guarantor (repeatable)"
     )
     entrapment.add_argument(
-        "--top", type=_count, default=20, metavar="N", help="how many findings a table shows (default 20)"
+        "--top",
+        type=at_least_one("findings"),
+        default=20,
+        metavar="N",
+        help="how many findings a table shows (default 20)",
     )
     network.set_defaults(run=run_network)
     entrapment.set_defaults(run=run_entrapment)
     bundles.set_defaults(run=run_bundles)
     timeline.set_defaults(run=run_timeline)
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of findings, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 finding, got {value}")
-    return value
 
 
 def _iso_date(text: str) -> date:

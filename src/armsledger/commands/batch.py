@@ -7,6 +7,7 @@ import sys
 
 from armsledger.batch import Settings, run_batch
 from armsledger.batch.worker import MAX_CHARS
+from armsledger.commands.arguments import at_least_one
 from armsledger.errors import InputError
 
 
@@ -28,7 +29,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="ADDRESS",
         help="an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)",
     )
-    p.add_argument("--workers", type=_positive, metavar="N", help="local worker processes (default: 2)")
+    p.add_argument(
+        "--workers", type=at_least_one("workers"), metavar="N", help="local worker processes (default: 2)"
+    )
     p.add_argument(
         "--memory-limit",
         default="2GB",
@@ -37,14 +40,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--max-chars",
-        type=_positive,
+        type=at_least_one("characters"),
         default=MAX_CHARS,
         metavar="N",
         help=f"skip an article longer than this many characters (default: {MAX_CHARS:,})",
     )
     p.add_argument(
         "--partition-mb",
-        type=_positive,
+        type=at_least_one("megabytes"),
         default=16,
         metavar="MB",
         help="input megabytes per partition (default: 16)",
@@ -70,16 +73,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="show a progress bar on standard error (default: when it is a terminal)",
     )
     p.set_defaults(run=run)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
