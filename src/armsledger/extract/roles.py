@@ -17,6 +17,8 @@ from armsledger.extract.cues import Cue
 from armsledger.model import Mention
 
 SUPPLIER, RECIPIENT, PARTNER, IGNORE, SPEAKER = "supplier", "recipient", "partner", "ignore", "speaker"
+# A speaker whose side is decided once the other parties have theirs (see _speaker_as_other_side).
+_LISTENING = "speaker-pending"
 
 _MARKER = re.compile(
     r"\b(?P<word>along with|together with|alongside|as well as|according to|turn(?:ed|s|ing)? to|rel(?:y|ies|ied|ying) on|sourc(?:ed|es|ing) from|depend(?:s|ed|ing)? on"
@@ -58,14 +60,14 @@ _NOT_PARTY_AFTER = re.compile(
     r"|demands?|claims?|allegations?|denials?|views?|warning|invasion|aggression|war|attacks?|offensive)\b",
     re.I,
 )
-# Between a subject and its verb: a few lower-case words, or the state's own forces
-# ("Egypt's land forces currently use", "Poland's army has ordered").
 # "Serbia's president said": the state speaks through its leaders.
 _LEADER_SAID = re.compile(
     r"^(?:['’]s)?\s+(?:president|prime minister|foreign minister|leader|leadership|ambassador|envoy)"
     r"(?:\s+[A-Z][\w.\-]*){0,3},?\s+(?:said|says|told|announced|stated|confirmed)\b",
     re.I,
 )
+# Between a subject and its verb: a few lower-case words, or the state's own forces
+# ("Egypt's land forces currently use", "Poland's army has ordered").
 _SUBJECT_GAP = re.compile(
     r"^\s+(?:(?:on|in|last|this|earlier)\s+(?:[A-Z][a-z]+|\d{4}|week|month|year)\s+)?"  # "Lithuania on Thursday signed"
     r"(?:(?!(?:to|for|of|with|from|in|on|by|at|into)\b)[a-z]+\s+){0,2}$"
@@ -443,9 +445,6 @@ def _speaker_as_subject(sentence: str, offset: int, parties: list[Party], cues: 
             party.role = _LISTENING  # decided once the other parties have their roles
         else:
             party.role = IGNORE
-
-
-_LISTENING = "speaker-pending"
 
 
 def _speaker_as_other_side(parties: list[Party], cues: list[Cue]) -> None:
