@@ -394,7 +394,7 @@ def test_wording_of_orders_and_of_several_stages() -> None:
 
 def test_evidence_is_ranked_by_how_directly_it_states_the_transfer() -> None:
     sentences = [
-        "The TB2 made headlines when Ukrainian forces used them against Russia.",
+        "The TB2 became famous once Ukrainian troops flew them against Russia.",
         "Analysts say the drones changed the war.",
         "Turkey sold 12 Bayraktar TB2 drones to Ukraine in 2019.",
         "Kyiv received more drones from Ankara.",

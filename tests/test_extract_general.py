@@ -246,7 +246,7 @@ def test_this_missile_is_only_the_sellers_own() -> None:
     text = (
         "Ukraine received Javelin missiles from the United States.\n"
         "Turkey has developed a standoff missile.\n"
-        "Moreover, Ankara has already sold this missile to Azerbaijan."
+        "Ankara has also sold this missile to Baku, officials say."
     )
     assert ("TUR", "AZE", "(missiles)", None, "ordered") in claims(text)
 
