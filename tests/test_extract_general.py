@@ -29,7 +29,7 @@ def test_in_service_with_a_list_makes_each_state_a_user() -> None:
 def test_from_right_after_the_goods_names_the_supplier() -> None:
     text = (
         "Germany delivered Leopard 2 tanks to Ukraine in March.\n"
-        "Officials in Ukraine said that Challenger 2 tanks from the UK have also arrived."
+        "A spokesman in Kyiv said Challenger 2 tanks from the UK had arrived as well."
     )
     assert ("GBR", "UKR", "Challenger 2", None, "delivered") in claims(text)
 
@@ -80,7 +80,7 @@ def test_semicolons_inside_a_list_keep_the_verb() -> None:
 def test_generic_nouns_do_not_cross_kinds_of_ship() -> None:
     text = (
         "China delivered two Hangor-class submarines to Pakistan.\n"
-        "This adds to four frigates that China supplied to Pakistan earlier."
+        "They join four frigates that China sent to Pakistan in past years."
     )
     found = claims(text)
     assert ("CHN", "PAK", "(ships)", 4, "delivered") in found
@@ -106,15 +106,15 @@ def test_a_speaker_who_says_it_is_the_actor() -> None:
     assert claims(
         "Denmark's defence ministry said on Monday that it was selling 24 used F-16s to Argentina."
     ) == {("DNK", "ARG", "F-16", 24, "ordered")}
-    assert claims("Romania announced its intention to buy 48 F-35 jets from the United States.") == {
-        ("USA", "ROU", "F-35", 48, "planned")
+    assert claims("Greece announced its intention to buy 20 F-35 aircraft from the United States.") == {
+        ("USA", "GRC", "F-35", 20, "planned")
     }
 
 
 def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
-    assert claims("Uruguay and Paraguay signed deals to buy six A-29 aircraft from Embraer.") == {
-        ("BRA", "URY", "A-29 Super Tucano", 6, "ordered"),
-        ("BRA", "PRY", "A-29 Super Tucano", 6, "ordered"),
+    assert claims("Chile and Peru signed deals to buy four A-29 aircraft from Embraer.") == {
+        ("BRA", "CHL", "A-29 Super Tucano", 4, "ordered"),
+        ("BRA", "PER", "A-29 Super Tucano", 4, "ordered"),
     }
 
 
@@ -131,8 +131,8 @@ def test_tensions_with_a_state_make_it_no_recipient() -> None:
 
 
 def test_bought_in_a_state_names_the_supplier() -> None:
-    assert ("FRA", "EGY", "FREMM", None, "ordered") in claims(
-        "Egypt already has a FREMM acquired in France in 2015."
+    assert ("FRA", "MAR", "FREMM", None, "ordered") in claims(
+        "Morocco operates a FREMM it acquired in France."
     )
 
 
@@ -167,7 +167,7 @@ def test_demonstrations_to_a_buyer_are_interest_and_building_for_a_state_supplie
     assert claims("Embraer demonstrated the A-29 to the Ghana Air Force.") == {
         ("BRA", "GHA", "A-29 Super Tucano", None, "interest")
     }
-    assert claims("Russia has built Kilo class submarines for Vietnam and Algeria.") == {
+    assert claims("Over the years Russia built Kilo submarines for Vietnam and for Algeria.") == {
         ("RUS", "VNM", "Kilo", None, "delivered"),
         ("RUS", "DZA", "Kilo", None, "delivered"),
     }
@@ -180,8 +180,8 @@ def test_counts_past_describing_words_and_capitalised_number_words() -> None:
     assert ("KOR", "POL", "FA-50", 48, "ordered") in claims(
         "Poland signed a contract to buy 48 units of FA-50 jets from South Korea."
     )
-    assert ("POL", "UKR", "T-72", 240, "delivered") in claims(
-        "Poland donated over 240 of its own T-72 tanks to Ukraine."
+    assert ("POL", "UKR", "T-72", 200, "delivered") in claims(
+        "Warsaw gave more than 200 of its own T-72 tanks to Kyiv."
     )
     assert ("CHN", "PAK", "(ships)", 4, "delivered") in claims(
         "China supplied four modern naval frigates to Pakistan."
@@ -197,13 +197,15 @@ def test_plans_approvals_and_requests_are_planned() -> None:
     assert claims("Poland has asked for 16 ATACMS missiles from the United States.") == {
         ("USA", "POL", "ATACMS", 16, "planned")
     }
-    assert claims("Moscow and Hanoi are close to sign deals on the purchase of 12 Su-30MK2 fighters.") == {
+    assert claims("Hanoi and Moscow are close to signing a deal for 12 more Su-30MK2 fighters.") == {
         ("RUS", "VNM", "Su-30MK2", 12, "planned")
     }
-    assert claims(
-        "Indonesia announced in 2021 that it intended to purchase six FREMM frigates from Italy."
-    ) == {("ITA", "IDN", "FREMM", 6, "planned")}
-    text = "India has been negotiating with several countries including Vietnam and Indonesia to sell BrahMos missiles."
+    assert claims("In 2021 Indonesia said it intended to acquire six FREMM frigates from Italy.") == {
+        ("ITA", "IDN", "FREMM", 6, "planned")
+    }
+    text = (
+        "India is negotiating with several states including Vietnam and Indonesia to export BrahMos missiles."
+    )
     assert claims(text) == {
         ("IND", "VNM", "BrahMos", None, "planned"),
         ("IND", "IDN", "BrahMos", None, "planned"),
@@ -235,7 +237,7 @@ def test_the_country_is_the_state_just_spoken_of() -> None:
     text = (
         "Denmark is replacing its fleet with F-35s.\n"
         "Denmark is selling 24 used F-16 jets to Argentina.\n"
-        "The country has also committed to supplying aircraft of this type to Ukraine."
+        "The country has also promised aircraft of this type to Ukraine."
     )
     assert ("DNK", "UKR", "F-16", None, "ordered") in claims(text)
     text = "The State Department cleared a HIMARS sale to Romania.\nThe country plans to buy 54 HIMARS launchers."
@@ -275,9 +277,9 @@ def test_an_institute_is_no_state_and_a_use_verb_needs_an_object() -> None:
     assert claims("Egypt's land forces use versions of the American-made M109 howitzer.") == {
         ("USA", "EGY", "M109", None, "delivered")
     }
-    assert claims("Canada halted drone camera sales to Turkey after claims of use by Azeri forces.") == {
-        ("CAN", "TUR", "(sensors)", None, "cancelled")
-    }
+    assert claims(
+        "Ottawa stopped selling drone cameras to Turkey after allegations of use by Azerbaijani troops."
+    ) == {("CAN", "TUR", "(sensors)", None, "cancelled")}
 
 
 def test_two_makers_of_one_item_are_no_parties_and_letters_are_no_goods() -> None:
@@ -295,7 +297,7 @@ def test_two_makers_of_one_item_are_no_parties_and_letters_are_no_goods() -> Non
 
 def test_future_deliveries_are_orders_and_failed_deals_cancelled() -> None:
     found = claims(
-        "Germany delivered an IRIS-T system to Ukraine in October; the delivery of three more is expected next year."
+        "Germany handed Ukraine a first IRIS-T system in October; three more systems are expected to follow next year."
     )
     assert {(s, r, system, status) for s, r, system, _, status in found} == {
         ("DEU", "UKR", "IRIS-T", "delivered")
@@ -319,27 +321,27 @@ def test_handing_over_supplies_and_a_speaker_is_the_unnamed_side() -> None:
 
 
 def test_a_weapons_own_platform_is_not_transferred_and_selected_by_takes() -> None:
-    text = "NSM is the main weapon of the Norwegian frigates and corvettes and has been selected by the U.S. Navy, Poland and Romania."
+    text = "NSM is the standard missile on the Norwegian navy's frigates and corvettes and was also selected by the U.S. Navy, Poland and Romania."
     assert claims(text) == {("NOR", code, "NSM", None, "planned") for code in ("USA", "POL", "ROU")}
 
 
 def test_in_use_including_in_a_choice_of_armies_and_commitments() -> None:
-    assert claims("ATMOS systems have been widely in use in Africa, including in Rwanda and Botswana.") == {
-        ("ISR", "RWA", "ATMOS", None, "delivered"),
-        ("ISR", "BWA", "ATMOS", None, "delivered"),
+    assert claims("ATMOS howitzers are in use across Africa, including in Cameroon and Uganda.") == {
+        ("ISR", "CMR", "ATMOS", None, "delivered"),
+        ("ISR", "UGA", "ATMOS", None, "delivered"),
     }
     assert claims("Patria AMV is the choice of the Polish, Croatian and Slovenian armies.") == {
         ("FIN", code, "Patria AMV", None, "ordered") for code in ("POL", "HRV", "SVN")
     }
-    assert claims("France has committed 18 Caesar artillery systems to Ukraine.") == {
-        ("FRA", "UKR", "Caesar", 18, "ordered")
+    assert claims("Paris committed a further 12 Caesar howitzers to Kyiv.") == {
+        ("FRA", "UKR", "Caesar", 12, "ordered")
     }
 
 
 def test_second_hand_givers_headline_subjects_and_gapped_shares() -> None:
     text = (
-        "Norway to hand over six F-16 fighters to Ukraine\n"
-        "Denmark plans to give 19 aircraft, the Netherlands – 24, and Belgium – 30."
+        "Norway will transfer six F-16 jets to Ukraine\n"
+        "Denmark intends to send 19 of the jets, the Netherlands – 24, and Belgium – 30."
     )
     found = claims(text)
     assert ("NOR", "UKR", "F-16", 6, "ordered") in found
@@ -348,27 +350,34 @@ def test_second_hand_givers_headline_subjects_and_gapped_shares() -> None:
         ("NLD", "UKR", "F-16"),
         ("BEL", "UKR", "F-16"),
     }
-    assert claims("32 Norwegian F-16s were sold to Romania.") == {("NOR", "ROU", "F-16", 32, "ordered")}
+    assert claims("Eighteen Dutch F-16s were sold to Romania.") == {("NLD", "ROU", "F-16", 18, "ordered")}
+    assert claims("Chile acquired 12 Dutch F-16s.") == {("NLD", "CHL", "F-16", 12, "ordered")}
+    assert claims("Poland ordered 32 American F-35s.") == {("USA", "POL", "F-35", 32, "ordered")}
+    assert claims("For years Russia has armed Syria with T-90 tanks.") == {
+        ("RUS", "SYR", "T-90", None, "delivered")
+    }
     assert claims("The CV90, manufactured by BAE Systems, is in service with Estonia.") == {
         ("SWE", "EST", "CV90", None, "delivered")
     }
 
 
 def test_makers_in_brackets_pronoun_subjects_and_awarded_contracts() -> None:
-    text = "The competition saw bids from Italy (Fincantieri), the Netherlands (Damen) and the US to sell frigates to Greece."
+    text = (
+        "Athens had bids from Spain (Navantia), France (Naval Group) and the UK to sell frigates to Greece."
+    )
     found = claims(text)
-    assert {(s, r) for s, r, *_ in found} == {("ITA", "GRC"), ("NLD", "GRC"), ("USA", "GRC")}
-    text = "Belarus has sold arms to Sudan since 1996.\nIn 2003, it supplied that country with nine BMP-2 vehicles."
-    assert ("BLR", "SDN", "BMP-2", 9, "delivered") in claims(text)
+    assert {(s, r) for s, r, *_ in found} == {("ESP", "GRC"), ("FRA", "GRC"), ("GBR", "GRC")}
+    text = "Minsk has sold weapons to Sudan for decades.\nIn 2004, it supplied that country with twelve BMP-2 vehicles."
+    assert ("BLR", "SDN", "BMP-2", 12, "delivered") in claims(text)
     assert claims(
         "Malaysia has awarded a contract to Korea Aerospace Industries for the supply of 18 FA-50 jets."
     ) >= {("KOR", "MYS", "FA-50", 18, "ordered")}
-    assert claims("SLOVAKIA WILL DONATE 13 warplanes to Ukraine") == {
+    assert claims("SLOVAKIA WILL DONATE 13 combat jets to Ukraine") == {
         ("SVK", "UKR", "(aircraft)", 13, "ordered")
     }
 
 
 def test_a_time_phrase_between_subject_and_verb() -> None:
-    assert claims("Lithuania on Thursday signed a deal to buy Norwegian anti-aircraft missile systems.") == {
-        ("NOR", "LTU", "(air-defence)", None, "ordered")
+    assert claims("Latvia on Monday signed a contract to buy Norwegian air defence systems.") == {
+        ("NOR", "LVA", "(air-defence)", None, "ordered")
     }

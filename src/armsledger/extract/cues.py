@@ -53,7 +53,8 @@ _CUES = [
     _cue(r"cancel(?:l?ed|s|l?ing|lation)?", "cancelled", "unknown", "neutral", True),
     _cue(r"suspend(?:ed|s|ing)?|suspension", "cancelled", "unknown", "supply", True),
     _cue(
-        r"halt(?:ed|s|ing)?|froze|frozen|freez(?:e|es|ing)|scrap(?:ped|s|ping)?|revok(?:ed|es|ing)",
+        r"halt(?:ed|s|ing)?|froze|frozen|freez(?:e|es|ing)|scrap(?:ped|s|ping)?|revok(?:ed|es|ing)"
+        r"|stopped (?:delivering|exporting|supplying|selling)",
         "cancelled",
         "unknown",
         "supply",
@@ -76,7 +77,7 @@ _CUES = [
     _cue(
         r"(?:won['’]t|will not|not) be allowed|barred from|blocked|embargo(?:es|ed)?|arms ban|refus(?:al|ed|es|ing) to"
         r"|backed out|pulled out|no longer interested|withdr(?:ew|awn) from|terminat(?:ed|es|ing)"
-        r"|stopped (?:delivering|exporting|supplying|selling)|decided against|rejected|dropped"
+        r"|decided against|rejected|dropped"
         r"|fell (?:apart|through)|collapsed|thwarted|shelved|abandoned|never materiali[sz]ed"
         r"|did not (?:enter into force|go ahead|materiali[sz]e|go through)",
         "cancelled",
@@ -114,7 +115,7 @@ _CUES = [
         r"|clear(?:ed|s)(?=\s+(?:a|an|the)?\s*(?:\S+\s+){0,4}?(?:sale|purchase|export))"
         r"|tender|decided(?:\s+\w+){0,3}?\s+to (?:procure|buy|acquire|purchase|order)"
         r"|memorandum|letter of intent|set to (?:sign|buy|purchase)|request(?:ed|s|ing)?|ask(?:ed|s|ing)? for"
-        r"|(?:could|may|might|would|expected to|close to|poised to|about to|likely to)(?:\s+soon)?\s+sign"
+        r"|(?:could|may|might|would|expected to|poised to|about to|likely to)(?:\s+soon)?\s+sign|close to signing"
         r"|will (?:(?:also|soon|now)\s+)?(?:be\s+)?(?:buy|sign|acquir|purchas|procur)\w*"
         r"|preliminary|framework agreement|shortlist(?:ed)?|contenders?|bidders?|in the running"
         r"|funds? for|funding for|budget(?:ed|s)? for|earmark(?:ed|s)? (?:\S+\s+){0,3}?for"
@@ -170,7 +171,15 @@ _CUES = [
         False,
         True,
     ),
-    _cue(r"hand(?:ed|s|ing)? over", "delivered", "unknown", "supply", False, True),
+    # "handed Ukraine a first system": the double object needs no "over".
+    _cue(r"hand(?:ed|s|ing)? over|handed|handing", "delivered", "unknown", "supply", False, True),
+    # "Belarus has armed Sudan for decades": the verb, not the adjective "armed forces".
+    _cue(
+        r"(?:has|have|had) (?:long )?armed(?! (?:forces|groups?|drones?|with))",
+        "delivered",
+        "unknown",
+        "supply",
+    ),
     _cue(r"armed with", "delivered", "unknown", "neutral", False, True),
     _cue(r"(?:will |to )get|gets|getting|obtain(?:s|ed|ing)?", "ordered", "sale", "receive", False, True),
     _cue(
@@ -190,7 +199,7 @@ _CUES = [
         True,
         True,
     ),
-    # "Russia has built Kilo class submarines for India": building for another state supplies it.
+    # "Russia built submarines for Algeria": building for another state supplies it.
     _cue(r"(?:built|constructed|building)(?=\s+(?:[\w\-]+\s+){0,6}?for\b)", "delivered", "sale", "supply"),
     _cue(
         r"pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|commit(?:s|ted)? to (?:send|supply|provide|deliver)"
@@ -284,7 +293,7 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             and cue.direction == "supply"
             and re.match(r"\s[^.;]{0,60}\bsince\b", after)
         ):
-            # "has sold dozens of drones to Ukraine since 2019": deliveries over years.
+            # "has sold hundreds of rifles to Chad since 2015": deliveries over years.
             cue = Cue(
                 cue.start, cue.end, cue.text, "delivered", cue.deal, cue.direction, cue.modifier, cue.strong
             )

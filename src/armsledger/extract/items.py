@@ -47,8 +47,8 @@ _LIST_CONTINUES = re.compile(r"^(?:\s+[\w\-]+){0,4}?\s*(?:,|,?\s+and|,?\s+or)\s+
 # A thing described as part of a platform: the platform stays where it is.
 _OWNER_OF = re.compile(
     r"\b(?:weapons?|armament|part|parts|component|components|crews?|backbone|mainstay|workhorse|capabilit\w*"
-    r"|maintenance)\s+of\s+"
-    r"(?:the\s+|its\s+|their\s+|a\s+|an\s+)?(?:[\w\-]+\s+){0,2}$",
+    r"|maintenance|missiles?|guns?|radars?|engines?)\s+(?:of|on|aboard|for|fitted to|installed on)\s+"
+    r"(?:the\s+|its\s+|their\s+|a\s+|an\s+)?(?:[\w\-'’]+\s+){0,2}$",
     re.I,
 )
 _OWN_CUE_AFTER = re.compile(
@@ -269,7 +269,7 @@ def _attach_origins(text: str, offset: int, mentions: list[Mention], items: list
             if "," in gap or len(gap) > 45 or not _ORIGIN_GAP.match(gap) or _NOT_ORIGIN_WORDS.search(gap):
                 continue
             if any(m.end <= q.start and q.end <= item.start for q in before_item if q is not m):
-                break  # "Lockheed Martin welcomed Greece into the F-35": another party stands between
+                break  # "Boeing invited Poland into talks on the F-15": another party stands between
             if m.kind == "state" and m.form not in ("demonym", "made", "name", "alias", "capital"):
                 continue
             # A bare state name before an item is an origin only as a possessive or

@@ -113,7 +113,7 @@ _OWN_PURCHASE = re.compile(r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered
 _THE_COUNTRY = re.compile(
     r"^\W*(?:(?:In|On|By|Last|This|Earlier|Later|Meanwhile|Now)\b[^,]{0,40},\s*)?"
     r"(?:(?:The|the)\s+(?:[A-Z]?[a-z]+\s+){0,2}(?:country|nation|kingdom|republic)\b"
-    # "In 2003, it supplied that country with nine BMP-2s": a pronoun right before its verb
+    # "In 2010 it sold the country twelve tanks": a pronoun right before its verb
     r"|(?:[Ii]t|[Tt]hey)(?=\s+(?:\w+\s+){0,2}?(?:supplied|sold|delivered|exported|sent|gave|provided|shipped"
     r"|transferred|bought|ordered|purchased|acquired|received|signed)\b))"
 )
@@ -122,7 +122,7 @@ _THE_COUNTRY = re.compile(
 def _the_country_as_subject(
     clause: str, cues: list[Cue], parties: list[Party], recent: list[Claim], context: DocumentContext
 ) -> None:
-    """ "The country has also committed to supplying F-16s to Ukraine": the state just spoken of acts."""
+    """ "The country has also promised jets to Kenya": the state just spoken of acts."""
     match = _THE_COUNTRY.match(clause)
     cue = next((c for c in cues if c.direction != "neutral"), None)
     if match is None or cue is None:
@@ -143,7 +143,7 @@ def _the_country_as_subject(
 
 
 def _users_selling_their_own(parties: list[Party], items: list[Item], cues: list[Cue]) -> None:
-    """ "32 Norwegian F-16s were sold to Romania": the user named beside an item sells its own second-hand.
+    """ "Eighteen Dutch F-16s were sold to Romania": the user named beside an item sells its own second-hand.
 
     Users (operators) stand in the parties as takers with no text of their own; when a
     giving verb also names another taker, the user is the giver.
@@ -151,7 +151,8 @@ def _users_selling_their_own(parties: list[Party], items: list[Item], cues: list
     users = {id(p) for p in parties if not p.text}
     if not any(p.role == RECIPIENT and id(p) not in users for p in parties):
         return
-    if not any(c.direction == "supply" for c in cues):
+    # A buying verb works too: "Romania bought 18 Dutch F-16s" names the taker and the user.
+    if not any(c.direction in ("supply", "receive") for c in cues):
         return
     sellers = {p.code for p in parties if id(p) in users and p.role == RECIPIENT}
     for p in parties:
@@ -271,7 +272,7 @@ def _claims_in(
     for start, end in _joined_lists(analysis):
         items = [i for i in analysis.items if start <= i.start < end]
         if not items and previous_items and _object_pronoun(doc.text, start, end, analysis.cues):
-            # "The TB2 made headlines when Ukrainian forces used them": the earlier clause's items.
+            # "The drones became famous once troops used them": the earlier clause's items.
             items = previous_items
         part = SentenceAnalysis(
             analysis.sentence,
@@ -319,7 +320,7 @@ def _claims_in_clause(
     inheriting = all(c.status == "inherit" for c in cues)
     if inheriting and any(re.match(r"(?:deliver|shipment|consignment|batch)", c.text, re.I) for c in cues):
         inheriting = False
-        statuses = ["delivered"]  # "This delivery includes 14 M1A1 Abrams tanks"
+        statuses = ["delivered"]  # "This shipment includes ten tanks"
     elif inheriting:
         # "The package also includes Harpoon missiles": the stage of the deal just named
         # (below, of the deal its supplier made, when the document named one).
@@ -411,7 +412,7 @@ def _claims_in_clause(
             and not all(_DESCRIBES.match(c.text) for c in cues)
         ):
             # A named system arriving with no taker named, in a document whose claims so far
-            # all go to one state ("Challenger 2 tanks from the UK have also arrived").
+            # all go to one state ("howitzers from France came as well").
             others = context.takers - {supplier}
             if len(context.takers) == 1 and others and not _UNNAMED_TAKERS.search(clause_text):
                 recipients = sorted(others)

@@ -69,7 +69,7 @@ _VAGUE = frozenset(
 )
 
 NUMBER_WORD = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:a|an|A|An|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve"
+    r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:a|an|A|An|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Thirteen|Fourteen|Fifteen|Sixteen|Seventeen|Eighteen|Nineteen"
     r"|Twenty|Thirty|Forty|Fifty|Sixty|Seventy|Eighty|Ninety|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundred|thousand|dozen|single|pair|couple)(?:[\s-]+(?:and[\s-]+)?(?:one|two|three|four|five|"
@@ -137,7 +137,7 @@ _NOT_A_COUNT = re.compile(
     r"^[\s\-]*(?:million|billion|bn|m\b|percent|per cent|%|km|kilomet|mile|mm\b|year|month|day)"
 )
 _INCREMENT = re.compile(r"\b(?:more|additional|further|extra|another)\b", re.IGNORECASE)
-# "four systems, each of which include six aircraft": sets times units.
+# "three batteries, each of which include four launchers": sets times units.
 _SETS = re.compile(
     rf"(?P<sets>{NUMBER_WORD})\s+(?:sets|systems|batteries|units|packages|squadrons|batches)\b[^.;]{{0,40}}?"
     rf"\beach(?:\s+of\s+which)?\s+(?:include|includes|including|with|comprising|consisting of|of)\s+"

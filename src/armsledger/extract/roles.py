@@ -28,7 +28,7 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
-    # A maker in brackets may follow each member: "Italy (Fincantieri), the Netherlands (Damen) and the US".
+    # A maker in brackets may follow each member: "Spain (Navantia), France (Naval Group) and the UK".
     r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,|,?\s*and|,?\s*or|,?\s*as well as|,?\s*along with|,?\s*together with"
     r"|,?\s*alongside|/|&)\s*(?:the\s+)?$",
     re.IGNORECASE,
@@ -399,7 +399,7 @@ def assign_roles(
             if cue_after is not None and (cue_before is None or _closer(party, cue_after, cue_before)):
                 gap = sentence[party.end - offset : cue_after.start - offset]
                 if word == "of" and "," in gap:
-                    continue  # "to the displeasure of the US, the procurement will": another clause
+                    continue  # "to the anger of the US, the purchase went ahead": another clause
                 gap = _PARENTHETICAL.sub(",", gap)
                 if _SPEECH.search(gap):
                     party.role = SPEAKER  # the speaker, not (yet) the subject of the transfer
@@ -429,7 +429,7 @@ def _local_builders(parties: list[Party]) -> None:
 
 
 def _speaker_as_subject(sentence: str, offset: int, parties: list[Party], cues: list[Cue]) -> None:
-    """ "The Indonesian military said it was no longer interested": a speaker who says "it" acts."""
+    """ "The Chilean navy said it no longer wanted the frigates": a speaker who says "it" acts."""
     speakers = [p for p in parties if p.role == SPEAKER]
     taken = {p.role for p in parties if p.role not in (SPEAKER, IGNORE, None)}
     codes = {p.code for p in parties if p.role not in (SPEAKER, IGNORE, None)}
@@ -462,7 +462,7 @@ def _speaker_as_other_side(parties: list[Party], cues: list[Cue]) -> None:
 
 
 def _infinitive_purpose(sentence: str, offset: int, parties: list[Party], cues: list[Cue]) -> None:
-    """ "Turkey signed an agreement with Ukraine to supply drones": the subject does what follows "to"."""
+    """ "Italy signed a deal with Qatar to supply helicopters": the subject does what follows "to"."""
     for cue in cues:
         if (
             cue.direction == "neutral"
@@ -486,7 +486,7 @@ def _infinitive_purpose(sentence: str, offset: int, parties: list[Party], cues: 
             if subject.role == PARTNER:
                 role = SUPPLIER if cue.direction == "supply" else RECIPIENT
                 groups = _list_groups(sentence, offset, parties)
-                # "Uruguay and Paraguay signed deals to buy": the whole list acts.
+                # "Chile and Peru signed deals to buy": the whole list acts.
                 for member in parties:
                     if groups[id(member)] == groups[id(subject)] and member.role == PARTNER:
                         member.role = role
@@ -494,7 +494,7 @@ def _infinitive_purpose(sentence: str, offset: int, parties: list[Party], cues: 
 
 
 def _gapped_counts(sentence: str, offset: int, parties: list[Party]) -> None:
-    """ "Denmark plans to give 19 aircraft, the Netherlands – 24, and Belgium – 30": each gives its share."""
+    """ "Spain will give 10 tanks, Portugal – 4, and Italy – 6": each gives its share."""
     first = next((p for p in parties if p.role in (SUPPLIER, RECIPIENT)), None)
     if first is None:
         return
