@@ -28,6 +28,7 @@ test: install
 	sh scripts/ensure-chromium.sh
 	sh scripts/ensure-postgres.sh
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
 quality: install

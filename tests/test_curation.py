@@ -25,16 +25,39 @@ def claims_of(rows_claims: list[LedgerClaim]) -> dict[str, list[LedgerClaim]]:
     return out
 
 
-def lc(key: str, doc: str, status: str = "ordered", quantity: int | None = None, system: str = "Bayraktar TB2",
-       recipient: str = "UKR", seq: int = 1) -> LedgerClaim:
-    return LedgerClaim(key=key, doc=doc, doc_hash=f"h-{doc}", published="2021-01-01", seq=seq, supplier="TUR",
-                       recipient=recipient, system=system, category="aircraft", quantity=quantity, deal="sale",
-                       status=status, year=2021, evidence=f"evidence {key}", start=0, end=5)
+def lc(
+    key: str,
+    doc: str,
+    status: str = "ordered",
+    quantity: int | None = None,
+    system: str = "Bayraktar TB2",
+    recipient: str = "UKR",
+    seq: int = 1,
+) -> LedgerClaim:
+    return LedgerClaim(
+        key=key,
+        doc=doc,
+        doc_hash=f"h-{doc}",
+        published="2021-01-01",
+        seq=seq,
+        supplier="TUR",
+        recipient=recipient,
+        system=system,
+        category="aircraft",
+        quantity=quantity,
+        deal="sale",
+        status=status,
+        year=2021,
+        evidence=f"evidence {key}",
+        start=0,
+        end=5,
+    )
 
 
 def edit(action: str, target: str, at: str, kind: str = "row", **kw: object) -> Edit:
-    return Edit(uid=f"u-{at}", target_kind=kind, target=target, action=action, who="ana", at=at, why="checked",
-                **kw)  # type: ignore[arg-type]
+    return Edit(
+        uid=f"u-{at}", target_kind=kind, target=target, action=action, who="ana", at=at, why="checked", **kw
+    )  # type: ignore[arg-type]
 
 
 def test_corrections_apply_on_top_and_keep_the_machine_value_in_the_provenance() -> None:
@@ -52,13 +75,19 @@ def test_corrections_apply_on_top_and_keep_the_machine_value_in_the_provenance()
     moved = reconcile([*claims, lc("c3", "c", quantity=20, seq=3)])
     again = apply_edits(moved, [fix], {})
     assert again.rows[0].number_ordered == 14
-    assert again.outcomes[fix.uid] == ("applied", "number_ordered was 12 when edited, the register now says 20")
+    assert again.outcomes[fix.uid] == (
+        "applied",
+        "number_ordered was 12 when edited, the register now says 20",
+    )
 
 
 def test_accept_reject_and_orphans() -> None:
     rows = reconcile([lc("c1", "a"), lc("c2", "a", recipient="POL")])
-    edits = [edit("accept", TB2, "2024-01-01"), edit("reject", "TUR/POL/bayraktartb2", "2024-01-02"),
-             edit("correct", "TUR/GRC/bayraktartb2", "2024-01-03", field="status", new_value="delivered")]
+    edits = [
+        edit("accept", TB2, "2024-01-01"),
+        edit("reject", "TUR/POL/bayraktartb2", "2024-01-02"),
+        edit("correct", "TUR/GRC/bayraktartb2", "2024-01-03", field="status", new_value="delivered"),
+    ]
     curated = apply_edits(rows, edits, {})
     assert [r.key for r in curated.rows] == [TB2]
     assert [r.key for r in curated.rejected] == ["TUR/POL/bayraktartb2"]
@@ -68,9 +97,12 @@ def test_accept_reject_and_orphans() -> None:
 
 
 def test_merge_split_and_claim_rejection_reconcile_the_rows_again() -> None:
-    claims = [lc("c1", "a", quantity=12), lc("c2", "b", quantity=12, seq=2), lc("c3", "c", status="delivered",
-                                                                               quantity=6, seq=3),
-              lc("c4", "d", system="TB-3", quantity=4, seq=4)]
+    claims = [
+        lc("c1", "a", quantity=12),
+        lc("c2", "b", quantity=12, seq=2),
+        lc("c3", "c", status="delivered", quantity=6, seq=3),
+        lc("c4", "d", system="TB-3", quantity=4, seq=4),
+    ]
     rows = reconcile(claims)
     assert [r.key for r in rows] == [TB2, "TUR/UKR/tb3"]
     merge = edit("merge", TB2, "2024-01-01", new_value="TUR/UKR/tb3")
@@ -111,8 +143,9 @@ def test_second_editor_from_the_same_old_value_gets_a_conflict(tmp_path: Path) -
     with store.reading() as session:
         seen = curated_register(session).row(TB2).number_ordered  # type: ignore[union-attr]
     assert seen == 36
-    first = new_edit("row", TB2, "correct", "ana", "SIPRI says 12 ordered first", field="number_ordered",
-                     new_value=12)
+    first = new_edit(
+        "row", TB2, "correct", "ana", "SIPRI says 12 ordered first", field="number_ordered", new_value=12
+    )
     record_edit(store, first, expected=seen)
     second = new_edit("row", TB2, "correct", "ben", "I count 48", field="number_ordered", new_value=48)
     with pytest.raises(ConflictError, match="number_ordered is now 12, not 36 as expected"):
@@ -121,8 +154,11 @@ def test_second_editor_from_the_same_old_value_gets_a_conflict(tmp_path: Path) -
         assert [e.who for e in load_edits(session)] == ["ana"]
         assert curated_register(session).row(TB2).number_ordered == 12  # type: ignore[union-attr]
     # Without an expectation the current value is recorded as the old one.
-    third = record_edit(store, new_edit("row", TB2, "correct", "ben", "", field="number_ordered", new_value=48),
-                        expected=UNSET)
+    third = record_edit(
+        store,
+        new_edit("row", TB2, "correct", "ben", "", field="number_ordered", new_value=48),
+        expected=UNSET,
+    )
     assert third.old_value == 12
     store.close()
 
@@ -130,7 +166,9 @@ def test_second_editor_from_the_same_old_value_gets_a_conflict(tmp_path: Path) -
 def test_new_edits_on_missing_targets_are_refused(tmp_path: Path) -> None:
     store = open_store(tmp_path / "s.db")
     store_batch(store, tb2_batch())
-    with pytest.raises(InputError, match="no register row 'TUR/UKR/bayraktar'; did you mean TUR/UKR/bayraktartb2"):
+    with pytest.raises(
+        InputError, match="no register row 'TUR/UKR/bayraktar'; did you mean TUR/UKR/bayraktartb2"
+    ):
         record_edit(store, new_edit("row", "TUR/UKR/bayraktar", "accept", "ana"))
     with pytest.raises(InputError, match="no claim 'c-0000'"):
         record_edit(store, new_edit("claim", "c-0000", "reject", "ana"))
@@ -144,8 +182,18 @@ def test_new_edits_on_missing_targets_are_refused(tmp_path: Path) -> None:
 def test_an_edit_survives_a_rebuild_and_orphans_when_its_row_goes(tmp_path: Path) -> None:
     store = open_store(tmp_path / "s.db")
     store_batch(store, tb2_batch())
-    record_edit(store, new_edit("row", "TUR/UKR/category:other", "correct", "ana", "it was artillery shells",
-                                field="category", new_value="artillery"))
+    record_edit(
+        store,
+        new_edit(
+            "row",
+            "TUR/UKR/category:other",
+            "correct",
+            "ana",
+            "it was artillery shells",
+            field="category",
+            new_value="artillery",
+        ),
+    )
     record_edit(store, new_edit("row", TB2, "correct", "ana", "", field="year_of_order", new_value=2018))
     # Rebuild from scratch with the same documents: the edits apply again.
     store_batch(store, tb2_batch(), clear_first=True)
@@ -195,11 +243,39 @@ def test_edit_commands_end_to_end(tmp_path: Path) -> None:
     store = open_store(db)
     store_batch(store, tb2_batch())
     other = make_doc("p", "Poland took 24 TB2 drones from Turkey in 2022.", "2022-06-01")
-    store_batch(store, [(other, [make_claim(other, "Poland took 24 TB2 drones from Turkey in 2022",
-                                            recipient="POL", quantity=24, year=2022, status="delivered")])])
+    store_batch(
+        store,
+        [
+            (
+                other,
+                [
+                    make_claim(
+                        other,
+                        "Poland took 24 TB2 drones from Turkey in 2022",
+                        recipient="POL",
+                        quantity=24,
+                        year=2022,
+                        status="delivered",
+                    )
+                ],
+            )
+        ],
+    )
     store.close()
-    ok = cli("edit", TB2, "--set", "number_ordered=24", "--expect", "36", "--who", "ana", "--why", "contract",
-             "--db", db)
+    ok = cli(
+        "edit",
+        TB2,
+        "--set",
+        "number_ordered=24",
+        "--expect",
+        "36",
+        "--who",
+        "ana",
+        "--why",
+        "contract",
+        "--db",
+        db,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "number_ordered 36 -> 24" in ok.stdout
     clash = cli("edit", TB2, "--set", "number_ordered=30", "--expect", "36", "--who", "ben", "--db", db)
@@ -207,8 +283,12 @@ def test_edit_commands_end_to_end(tmp_path: Path) -> None:
     assert "number_ordered is now 24, not 36 as expected" in clash.stderr
     bad = cli("edit", TB2, "--set", "number_ordered=lots", "--who", "ben", "--db", db)
     assert bad.returncode == 1 and "must be a whole number" in bad.stderr and "Traceback" not in bad.stderr
-    assert cli("edit", "TUR/POL/bayraktartb2", "--reject", "--who", "ana", "--why", "double count",
-               "--db", db).returncode == 0
+    assert (
+        cli(
+            "edit", "TUR/POL/bayraktartb2", "--reject", "--who", "ana", "--why", "double count", "--db", db
+        ).returncode
+        == 0
+    )
     listing = cli("edits", "--db", db)
     assert listing.returncode == 0
     assert "number_ordered: 36 -> 24" in listing.stdout and "2 edit(s)" in listing.stdout
@@ -224,8 +304,17 @@ def test_edit_commands_end_to_end(tmp_path: Path) -> None:
 def test_merge_and_split_recorded_in_the_store(tmp_path: Path) -> None:
     store = open_store(tmp_path / "s.db")
     store_batch(store, tb2_batch())
-    record_edit(store, new_edit("row", TB2, "merge", "ana", "the ammunition came with the drones",
-                                new_value="TUR/UKR/category:other"))
+    record_edit(
+        store,
+        new_edit(
+            "row",
+            TB2,
+            "merge",
+            "ana",
+            "the ammunition came with the drones",
+            new_value="TUR/UKR/category:other",
+        ),
+    )
     with store.reading() as session:
         curated = curated_register(session)
     assert [r.key for r in curated.rows] == [TB2]
@@ -234,7 +323,9 @@ def test_merge_and_split_recorded_in_the_store(tmp_path: Path) -> None:
     with store.reading() as session:
         found = claims_by_key(session, merged.claims)
     ammunition = next(k for k, c in found.items() if c.system is None)
-    record_edit(store, new_edit("row", TB2, "split", "ben", "not part of the drone deal", new_value=[ammunition]))
+    record_edit(
+        store, new_edit("row", TB2, "split", "ben", "not part of the drone deal", new_value=[ammunition])
+    )
     with store.reading() as session:
         curated = curated_register(session)
     assert [r.key for r in curated.rows] == [TB2, split_key(TB2, [ammunition])]
@@ -243,4 +334,3 @@ def test_merge_and_split_recorded_in_the_store(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no register row 'TUR/UKR/category:other'"):
         record_edit(store, new_edit("row", TB2, "merge", "ana", new_value="TUR/UKR/category:other"))
     store.close()
-

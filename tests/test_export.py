@@ -29,8 +29,18 @@ def db(tmp_path: Path) -> Path:
     path = tmp_path / "s.db"
     store = open_store(path)
     store_batch(store, tb2_batch())
-    record_edit(store, new_edit("row", "TUR/UKR/category:other", "correct", "ana", "shells", field="category",
-                                new_value="artillery"))
+    record_edit(
+        store,
+        new_edit(
+            "row",
+            "TUR/UKR/category:other",
+            "correct",
+            "ana",
+            "shells",
+            field="category",
+            new_value="artillery",
+        ),
+    )
     store.close()
     return path
 
@@ -47,14 +57,39 @@ def view_of(db: Path):  # type: ignore[no-untyped-def]
 def test_sipri_csv_has_sipri_columns_in_order_and_sipri_names(db: Path) -> None:
     rows = list(csv.reader(io.StringIO(render_sipri_csv(view_of(db)))))
     assert rows[0] == [*HEADER, *EXTRA_COLUMNS]
-    assert rows[0][:13] == ["Recipient", "Supplier", "Year of order", " ", "Number ordered", " ",
-                            "Weapon designation", "Weapon description", "Number delivered", " ",
-                            "Year(s) of delivery", "status", "Comments"]
+    assert rows[0][:13] == [
+        "Recipient",
+        "Supplier",
+        "Year of order",
+        " ",
+        "Number ordered",
+        " ",
+        "Weapon designation",
+        "Weapon description",
+        "Number delivered",
+        " ",
+        "Year(s) of delivery",
+        "status",
+        "Comments",
+    ]
     tb2 = next(r for r in rows[1:] if r[16] == TB2)
     system = default_knowledge().systems.get("Bayraktar TB2")
     description = system.description if system and system.description else "aircraft"
-    assert tb2[:13] == ["Ukraine", "Turkiye", "2019", "", "36", "", "Bayraktar TB2", description, "6", "", "2019",
-                        "delivered", "sources: a, c, b"]
+    assert tb2[:13] == [
+        "Ukraine",
+        "Turkiye",
+        "2019",
+        "",
+        "36",
+        "",
+        "Bayraktar TB2",
+        description,
+        "6",
+        "",
+        "2019",
+        "delivered",
+        "sources: a, c, b",
+    ]
     assert tb2[17:] == ["0.875", "a; c; b", ""]
     other = next(r for r in rows[1:] if r[16] == "TUR/UKR/category:other")
     assert other[6:8] == ["", "artillery"]
@@ -113,15 +148,20 @@ def test_python_api_returns_dataframes(db: Path) -> None:
     assert len(claims) == 4 and set(claims["row"]) == {TB2, "TUR/UKR/category:other"}
     assert list(documents["doc"]) == ["a", "b", "c"]
     assert list(edits[["who", "field", "new_value", "status"]].itertuples(index=False, name=None)) == [
-        ("ana", "category", "artillery", "applied")]
+        ("ana", "category", "artillery", "applied")
+    ]
 
 
 def test_import_armsledger_stays_light() -> None:
     import subprocess
     import sys
 
-    code = "import sys, armsledger; print(any(m.split('.')[0] in ('sqlalchemy', 'pandas') for m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    code = (
+        "import sys, armsledger; print(any(m.split('.')[0] in ('sqlalchemy', 'pandas') for m in sys.modules))"
+    )
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    )
 
 
 def test_export_and_show_commands(db: Path, tmp_path: Path) -> None:
@@ -141,8 +181,10 @@ def test_export_and_show_commands(db: Path, tmp_path: Path) -> None:
     assert "doc b [0:48] published 2021-10-01  ordered, sale, qty 24, claim year 2021, incremental" in text
     # The arithmetic of the row, and the confidence with how many sources and claims agree.
     assert "      here: 12 (2019, doc a) + 24 more (2021, doc b) = 36\n" in text
-    assert ("      here: (1 - 0.5^3) x (0.5 + 0.5 x 3/3) = 0.875: 3 independent source(s) in 3 document(s); "
-            "3 of 3 claim(s) agree with the row\n") in text
+    assert (
+        "      here: (1 - 0.5^3) x (0.5 + 0.5 x 3/3) = 0.875: 3 independent source(s) in 3 document(s); "
+        "3 of 3 claim(s) agree with the row\n"
+    ) in text
     assert "  3 claim(s) in 3 document(s), 3 independent source(s)\n" in text
     missing = cli("show", "TUR/UKR/bayraktar", "--db", str(db))
     assert missing.returncode == 1 and "did you mean TUR/UKR/bayraktartb2" in missing.stderr
@@ -160,8 +202,19 @@ def test_csv_in_sipri_layout_for_diffing_against_sipri(tmp_path: Path, shared_di
     store = open_store(tmp_path / "s.db")
     store_batch(store, tb2_batch())
     plan = make_doc("p", "Estonia plans to buy TB2 drones from Turkey.", "2022-01-01")
-    store_batch(store, [(plan, [make_claim(plan, "Estonia plans to buy TB2 drones from Turkey", recipient="EST",
-                                           status="planned")])])
+    store_batch(
+        store,
+        [
+            (
+                plan,
+                [
+                    make_claim(
+                        plan, "Estonia plans to buy TB2 drones from Turkey", recipient="EST", status="planned"
+                    )
+                ],
+            )
+        ],
+    )
     replace_sipri(store, str(excerpt), read_sipri(excerpt, default_knowledge()).records)
     with store.reading() as session:
         view = register_view(session)
@@ -174,19 +227,48 @@ def test_csv_in_sipri_layout_for_diffing_against_sipri(tmp_path: Path, shared_di
     system = default_knowledge().systems.get("Bayraktar TB2")
     description = system.description if system and system.description else "aircraft"
     # SIPRI's spelling of the designation (from the imported line); status as SIPRI means it: not known, empty.
-    assert tb2 == ["Ukraine", "Turkiye", "2019", "", "36", "", "Bayraktar TB-2", description, "6", "", "2019", "",
-                   f"armsledger: delivered; armsledger designation Bayraktar TB2; sources a, c, b; row {TB2}",
-                   "", "", ""]
+    assert tb2 == [
+        "Ukraine",
+        "Turkiye",
+        "2019",
+        "",
+        "36",
+        "",
+        "Bayraktar TB-2",
+        description,
+        "6",
+        "",
+        "2019",
+        "",
+        f"armsledger: delivered; armsledger designation Bayraktar TB2; sources a, c, b; row {TB2}",
+        "",
+        "",
+        "",
+    ]
     # Only the stages SIPRI's register holds, unless asked.
     assert [r[0] for r in rows[1:]] == ["Ukraine", "Ukraine"]
     assert "Estonia" in [r[0] for r in csv.reader(io.StringIO(render_sipri_layout(view, None)))]
     out = tmp_path / "sipri.csv"
-    done = cli("export", "--out", str(out), "--layout", "sipri", "--encoding", "cp1252", "--db", str(tmp_path / "s.db"))
+    done = cli(
+        "export",
+        "--out",
+        str(out),
+        "--layout",
+        "sipri",
+        "--encoding",
+        "cp1252",
+        "--db",
+        str(tmp_path / "s.db"),
+    )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == (f"2 row(s) written to {out} (csv, SIPRI layout); 1 row(s) at interest or planned stage "
-                           "left out (--all-stages)\n")
+    assert done.stdout == (
+        f"2 row(s) written to {out} (csv, SIPRI layout); 1 row(s) at interest or planned stage "
+        "left out (--all-stages)\n"
+    )
     assert out.read_bytes().decode("cp1252") == body
-    wrong = cli("export", "--out", str(tmp_path / "r.json"), "--layout", "sipri", "--db", str(tmp_path / "s.db"))
+    wrong = cli(
+        "export", "--out", str(tmp_path / "r.json"), "--layout", "sipri", "--db", str(tmp_path / "s.db")
+    )
     assert wrong.returncode == 1 and "--layout and --encoding are for CSV" in wrong.stderr
 
 

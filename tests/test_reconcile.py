@@ -23,23 +23,60 @@ from armsledger.reconcile import (
 _ids = count()
 
 
-def lc(status: str = "ordered", quantity: int | None = None, year: int | None = None, *, doc: str = "a",
-       published: str | None = "2021-01-01", seq: int = 1, system: str | None = "Bayraktar TB2",
-       category: str = "aircraft", deal: str = "sale", incremental: bool = False, vague: bool = False,
-       supplier: str = "TUR", recipient: str = "UKR", doc_hash: str | None = None) -> LedgerClaim:
+def lc(
+    status: str = "ordered",
+    quantity: int | None = None,
+    year: int | None = None,
+    *,
+    doc: str = "a",
+    published: str | None = "2021-01-01",
+    seq: int = 1,
+    system: str | None = "Bayraktar TB2",
+    category: str = "aircraft",
+    deal: str = "sale",
+    incremental: bool = False,
+    vague: bool = False,
+    supplier: str = "TUR",
+    recipient: str = "UKR",
+    doc_hash: str | None = None,
+) -> LedgerClaim:
     """A ledger claim with the defaults of a TB2 sale from Turkey to Ukraine."""
     n = next(_ids)
-    return LedgerClaim(key=f"c-{n:04d}", doc=doc, doc_hash=doc_hash or f"hash-{doc}", published=published, seq=seq,
-                       supplier=supplier, recipient=recipient, system=system, category=category, quantity=quantity,
-                       deal=deal, status=status, year=year, evidence=f"sentence {n}", start=n * 10, end=n * 10 + 5,
-                       incremental=incremental, vague_quantity=vague)
+    return LedgerClaim(
+        key=f"c-{n:04d}",
+        doc=doc,
+        doc_hash=doc_hash or f"hash-{doc}",
+        published=published,
+        seq=seq,
+        supplier=supplier,
+        recipient=recipient,
+        system=system,
+        category=category,
+        quantity=quantity,
+        deal=deal,
+        status=status,
+        year=year,
+        evidence=f"sentence {n}",
+        start=n * 10,
+        end=n * 10 + 5,
+        incremental=incremental,
+        vague_quantity=vague,
+    )
 
 
 def test_one_row_per_supplier_recipient_system_and_category_rows_for_unnamed_systems() -> None:
-    claims = [lc(doc="a"), lc(doc="b", system="Bayraktar-TB2"), lc(system=None, category="missiles"),
-              lc(recipient="POL")]
+    claims = [
+        lc(doc="a"),
+        lc(doc="b", system="Bayraktar-TB2"),
+        lc(system=None, category="missiles"),
+        lc(recipient="POL"),
+    ]
     rows = reconcile(claims)
-    assert [r.key for r in rows] == ["TUR/POL/bayraktartb2", "TUR/UKR/bayraktartb2", "TUR/UKR/category:missiles"]
+    assert [r.key for r in rows] == [
+        "TUR/POL/bayraktartb2",
+        "TUR/UKR/bayraktartb2",
+        "TUR/UKR/category:missiles",
+    ]
     tb2 = rows[1]
     assert tb2.documents == ["a", "b"]
     assert len(tb2.claims) == 2
@@ -107,12 +144,15 @@ def test_number_ordered_is_at_least_the_number_delivered_when_no_order_figure() 
     assert row.years_of_delivery == [2019]
 
 
-@pytest.mark.parametrize(("statuses", "expected"), [
-    (["interest"], "interest"),
-    (["interest", "planned"], "planned"),
-    (["planned", "ordered", "interest"], "ordered"),
-    (["ordered", "delivered", "planned"], "delivered"),
-])
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["interest"], "interest"),
+        (["interest", "planned"], "planned"),
+        (["planned", "ordered", "interest"], "ordered"),
+        (["ordered", "delivered", "planned"], "delivered"),
+    ],
+)
 def test_status_is_the_furthest_stage(statuses: list[str], expected: str) -> None:
     claims = [lc(status=s, doc=f"d{i}", seq=i) for i, s in enumerate(statuses)]
     row = summarise("r", claims)
@@ -162,7 +202,9 @@ def test_confidence_grows_with_independent_documents_and_falls_with_dissent() ->
     one = summarise("r", [lc(quantity=12, doc="a")])
     assert one.confidence == confidence(1, 1, 1) == 0.5
     # Two document ids with one content hash are one source.
-    same_text = summarise("r", [lc(quantity=12, doc="a", doc_hash="h"), lc(quantity=12, doc="b", doc_hash="h")])
+    same_text = summarise(
+        "r", [lc(quantity=12, doc="a", doc_hash="h"), lc(quantity=12, doc="b", doc_hash="h")]
+    )
     assert same_text.confidence == 0.5
     two = summarise("r", [lc(quantity=12, doc="a"), lc(quantity=12, doc="b", seq=2)])
     assert two.confidence == 0.75
@@ -171,16 +213,29 @@ def test_confidence_grows_with_independent_documents_and_falls_with_dissent() ->
 
 
 def test_deal_type_is_the_most_frequent_known_one() -> None:
-    row = summarise("r", [lc(deal="sale"), lc(deal="production", doc="b"), lc(deal="production", doc="c"),
-                          lc(deal="unknown", doc="d")])
+    row = summarise(
+        "r",
+        [
+            lc(deal="sale"),
+            lc(deal="production", doc="b"),
+            lc(deal="production", doc="c"),
+            lc(deal="unknown", doc="d"),
+        ],
+    )
     assert row.deal == "production"
     assert len(row.provenance["deal"].disagree) == 1
 
 
 def test_same_claims_same_rows_in_any_input_order() -> None:
-    claims = [lc(quantity=q, year=y, doc=d, seq=s, status=st)
-              for q, y, d, s, st in [(12, 2019, "a", 1, "ordered"), (6, 2019, "b", 2, "delivered"),
-                                     (None, None, "c", 3, "interest"), (24, 2021, "d", 4, "ordered")]]
+    claims = [
+        lc(quantity=q, year=y, doc=d, seq=s, status=st)
+        for q, y, d, s, st in [
+            (12, 2019, "a", 1, "ordered"),
+            (6, 2019, "b", 2, "delivered"),
+            (None, None, "c", 3, "interest"),
+            (24, 2021, "d", 4, "ordered"),
+        ]
+    ]
     forward = [r.to_json() for r in reconcile(claims)]
     backward = [r.to_json() for r in reconcile(list(reversed(claims)))]
     assert forward == backward
@@ -188,8 +243,9 @@ def test_same_claims_same_rows_in_any_input_order() -> None:
 
 def test_claim_keys_are_stable_and_depend_on_text_offsets_and_reading() -> None:
     doc = Document(id="d1", text="Turkey sold Ukraine 12 drones.", published="2019-01-01")
-    claim = Claim("TUR", "UKR", None, "aircraft", 12, "sale", "ordered", 2019, "Turkey sold Ukraine 12 drones.",
-                  0, 30)
+    claim = Claim(
+        "TUR", "UKR", None, "aircraft", 12, "sale", "ordered", 2019, "Turkey sold Ukraine 12 drones.", 0, 30
+    )
     first = ledger_claim(claim, doc, 1)
     again = ledger_claim(claim, Document(id="other-id", text=doc.text), 7)
     assert first.key == again.key == claim_key(doc.content_hash, claim)
@@ -199,7 +255,9 @@ def test_claim_keys_are_stable_and_depend_on_text_offsets_and_reading() -> None:
 
 
 def test_row_round_trips_through_json() -> None:
-    row = summarise("r", [lc(quantity=12, year=2019), lc(status="delivered", quantity=12, year=2020, doc="b")])
+    row = summarise(
+        "r", [lc(quantity=12, year=2019), lc(status="delivered", quantity=12, year=2020, doc="b")]
+    )
     assert Row.from_json(row.to_json()) == row
 
 
@@ -232,22 +290,37 @@ def test_the_working_spells_out_the_arithmetic_and_what_was_left_out() -> None:
     prov = row.provenance["number_ordered"]
     assert prov.working == "12 (2019, doc a) + 24 more (no year, doc b) = 36"
     assert prov.unused == [
-        {"claim": again.key, "doc": "e", "value": "24 more", "why": f"the same increment as {more.key}, counted once"},
+        {
+            "claim": again.key,
+            "doc": "e",
+            "value": "24 more",
+            "why": f"the same increment as {more.key}, counted once",
+        },
         {"claim": six.key, "doc": "c", "value": "6", "why": "a smaller total than the 36 chosen"},
-        {"claim": local.key, "doc": "a", "value": "48",
-         "why": "units built under a production deal (a joint venture or licence), not transferred in this sale"},
+        {
+            "claim": local.key,
+            "doc": "a",
+            "value": "48",
+            "why": "units built under a production deal (a joint venture or licence), not transferred in this sale",
+        },
     ]
     assert row.provenance["number_delivered"].unused == [
-        {"claim": dozens.key, "doc": "d", "value": "vague", "why": "a vague count, never a figure"}]
+        {"claim": dozens.key, "doc": "d", "value": "vague", "why": "a vague count, never a figure"}
+    ]
     confidence_working = row.provenance["confidence"].working
     assert confidence_working.startswith(f"(1 - 0.5^5) x (0.5 + 0.5 x 5/6) = {row.confidence:.3f}: ")
-    assert confidence_working.endswith("5 independent source(s) in 5 document(s); 5 of 6 claim(s) agree with the row")
+    assert confidence_working.endswith(
+        "5 independent source(s) in 5 document(s); 5 of 6 claim(s) agree with the row"
+    )
     assert row.provenance["deal"].working == "sale in 5 claim(s), production in 1"
 
 
 def test_production_figures_count_in_a_production_row() -> None:
-    built = [lc(quantity=48, deal="production", doc="a"), lc(quantity=48, deal="production", doc="b"),
-             lc(quantity=12, deal="sale", doc="c")]
+    built = [
+        lc(quantity=48, deal="production", doc="a"),
+        lc(quantity=48, deal="production", doc="b"),
+        lc(quantity=12, deal="sale", doc="c"),
+    ]
     row = summarise("r", built)
     assert (row.deal, row.number_ordered) == ("production", 48)
     # In a sale row the same claims set no figure.
@@ -263,4 +336,5 @@ def test_copies_of_one_story_are_one_source() -> None:
     one_story = summarise("r", [replace(wire, source="h1"), replace(reprint, source="h1")])
     assert (one_story.independent_sources, one_story.confidence) == (1, 0.5)
     assert "1 independent source(s) in 2 document(s) (1 a copy or near-copy of another)" in (
-        one_story.provenance["confidence"].working)
+        one_story.provenance["confidence"].working
+    )

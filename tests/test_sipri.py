@@ -24,13 +24,26 @@ def excerpt(shared_dir: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "code"), [
-    ("Turkiye", "TUR"), ("Soviet Union", "SUN"), ("UAE", "ARE"), ("Korea, South", "KOR"), ("Viet Nam", "VNM"),
-    ("East Germany (GDR)", "DDR"), ("Yemen Arab Republic (North Yemen)", "YEM"),
-    ("Syria rebels*", "NSA:syrian-opposition"), ("Hamas (Palestine)*", "NSA:hamas"),
-    ("Amal (Lebanon)*", "NSA:amal-lebanon"), ("House of Representatives (Libya)*", "NSA:house-of-representatives-libya"),
-    ("NATO**", "ORG:nato"), ("unknown supplier(s)", "unknown"), ("Katanga", "NSA:katanga"), ("Atlantis", None),
-])
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Turkiye", "TUR"),
+        ("Soviet Union", "SUN"),
+        ("UAE", "ARE"),
+        ("Korea, South", "KOR"),
+        ("Viet Nam", "VNM"),
+        ("East Germany (GDR)", "DDR"),
+        ("Yemen Arab Republic (North Yemen)", "YEM"),
+        ("Syria rebels*", "NSA:syrian-opposition"),
+        ("Hamas (Palestine)*", "NSA:hamas"),
+        ("Amal (Lebanon)*", "NSA:amal-lebanon"),
+        ("House of Representatives (Libya)*", "NSA:house-of-representatives-libya"),
+        ("NATO**", "ORG:nato"),
+        ("unknown supplier(s)", "unknown"),
+        ("Katanga", "NSA:katanga"),
+        ("Atlantis", None),
+    ],
+)
 def test_party_names_map_to_codes(name: str, code: str | None) -> None:
     assert party_code(name, default_knowledge()) == code
 
@@ -42,10 +55,17 @@ def test_the_excerpt_is_read_in_place_with_its_preamble_flags_and_encoding(excer
     assert result.warnings == [] and result.notes == []
     katanga = next(r for r in result.records if r.line == 1058)
     assert (katanga.recipient_name, katanga.recipient, katanga.supplier) == ("Katanga", "NSA:katanga", "BEL")
-    tb2 = [r for r in result.records if (r.supplier, r.recipient) == ("TUR", "UKR")
-           and r.designation == "Bayraktar TB-2"]
+    tb2 = [
+        r
+        for r in result.records
+        if (r.supplier, r.recipient) == ("TUR", "UKR") and r.designation == "Bayraktar TB-2"
+    ]
     assert [(r.line, r.year_of_order, r.number_ordered, r.number_delivered) for r in tb2] == [
-        (2152, 2018, 12, 12), (2157, 2020, None, 60), (2261, 2022, 7, 7), (2533, 2023, 1, 1)]
+        (2152, 2018, 12, 12),
+        (2157, 2020, None, 60),
+        (2261, 2022, 7, 7),
+        (2533, 2023, 1, 1),
+    ]
     first = tb2[0]
     assert (first.year_of_order_uncertain, first.number_ordered_uncertain) == (False, True)
     assert first.years_of_delivery == [2019, 2021]
@@ -71,16 +91,19 @@ def test_a_file_that_is_not_a_sipri_export_is_refused(tmp_path: Path) -> None:
 
 
 def test_bad_cells_are_warned_about_with_their_line() -> None:
-    text = ("Preamble line\n\nRecipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,"
-            "Weapon description,Number delivered, ,Year(s) of delivery,status,Comments,SIPRI TIV per unit,"
-            "SIPRI TIV for total order,SIPRI TIV of delivered weapons\n"
-            "Poland,South Korea,2022,,about 180,?,K2,tank,28,,2022; 2023,New,,,,\n"
-            "Atlantis,France,2020,,2,,Rafale,FGA aircraft,,,,New,,,,\n"
-            "Atlantis,Lemuria,2021,,2,,Rafale,FGA aircraft,,,,New,,,,\n")
+    text = (
+        "Preamble line\n\nRecipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,"
+        "Weapon description,Number delivered, ,Year(s) of delivery,status,Comments,SIPRI TIV per unit,"
+        "SIPRI TIV for total order,SIPRI TIV of delivered weapons\n"
+        "Poland,South Korea,2022,,about 180,?,K2,tank,28,,2022; 2023,New,,,,\n"
+        "Atlantis,France,2020,,2,,Rafale,FGA aircraft,,,,New,,,,\n"
+        "Atlantis,Lemuria,2021,,2,,Rafale,FGA aircraft,,,,New,,,,\n"
+    )
     result = parse_sipri(text, "mine.csv", default_knowledge())
     assert result.rows_read == 3
     assert [(r.supplier, r.recipient, r.number_ordered, r.years_of_delivery) for r in result.records] == [
-        ("KOR", "POL", None, [2022, 2023])]
+        ("KOR", "POL", None, [2022, 2023])
+    ]
     assert result.warnings == ["mine.csv:4: number ordered 'about 180' is not a whole number; left empty"]
     # Unknown names are counted notes, one per name, not an error line per row.
     assert result.notes == [
@@ -102,12 +125,24 @@ def test_system_names_match_after_normalising_and_containment() -> None:
 
 
 def test_register_rows_are_compared_with_sipri(tmp_path: Path, excerpt: Path) -> None:
-    doc = make_doc("a", "Ukraine ordered 12 TB2 drones from Turkey in 2018. Greece bought 6 TB2 drones from "
-                        "Turkey. Ukraine ordered 36 Kirpi vehicles from Turkey in 2022.", "2019-01-01")
-    claims = [make_claim(doc, "Ukraine ordered 12 TB2 drones from Turkey in 2018", quantity=12, year=2018),
-              make_claim(doc, "Greece bought 6 TB2 drones from Turkey", recipient="GRC", quantity=6),
-              make_claim(doc, "Ukraine ordered 36 Kirpi vehicles from Turkey in 2022", system="Kirpi",
-                         category="armoured-vehicles", quantity=36, year=2022)]
+    doc = make_doc(
+        "a",
+        "Ukraine ordered 12 TB2 drones from Turkey in 2018. Greece bought 6 TB2 drones from "
+        "Turkey. Ukraine ordered 36 Kirpi vehicles from Turkey in 2022.",
+        "2019-01-01",
+    )
+    claims = [
+        make_claim(doc, "Ukraine ordered 12 TB2 drones from Turkey in 2018", quantity=12, year=2018),
+        make_claim(doc, "Greece bought 6 TB2 drones from Turkey", recipient="GRC", quantity=6),
+        make_claim(
+            doc,
+            "Ukraine ordered 36 Kirpi vehicles from Turkey in 2022",
+            system="Kirpi",
+            category="armoured-vehicles",
+            quantity=36,
+            year=2022,
+        ),
+    ]
     store = open_store(tmp_path / "s.db")
     store_batch(store, [(doc, claims)])
     kb = default_knowledge()
@@ -149,10 +184,23 @@ def test_systems_the_catalog_tells_apart_never_match() -> None:
 
 def _row(**figures: object) -> Row:
     values: dict[str, object] = {
-        "key": "FRA/GRC/rafale", "group": "FRA/GRC/rafale", "supplier": "FRA", "recipient": "GRC",
-        "system": "Rafale", "category": "aircraft", "number_ordered": None, "year_of_order": None,
-        "number_delivered": None, "years_of_delivery": [], "status": "ordered", "deal": "sale",
-        "confidence": 0.5, "claims": [], "documents": [], "provenance": {}}
+        "key": "FRA/GRC/rafale",
+        "group": "FRA/GRC/rafale",
+        "supplier": "FRA",
+        "recipient": "GRC",
+        "system": "Rafale",
+        "category": "aircraft",
+        "number_ordered": None,
+        "year_of_order": None,
+        "number_delivered": None,
+        "years_of_delivery": [],
+        "status": "ordered",
+        "deal": "sale",
+        "confidence": 0.5,
+        "claims": [],
+        "documents": [],
+        "provenance": {},
+    }
     values.update(figures)
     return Row(**values)  # type: ignore[arg-type]
 

@@ -49,36 +49,91 @@ def make_doc(doc_id: str, text: str, published: str | None = "2021-06-01") -> Do
     return Document(id=doc_id, text=text, published=published, url=f"https://example.org/{doc_id}")
 
 
-def make_claim(doc: Document, phrase: str, supplier: str = "TUR", recipient: str = "UKR",
-               system: str | None = "Bayraktar TB2", quantity: int | None = None, status: str = "ordered",
-               year: int | None = None, incremental: bool = False, vague: bool = False,
-               category: str = "aircraft", deal: str = "sale") -> Claim:
+def make_claim(
+    doc: Document,
+    phrase: str,
+    supplier: str = "TUR",
+    recipient: str = "UKR",
+    system: str | None = "Bayraktar TB2",
+    quantity: int | None = None,
+    status: str = "ordered",
+    year: int | None = None,
+    incremental: bool = False,
+    vague: bool = False,
+    category: str = "aircraft",
+    deal: str = "sale",
+) -> Claim:
     """A claim whose evidence is a phrase of the document, with its real offsets."""
     start = doc.text.index(phrase)
-    return Claim(supplier, recipient, system, category, quantity, deal, status, year, phrase, start,
-                 start + len(phrase), doc.id, incremental, vague)
+    return Claim(
+        supplier,
+        recipient,
+        system,
+        category,
+        quantity,
+        deal,
+        status,
+        year,
+        phrase,
+        start,
+        start + len(phrase),
+        doc.id,
+        incremental,
+        vague,
+    )
 
 
 def tb2_batch() -> list[tuple[Document, list[Claim]]]:
     """Three documents about Turkish drones for Ukraine, with hand-made claims."""
     a = make_doc("a", "Ukraine signed for 12 TB2 drones from Turkey in 2019.", "2019-03-01")
     b = make_doc("b", "Kyiv will receive 24 more TB2 drones from Ankara.", "2021-10-01")
-    c = make_doc("c", "Six TB2 drones from Turkey reached Ukraine in 2019. Ankara also sent ammunition.", "2019-09-01")
+    c = make_doc(
+        "c", "Six TB2 drones from Turkey reached Ukraine in 2019. Ankara also sent ammunition.", "2019-09-01"
+    )
     return [
         (a, [make_claim(a, "Ukraine signed for 12 TB2 drones from Turkey in 2019", quantity=12, year=2019)]),
-        (b, [make_claim(b, "Kyiv will receive 24 more TB2 drones from Ankara", quantity=24, year=2021,
-                        incremental=True)]),
-        (c, [make_claim(c, "Six TB2 drones from Turkey reached Ukraine in 2019", quantity=6, year=2019,
-                        status="delivered"),
-             make_claim(c, "Ankara also sent ammunition", system=None, category="other", status="delivered")]),
+        (
+            b,
+            [
+                make_claim(
+                    b,
+                    "Kyiv will receive 24 more TB2 drones from Ankara",
+                    quantity=24,
+                    year=2021,
+                    incremental=True,
+                )
+            ],
+        ),
+        (
+            c,
+            [
+                make_claim(
+                    c,
+                    "Six TB2 drones from Turkey reached Ukraine in 2019",
+                    quantity=6,
+                    year=2019,
+                    status="delivered",
+                ),
+                make_claim(
+                    c, "Ankara also sent ammunition", system=None, category="other", status="delivered"
+                ),
+            ],
+        ),
     ]
 
 
-def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-        timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run the armsledger command line in a real process."""
-    return subprocess.run([*ARMSLEDGER, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [*ARMSLEDGER, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_db_argument_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,12 +195,26 @@ def test_a_new_document_reconciles_only_the_rows_it_touches(tmp_path: Path) -> N
     store = open_store(tmp_path / "s.db")
     store_batch(store, tb2_batch())
     d = make_doc("d", "Poland bought 24 TB2 drones from Turkey.", "2021-05-24")
-    result = store_batch(store, [(d, [make_claim(d, "Poland bought 24 TB2 drones from Turkey", recipient="POL",
-                                                 quantity=24, year=2021)])])
+    result = store_batch(
+        store,
+        [
+            (
+                d,
+                [
+                    make_claim(
+                        d, "Poland bought 24 TB2 drones from Turkey", recipient="POL", quantity=24, year=2021
+                    )
+                ],
+            )
+        ],
+    )
     assert result.touched == {"TUR/POL/bayraktartb2"}
     with store.reading() as session:
         assert [r.key for r in machine_rows(session)] == [
-            "TUR/POL/bayraktartb2", "TUR/UKR/bayraktartb2", "TUR/UKR/category:other"]
+            "TUR/POL/bayraktartb2",
+            "TUR/UKR/bayraktartb2",
+            "TUR/UKR/category:other",
+        ]
     store.close()
 
 
@@ -157,14 +226,21 @@ def test_interrupted_batch_leaves_the_store_as_before(tmp_path: Path) -> None:
 
     def interrupt(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         statements.append(statement.split("(")[0].strip())
-        if statement.startswith("INSERT INTO claims"):  # the documents are written; the claims and rows are not
+        if statement.startswith(
+            "INSERT INTO claims"
+        ):  # the documents are written; the claims and rows are not
             raise KeyboardInterrupt
 
     event.listen(store.engine, "before_cursor_execute", interrupt)
     try:
         with pytest.raises(KeyboardInterrupt):
-            store_batch(store, [(d, [make_claim(d, "Poland bought 24 TB2 drones from Turkey", recipient="POL")]),
-                                *tb2_batch()[1:]])
+            store_batch(
+                store,
+                [
+                    (d, [make_claim(d, "Poland bought 24 TB2 drones from Turkey", recipient="POL")]),
+                    *tb2_batch()[1:],
+                ],
+            )
     finally:
         event.remove(store.engine, "before_cursor_execute", interrupt)
     assert "INSERT INTO documents" in statements
@@ -181,8 +257,10 @@ def test_full_text_search_over_documents_and_evidence(tmp_path: Path) -> None:
     with store.reading() as session:
         hits = search(session, "ammunition")
         doc, claims = tb2_batch()[2]
-        assert {(h["kind"], h["ref"]) for h in hits} == {("document", "c"),
-                                                       ("claim", claim_key(doc.content_hash, claims[1]))}
+        assert {(h["kind"], h["ref"]) for h in hits} == {
+            ("document", "c"),
+            ("claim", claim_key(doc.content_hash, claims[1])),
+        }
         assert any("[ammunition]" in h["snippet"] for h in hits)
         assert [h["ref"] for h in search(session, "Kyiv") if h["kind"] == "document"] == ["b"]
         assert search(session, "Gripen") == []
@@ -274,10 +352,15 @@ def test_a_locked_store_times_out_with_a_message_and_writes_nothing(tmp_path: Pa
 def _corpus(path: Path, n: int, prefix: str) -> Path:
     lines = []
     for i in range(n):
-        text = (f"Report {prefix}{i}. Turkey sold Ukraine {i % 9 + 2} Bayraktar TB2 drones in {2015 + i % 9}. "
-                f"Poland ordered {i % 7 + 3} more howitzers from South Korea. Nothing else happened on day {i}.")
-        lines.append(json.dumps({"id": f"{prefix}{i}", "published": f"20{10 + i % 14}-01-{i % 28 + 1:02d}",
-                                 "text": text}))
+        text = (
+            f"Report {prefix}{i}. Turkey sold Ukraine {i % 9 + 2} Bayraktar TB2 drones in {2015 + i % 9}. "
+            f"Poland ordered {i % 7 + 3} more howitzers from South Korea. Nothing else happened on day {i}."
+        )
+        lines.append(
+            json.dumps(
+                {"id": f"{prefix}{i}", "published": f"20{10 + i % 14}-01-{i % 28 + 1:02d}", "text": text}
+            )
+        )
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -288,15 +371,25 @@ def test_two_builds_at_once_both_finish_and_store_each_document_once(tmp_path: P
     own_a = _corpus(tmp_path / "a.jsonl", 20, "a")
     own_b = _corpus(tmp_path / "b.jsonl", 20, "b")
     env = {**os.environ, "ARMSLEDGER_BUSY_TIMEOUT": "120"}
-    procs = [subprocess.Popen([*ARMSLEDGER, "build", str(shared), str(own), "--db", str(db), "--batch-size", "5"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-             for own in (own_a, own_b)]
+    procs = [
+        subprocess.Popen(
+            [*ARMSLEDGER, "build", str(shared), str(own), "--db", str(db), "--batch-size", "5"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for own in (own_a, own_b)
+    ]
     outputs = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     reported_new = [int(out.split(" documents read, ")[1].split(" new")[0]) for out, _ in outputs]
     assert sum(reported_new) == 100  # every document stored by exactly one of them
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*), count(DISTINCT content_hash) FROM documents").fetchone() == (100, 100)
+        assert conn.execute("SELECT count(*), count(DISTINCT content_hash) FROM documents").fetchone() == (
+            100,
+            100,
+        )
         claims, keys = conn.execute("SELECT count(*), count(DISTINCT key) FROM claims").fetchone()
         assert claims == keys
         # Every claim sits in exactly one register row.
@@ -304,7 +397,9 @@ def test_two_builds_at_once_both_finish_and_store_each_document_once(tmp_path: P
     # The same register as one process building the same documents alone.
     single = tmp_path / "single.db"
     assert cli("build", str(shared), str(own_a), str(own_b), "--db", str(single)).returncode == 0
-    keys_of = [sorted(r[0] for r in sqlite3.connect(p).execute("SELECT key FROM transfers")) for p in (db, single)]
+    keys_of = [
+        sorted(r[0] for r in sqlite3.connect(p).execute("SELECT key FROM transfers")) for p in (db, single)
+    ]
     assert keys_of[0] == keys_of[1]
 
 
@@ -312,8 +407,12 @@ def test_ctrl_c_during_a_build_keeps_whole_batches_only(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     # Far more documents than can be stored before the interrupt, even on a slow, loaded machine.
     corpus = _corpus(tmp_path / "big.jsonl", 30000, "d")
-    proc = subprocess.Popen([*ARMSLEDGER, "build", str(corpus), "--db", str(db), "--batch-size", "25"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*ARMSLEDGER, "build", str(corpus), "--db", str(db), "--batch-size", "25"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     stored = 0
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
@@ -359,21 +458,37 @@ def test_a_full_disk_rolls_the_batch_back_with_a_message(tmp_path: Path) -> None
     store.close()
 
 
-WIRE = ("Ankara and Kyiv signed a contract on Tuesday for twelve Bayraktar TB2 drones, officials in both capitals "
-        "said. The aircraft will be delivered over the next two years together with ground control stations, "
-        "spare parts and training for Ukrainian crews at a base in western Turkey. The deal follows months of "
-        "talks between the two defence ministries and comes as Kyiv seeks to modernise its air force. Neither "
-        "side disclosed the price, but analysts put it at several tens of millions of dollars. ")
+WIRE = (
+    "Ankara and Kyiv signed a contract on Tuesday for twelve Bayraktar TB2 drones, officials in both capitals "
+    "said. The aircraft will be delivered over the next two years together with ground control stations, "
+    "spare parts and training for Ukrainian crews at a base in western Turkey. The deal follows months of "
+    "talks between the two defence ministries and comes as Kyiv seeks to modernise its air force. Neither "
+    "side disclosed the price, but analysts put it at several tens of millions of dollars. "
+)
 
 
 def test_a_wire_story_and_its_lightly_edited_copy_are_one_source(tmp_path: Path) -> None:
-    wire = Document(id="wire", text="Turkey to sell drones to Ukraine\n\n" + WIRE, published="2019-01-15",
-                    url="https://wire.example/1", site="Wire")
+    wire = Document(
+        id="wire",
+        text="Turkey to sell drones to Ukraine\n\n" + WIRE,
+        published="2019-01-15",
+        url="https://wire.example/1",
+        site="Wire",
+    )
     # A reprint a day later: its own headline, a word changed, a sentence of its own at the end.
-    copy = Document(id="copy", text="Drones for Kyiv\n\n" + WIRE.replace("on Tuesday", "this week")
-                    + "Our correspondent adds that more may follow.", published="2019-01-16",
-                    url="https://paper.example/2", site="Paper", author="A. Writer")
-    other = make_doc("other", "Ukraine bought 12 TB2 drones from Turkey, its defence ministry said.", "2019-02-01")
+    copy = Document(
+        id="copy",
+        text="Drones for Kyiv\n\n"
+        + WIRE.replace("on Tuesday", "this week")
+        + "Our correspondent adds that more may follow.",
+        published="2019-01-16",
+        url="https://paper.example/2",
+        site="Paper",
+        author="A. Writer",
+    )
+    other = make_doc(
+        "other", "Ukraine bought 12 TB2 drones from Turkey, its defence ministry said.", "2019-02-01"
+    )
 
     def batch(doc: Document, phrase: str) -> list[tuple[Document, list[Claim]]]:
         return [(doc, [make_claim(doc, phrase, quantity=12, year=2019)])]
@@ -384,15 +499,20 @@ def test_a_wire_story_and_its_lightly_edited_copy_are_one_source(tmp_path: Path)
     assert store_batch(store, batch(wire, signed)).near_copies == 1  # a story already stored
     with store.reading() as session:
         row = curated_register(session).row("TUR/UKR/bayraktartb2")
-        stored = {d.doc_id: (d.source_group, d.source_key, d.site, d.author) for d in session.scalars(
-            select(DocumentRow))}
+        stored = {
+            d.doc_id: (d.source_group, d.source_key, d.site, d.author)
+            for d in session.scalars(select(DocumentRow))
+        }
     assert row is not None
     assert (row.documents, row.independent_sources, row.confidence) == (["wire", "copy"], 1, 0.5)
     # The story is named after its earliest document, whichever was stored first.
-    assert stored == {"wire": ("wire", wire.content_hash, "Wire", None),
-                      "copy": ("wire", wire.content_hash, "Paper", "A. Writer")}
+    assert stored == {
+        "wire": ("wire", wire.content_hash, "Wire", None),
+        "copy": ("wire", wire.content_hash, "Paper", "A. Writer"),
+    }
     assert "1 independent source(s) in 2 document(s) (1 a copy or near-copy of another)" in (
-        row.provenance["confidence"].working)
+        row.provenance["confidence"].working
+    )
     # A report of its own is a second source.
     store_batch(store, batch(other, "Ukraine bought 12 TB2 drones from Turkey"))
     with store.reading() as session:
@@ -401,8 +521,14 @@ def test_a_wire_story_and_its_lightly_edited_copy_are_one_source(tmp_path: Path)
     store.close()
     # The same three in one batch, in another order: the same rows.
     again = open_store(tmp_path / "again.db")
-    together = store_batch(again, [*batch(other, "Ukraine bought 12 TB2 drones from Turkey"),
-                                   *batch(wire, signed), *batch(copy, signed)])
+    together = store_batch(
+        again,
+        [
+            *batch(other, "Ukraine bought 12 TB2 drones from Turkey"),
+            *batch(wire, signed),
+            *batch(copy, signed),
+        ],
+    )
     assert together.near_copies == 1  # of the two, one repeats the other
     with again.reading() as session, open_store(tmp_path / "s.db").reading() as first:
         assert render_json(register_view(session)) == render_json(register_view(first))
@@ -415,7 +541,10 @@ def test_a_store_from_schema_0002_gets_its_sources_on_the_next_build(tmp_path: P
     wire = Document(id="wire", text=WIRE, published="2019-01-15")
     copy = Document(id="copy", text=WIRE.replace("on Tuesday", "this week"), published="2019-01-16")
     signed = "Ankara and Kyiv signed a contract"
-    store_batch(store, [(wire, [make_claim(wire, signed, quantity=12)]), (copy, [make_claim(copy, signed, quantity=12)])])
+    store_batch(
+        store,
+        [(wire, [make_claim(wire, signed, quantity=12)]), (copy, [make_claim(copy, signed, quantity=12)])],
+    )
     store.close()
     # Back to what schema 0002 held: no signatures, no source keys, and rows that counted documents.
     with sqlite3.connect(path) as conn:
@@ -424,8 +553,15 @@ def test_a_store_from_schema_0002_gets_its_sources_on_the_next_build(tmp_path: P
         conn.execute("UPDATE transfers SET independent_sources = 0, confidence = 0.75")
     store = open_store(path)
     other = make_doc("other", "Poland bought 24 TB2 drones from Turkey.", "2021-05-24")
-    result = store_batch(store, [(other, [make_claim(other, "Poland bought 24 TB2 drones from Turkey",
-                                                     recipient="POL", quantity=24)])])
+    result = store_batch(
+        store,
+        [
+            (
+                other,
+                [make_claim(other, "Poland bought 24 TB2 drones from Turkey", recipient="POL", quantity=24)],
+            )
+        ],
+    )
     assert result.backfilled == 2
     assert "TUR/UKR/bayraktartb2" in result.touched
     with store.reading() as session:
@@ -439,8 +575,22 @@ def test_a_store_from_schema_0002_gets_its_sources_on_the_next_build(tmp_path: P
         conn.execute("UPDATE store_settings SET value = 'an older function' WHERE name = 'minhash_function'")
     store = open_store(path)
     late = make_doc("late", "Estonia is interested in TB2 drones from Turkey.", "2022-01-01")
-    result = store_batch(store, [(late, [make_claim(late, "Estonia is interested in TB2 drones from Turkey",
-                                                    recipient="EST", status="interest")])])
+    result = store_batch(
+        store,
+        [
+            (
+                late,
+                [
+                    make_claim(
+                        late,
+                        "Estonia is interested in TB2 drones from Turkey",
+                        recipient="EST",
+                        status="interest",
+                    )
+                ],
+            )
+        ],
+    )
     assert result.backfilled == 3
     with store.reading() as session:
         row = curated_register(session).row("TUR/UKR/bayraktartb2")
@@ -452,19 +602,38 @@ def test_a_store_from_schema_0002_gets_its_sources_on_the_next_build(tmp_path: P
 
 def test_the_register_does_not_depend_on_the_order_documents_were_built(tmp_path: Path) -> None:
     # Undated documents, ties on every date, a cancellation and an increment: nothing to go by but content.
-    docs = [make_doc(f"u{i}", text, None) for i, text in enumerate([
-        "Turkey will sell Ukraine 12 TB2 drones.", "Ukraine ordered 24 more TB2 drones from Turkey.",
-        "The TB2 drone deal between Turkey and Ukraine was cancelled.", "Six TB2 drones reached Ukraine."])]
+    docs = [
+        make_doc(f"u{i}", text, None)
+        for i, text in enumerate(
+            [
+                "Turkey will sell Ukraine 12 TB2 drones.",
+                "Ukraine ordered 24 more TB2 drones from Turkey.",
+                "The TB2 drone deal between Turkey and Ukraine was cancelled.",
+                "Six TB2 drones reached Ukraine.",
+            ]
+        )
+    ]
     claims = [
         [make_claim(docs[0], "Turkey will sell Ukraine 12 TB2 drones", quantity=12)],
-        [make_claim(docs[1], "Ukraine ordered 24 more TB2 drones from Turkey", quantity=24, incremental=True)],
-        [make_claim(docs[2], "The TB2 drone deal between Turkey and Ukraine was cancelled", status="cancelled")],
+        [
+            make_claim(
+                docs[1], "Ukraine ordered 24 more TB2 drones from Turkey", quantity=24, incremental=True
+            )
+        ],
+        [
+            make_claim(
+                docs[2], "The TB2 drone deal between Turkey and Ukraine was cancelled", status="cancelled"
+            )
+        ],
         [make_claim(docs[3], "Six TB2 drones reached Ukraine", quantity=6, status="delivered")],
     ]
     items = list(zip(docs, claims, strict=True))
     outputs = []
-    for name, order in (("forward", items), ("backward", items[::-1]), ("shuffled", [items[2], items[0], items[3],
-                                                                                     items[1]])):
+    for name, order in (
+        ("forward", items),
+        ("backward", items[::-1]),
+        ("shuffled", [items[2], items[0], items[3], items[1]]),
+    ):
         store = open_store(tmp_path / f"{name}.db")
         for item in order:  # one batch per document: stored ids follow the order
             store_batch(store, [item])
@@ -476,8 +645,9 @@ def test_the_register_does_not_depend_on_the_order_documents_were_built(tmp_path
     assert "cancelled" in outputs[0][0]
 
 
-def test_a_lock_after_some_batches_says_what_was_stored_before_it(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lock_after_some_batches_says_what_was_stored_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from armsledger.store.build import BuildFailed, BuildReport, build
 
     monkeypatch.setenv("ARMSLEDGER_BUSY_TIMEOUT", "0.3")
@@ -500,10 +670,12 @@ def test_a_lock_after_some_batches_says_what_was_stored_before_it(tmp_path: Path
         holder[0].close()
         store.close()
     message = str(failure.value)
-    assert message.startswith(f"{path}: the database is locked by another process (waited 0.3 s); "
-                              "the batch in progress was rolled back. Try again when it finishes, or raise "
-                              "ARMSLEDGER_BUSY_TIMEOUT. Before the failure 1 batch(es) were committed and stay "
-                              "stored: 5 document(s) read, 5 new, ")
+    assert message.startswith(
+        f"{path}: the database is locked by another process (waited 0.3 s); "
+        "the batch in progress was rolled back. Try again when it finishes, or raise "
+        "ARMSLEDGER_BUSY_TIMEOUT. Before the failure 1 batch(es) were committed and stay "
+        "stored: 5 document(s) read, 5 new, "
+    )
     assert "the 5 document(s) of the batch in progress were not stored. Run the same build again" in message
     assert "nothing was written" not in message
     assert failure.value.report is report and (report.batches, report.new) == (1, 5)
@@ -515,9 +687,13 @@ def test_a_lock_after_some_batches_says_what_was_stored_before_it(tmp_path: Path
 def test_the_build_command_prints_what_it_stored_before_a_lock(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     corpus = _corpus(tmp_path / "big.jsonl", 30000, "d")
-    proc = subprocess.Popen([*ARMSLEDGER, "build", str(corpus), "--db", str(db), "--batch-size", "25"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "ARMSLEDGER_BUSY_TIMEOUT": "0.5"})
+    proc = subprocess.Popen(
+        [*ARMSLEDGER, "build", str(corpus), "--db", str(db), "--batch-size", "25"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "ARMSLEDGER_BUSY_TIMEOUT": "0.5"},
+    )
     holder = None
     deadline = time.monotonic() + 120
     try:
@@ -547,9 +723,14 @@ def test_the_build_command_prints_what_it_stored_before_a_lock(tmp_path: Path) -
     batches = stored // 25
     assert stored % 25 == 0 and stored >= 25
     assert out.startswith(f"{stored + 25} documents read, {stored} new, 0 already stored; ")
-    assert "the database is locked by another process (waited 0.5 s); the batch in progress was rolled back" in err
-    assert f"Before the failure {batches} batch(es) were committed and stay stored: {stored} document(s) read, " \
-           f"{stored} new" in err
+    assert (
+        "the database is locked by another process (waited 0.5 s); the batch in progress was rolled back"
+        in err
+    )
+    assert (
+        f"Before the failure {batches} batch(es) were committed and stay stored: {stored} document(s) read, "
+        f"{stored} new" in err
+    )
     assert "Traceback" not in err
 
 
@@ -567,7 +748,9 @@ def test_build_reports_the_edits_it_orphaned(tmp_path: Path) -> None:
     store.close()
     result = cli("build", "--rebuild", str(one), "--db", str(db))
     assert result.returncode == 0, result.stderr
-    assert (f"armsledger: warning: this build orphaned edit {edit.uid[:8]} (accept TUR/UKR/bayraktartb2 by ana): "
-            "row TUR/UKR/bayraktartb2 no longer exists") in result.stderr
+    assert (
+        f"armsledger: warning: this build orphaned edit {edit.uid[:8]} (accept TUR/UKR/bayraktartb2 by ana): "
+        "row TUR/UKR/bayraktartb2 no longer exists"
+    ) in result.stderr
     again = cli("build", str(one), "--db", str(db))
     assert "orphaned" not in again.stderr  # already orphaned: reported once, by the build that did it

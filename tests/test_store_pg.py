@@ -44,7 +44,9 @@ def cluster() -> Iterator[tuple[str, Callable[[], None], Callable[[], None]]]:
     """A throwaway PostgreSQL cluster on 127.0.0.1: a URL without a database name, and stop/start functions."""
     bin_dir = _pg_bin()
     if bin_dir is None:
-        pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql (make test installs them)")
+        pytest.skip(
+            "PostgreSQL server binaries not found under /usr/lib/postgresql (make test installs them)"
+        )
     # Not under pytest's private temporary folder: the server's user must be able to reach it.
     root = Path(tempfile.mkdtemp(prefix="armsledger-pg-"))
     run_as: list[str] = []
@@ -55,17 +57,37 @@ def cluster() -> Iterator[tuple[str, Callable[[], None], Callable[[], None]]]:
         shutil.chown(root, "postgres", "postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
     data, log, port = root / "data", root / "server.log", _free_port()
-    subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "armsledger",
-                    "--no-sync", "-E", "UTF8"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *run_as,
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "armsledger",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        ],
+        check=True,
+        capture_output=True,
+    )
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off"
 
     def start() -> None:
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w",
-                        "start"], check=True, capture_output=True)
+        subprocess.run(
+            [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"],
+            check=True,
+            capture_output=True,
+        )
 
     def stop() -> None:
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
 
     start()
     try:
@@ -94,7 +116,9 @@ def _create(server: str, name: str) -> str:
 @pytest.fixture
 def pg_url(pg_server: str, request: pytest.FixtureRequest) -> str:
     """A fresh, empty database on the test server."""
-    return _create(pg_server, "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50])
+    return _create(
+        pg_server, "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50]
+    )
 
 
 def test_migrations_on_postgresql_match_the_orm(pg_url: str) -> None:
@@ -126,10 +150,15 @@ def test_idempotent_batches_and_identical_register_on_postgresql(pg_url: str) ->
 def test_edits_conflicts_and_rebuilds_on_postgresql(pg_url: str) -> None:
     store = open_store(pg_url)
     store_batch(store, tb2_batch())
-    record_edit(store, new_edit("row", TB2, "correct", "ana", "", field="number_ordered", new_value=12), expected=36)
+    record_edit(
+        store, new_edit("row", TB2, "correct", "ana", "", field="number_ordered", new_value=12), expected=36
+    )
     with pytest.raises(ConflictError):
-        record_edit(store, new_edit("row", TB2, "correct", "ben", "", field="number_ordered", new_value=48),
-                    expected=36)
+        record_edit(
+            store,
+            new_edit("row", TB2, "correct", "ben", "", field="number_ordered", new_value=48),
+            expected=36,
+        )
     record_edit(store, new_edit("row", "TUR/UKR/category:other", "reject", "ana"))
     store_batch(store, tb2_batch()[:2], clear_first=True)
     with store.reading() as session:
@@ -142,9 +171,24 @@ def test_edits_conflicts_and_rebuilds_on_postgresql(pg_url: str) -> None:
 
 def test_two_builds_at_once_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     shared = _corpus(tmp_path / "shared.jsonl", 30, "s")
-    procs = [subprocess.Popen([*ARMSLEDGER, "build", str(shared), str(_corpus(tmp_path / f"{n}.jsonl", 10, n)),
-                               "--db", pg_url, "--batch-size", "4"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in ("a", "b")]
+    procs = [
+        subprocess.Popen(
+            [
+                *ARMSLEDGER,
+                "build",
+                str(shared),
+                str(_corpus(tmp_path / f"{n}.jsonl", 10, n)),
+                "--db",
+                pg_url,
+                "--batch-size",
+                "4",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in ("a", "b")
+    ]
     outputs = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     store = open_store(pg_url, create=False)
@@ -173,8 +217,9 @@ def test_newer_schema_on_postgresql(pg_url: str) -> None:
     open_store(pg_url).close()
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
-    result = subprocess.run([sys.executable, "-m", "armsledger.cli", "register", "--db", pg_url],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "armsledger.cli", "register", "--db", pg_url], capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "is newer than this armsledger knows" in result.stderr
 
@@ -185,9 +230,13 @@ def test_a_server_dying_mid_build_keeps_the_batches_before(tmp_path: Path) -> No
     corpus = _corpus(tmp_path / "big.jsonl", 30000, "d")
     with cluster() as (server, stop, start):
         url = _create(server, "dying")
-        proc = subprocess.Popen([*ARMSLEDGER, "build", str(corpus), "--db", url, "--batch-size", "25"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env={**os.environ, "ARMSLEDGER_BUSY_TIMEOUT": "5"})
+        proc = subprocess.Popen(
+            [*ARMSLEDGER, "build", str(corpus), "--db", url, "--batch-size", "25"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "ARMSLEDGER_BUSY_TIMEOUT": "5"},
+        )
         stored = 0
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None and stored < 50:
