@@ -61,7 +61,7 @@ def test_exact_findings_and_scores() -> None:
             "UKR",
             "interest",
             category="missiles",
-            evidence="Ankara may sell its 250 kilometer-range standoff missiles to Kyiv.",
+            evidence="Ankara may sell Kyiv standoff missiles with a 250 km reach.",
         ),
         claim(
             2,
@@ -98,7 +98,7 @@ def test_exact_findings_and_scores() -> None:
         "to Iran, on Russia's side of the War."
     )
     assert [e["sentence"] for e in top.evidence] == [
-        "Ankara may sell its 250 kilometer-range standoff missiles to Kyiv.",
+        "Ankara may sell Kyiv standoff missiles with a 250 km reach.",
         "Turkey delivered 12 armed drones.",
     ]
     data = top.to_json()

@@ -226,7 +226,7 @@ def test_the_article_topic_is_the_buyer_of_competing_offers() -> None:
         "Peru must choose a new fighter.\n"
         "Peru's air force has a small budget.\n"
         "Officials in Peru expect a decision soon.\n"
-        "The contenders are Lockheed Martin's F-16 and Saab's Gripen."
+        "The contenders: the Gripen from Saab and the F-16 from Lockheed Martin."
     )
     found = claims(text)
     assert ("USA", "PER", "F-16", None, "planned") in found
@@ -341,7 +341,7 @@ def test_in_use_including_in_a_choice_of_armies_and_commitments() -> None:
 def test_second_hand_givers_headline_subjects_and_gapped_shares() -> None:
     text = (
         "Norway will transfer six F-16 jets to Ukraine\n"
-        "Denmark intends to send 19 of the jets, the Netherlands – 24, and Belgium – 30."
+        "Denmark intends to send 19 of the jets, Belgium – 30, and the Netherlands – 24."
     )
     found = claims(text)
     assert ("NOR", "UKR", "F-16", 6, "ordered") in found

@@ -58,7 +58,7 @@ def test_interest_and_offers() -> None:
 def test_generic_word_resolves_to_the_system_the_document_is_about() -> None:
     text = (
         "Poland ordered 24 Bayraktar TB2 drones from Turkey in May 2021.\n"
-        "Turkey previously sold drones to Azerbaijan and Qatar."
+        "Earlier, Turkey had sold drones to Qatar and Azerbaijan."
     )
     assert claims(text) == {
         ("TUR", "POL", "Bayraktar TB2", 24, "ordered"),

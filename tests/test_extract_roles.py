@@ -38,7 +38,7 @@ def test_list_of_suppliers_shares_the_role() -> None:
 
 
 def test_speaker_is_not_the_subject() -> None:
-    assert ("RUS", "ignore") in roles("Russia said the Javelin deal will not help Ukraine.")
+    assert ("RUS", "ignore") in roles("Moscow claimed that the Javelin sale would do nothing for Ukraine.")
 
 
 def test_possessive_supplier_and_customer() -> None:

@@ -4,7 +4,7 @@ from armsledger.extract.years import event_year
 
 
 def test_explicit_year_wins() -> None:
-    assert event_year("Poland signed a deal in May 2021 for the drones.", "2024-05-17") == 2021
+    assert event_year("In May 2021 Poland signed for the drones.", "2024-05-17") == 2021
 
 
 def test_ranges_are_not_event_years() -> None:
