@@ -353,6 +353,9 @@ def test_second_hand_givers_headline_subjects_and_gapped_shares() -> None:
     assert claims("Eighteen Dutch F-16s were sold to Romania.") == {("NLD", "ROU", "F-16", 18, "ordered")}
     assert claims("Chile acquired 12 Dutch F-16s.") == {("NLD", "CHL", "F-16", 12, "ordered")}
     assert claims("Poland ordered 32 American F-35s.") == {("USA", "POL", "F-35", 32, "ordered")}
+    assert claims(
+        "Washington approved the arms requested by Taipei, among them 60 BAE Systems Inc. M109A7 howitzers."
+    ) == {("USA", "TWN", "M109A7", 60, "planned")}
     assert claims("For years Russia has armed Syria with T-90 tanks.") == {
         ("RUS", "SYR", "T-90", None, "delivered")
     }

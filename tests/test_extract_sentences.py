@@ -24,6 +24,15 @@ def test_keeps_abbreviations_and_initials_inside_a_sentence() -> None:
     ]
 
 
+def test_a_company_suffix_ends_a_sentence_only_when_no_designation_follows() -> None:
+    text = "Seoul wants 40 Hyundai Rotem Co. Ltd. K2 tanks and Lockheed Martin Corp. F-16 parts. Talks went to Hanwha Corp. A deal followed."
+    assert [s.text for s in split_sentences(text)] == [
+        "Seoul wants 40 Hyundai Rotem Co. Ltd. K2 tanks and Lockheed Martin Corp. F-16 parts.",
+        "Talks went to Hanwha Corp.",
+        "A deal followed.",
+    ]
+
+
 def test_skipped_spans_are_left_out() -> None:
     text = "Egypt ordered 30 Rafale jets.\n1. Reader says\nBuy more tanks now."
     cut = text.index("1. Reader")

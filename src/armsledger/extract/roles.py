@@ -342,12 +342,15 @@ def assign_roles(
             near = cue_before is not None and party.start - cue_before.end < 25
             if party.company or (near and cue_before.direction == "supply"):
                 party.role = SUPPLIER
-            elif (
-                near
-                and cue_before.direction == "receive"
-                and (not cue_before.modifier or cue_before.status == "planned")
+            elif near and (
+                (
+                    cue_before.direction == "receive"
+                    and (not cue_before.modifier or cue_before.status == "planned")
+                )
+                or cue_before.text.lower().startswith("request")
             ):
-                party.role = RECIPIENT  # "ordered by Egypt", "selected by the U.S. Navy"
+                # "ordered by Egypt", "selected by the U.S. Navy", "the weapons requested by Taiwan"
+                party.role = RECIPIENT
             else:
                 party.role = IGNORE
         elif word in ("to", "for", "into", "onto"):

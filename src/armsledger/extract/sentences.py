@@ -64,6 +64,12 @@ _ABBREVIATIONS = frozenset(
 # A candidate end: . ! ? possibly followed by closing quotes or brackets, then space.
 _END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-ÖØ-Þ])")
 _LINE = re.compile(r"[^\n]+")
+# A company's legal suffix ends a sentence only when no designation follows it:
+# "General Dynamics Corp. M1A2T tanks" runs on, "... signed with Hanwha Corp. The deal" ends.
+_COMPANY_SUFFIXES = frozenset(["corp", "inc", "co", "ltd", "plc", "llc"])
+_DESIGNATION_NEXT = re.compile(
+    r"\s+(?:[\"“‘'(\[]?[A-Z][\w]*(?:[\d][\w\-/]*|-[\w\-/]+)|(?:Ltd|Inc|Corp|LLC|PLC)\b)"
+)
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -78,6 +84,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return True
     if len(word) == 1 and word.isupper():  # an initial: "John F. Kennedy"
         return True
+    if word.lower() in _COMPANY_SUFFIXES:
+        return bool(_DESIGNATION_NEXT.match(text, dot + 1))
     return word.lower() in _ABBREVIATIONS
 
 
