@@ -364,6 +364,11 @@ def assign_roles(
             # "in service with Poland": the users; "tensions with Israel": no party; else a partner.
             if _IN_SERVICE_WITH.search(before):
                 party.role = RECIPIENT
+            elif cue_after is not None and re.fullmatch(
+                r"\s+(?:also\s+)?", sentence[party.end - offset : cue_after.start - offset]
+            ):
+                # "..., with Denmark pledging 19": the state acts by the verb right after it.
+                party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
             elif _HOSTILE_WITH.search(before):
                 party.role = IGNORE
             else:
