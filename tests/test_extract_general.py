@@ -357,7 +357,10 @@ def test_second_hand_givers_headline_subjects_and_gapped_shares() -> None:
         "Washington approved the arms requested by Taipei, among them 60 BAE Systems Inc. M109A7 howitzers."
     ) == {("USA", "TWN", "M109A7", 60, "planned")}
     assert claims("Europe is buying Patriot systems, with Germany ordering four more.") == {
-        ("USA", "DEU", "Patriot", None, "ordered")
+        ("USA", "DEU", "Patriot", 4, "ordered")
+    }
+    assert claims("Poland received its first K2 tanks in 2022; three more are due next year.") == {
+        ("KOR", "POL", "K2 Black Panther", None, "delivered")
     }
     assert claims("For years Russia has armed Syria with T-90 tanks.") == {
         ("RUS", "SYR", "T-90", None, "delivered")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from armsledger.extract.quantities import quantity_before, read_number
+from armsledger.extract.quantities import bare_quantities, quantity_before, read_number
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,10 @@ def test_money_years_and_articles_are_not_counts() -> None:
     assert _before("a contract worth $367 million with ") is None
     assert _before("In 2019 ") is None
     assert _before("bought a ") is None
+
+
+def test_counts_without_their_noun() -> None:
+    found = bare_quantities("Berlin pledged 14, Oslo will send another 8 next year and 1990 came before.")
+    assert [(q.value, q.incremental) for q in found] == [(14, False), (8, True)]
+    assert [(q.value, q.incremental) for q in bare_quantities("Two more are due in May.")] == [(2, True)]
+    assert bare_quantities("Ankara ordered a further $30 million of spares.") == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from armsledger.extract.quantities import Quantity, quantity_before
+from armsledger.extract.quantities import Quantity, bare_quantities, quantity_before
 from armsledger.model import Mention
 
 # Nouns after an equipment word that make it describe something else ("drone maker").
@@ -328,3 +328,11 @@ def _attach_quantities(text: str, offset: int, items: list[Item]) -> None:
                 quantity.vague,
             )
         floor = item.end - offset
+    # A count whose noun was left out goes to the last item named before it that has none.
+    for bare in bare_quantities(text):
+        before = [item for item in items if item.end - offset <= bare.start]
+        # Not across a semicolon: "first tanks arrived; three more are due" is a new clause's count.
+        if before and before[-1].quantity is None and ";" not in text[before[-1].end - offset : bare.start]:
+            before[-1].quantity = Quantity(
+                bare.value, bare.start + offset, bare.end + offset, bare.incremental, bare.vague
+            )

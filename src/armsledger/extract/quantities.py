@@ -189,3 +189,37 @@ def quantity_before(text: str, item_start: int, floor: int = 0) -> Quantity | No
 def is_not_a_count(text_after_number: str) -> bool:
     """Whether the words after a number make it money, a share, a range or a time span."""
     return bool(_NOT_A_COUNT.match(text_after_number))
+
+
+# A count standing alone after a transfer verb, its noun left out because the sentence
+# named the equipment already: "F-16s for Ukraine, with Denmark pledging 19",
+# "Germany will order four more", "three more are due next year".
+_BARE_AFTER_VERB = re.compile(
+    r"\b(?:pledg\w*|promis\w*|send(?:s|ing)?|sent|giv(?:e|es|ing)|gave|donat\w*|order(?:s|ed|ing)?|bought|buy(?:s|ing)?"
+    r"|provid\w*|suppl(?:y|ies|ied|ying)|deliver(?:s|ed|ing)?|receiv\w*|acquir\w*|purchas\w*|transferr?\w*)"
+    rf"\s+(?:(?P<lead>another|a further|up to|at least|some|about|around|over)\s+)?(?P<num>{NUMBER_WORD})"
+    r"(?P<more>\s+(?:more|additional|further|others?))?"
+    r"(?=\s*(?:[,.;:)]|$|\s+(?:of them|to|in|by|next|this|last|later|over|from|and|as|under|each)\b))"
+)
+_BARE_MORE_SUBJECT = re.compile(
+    rf"\b(?P<num>{NUMBER_WORD})(?P<more>\s+more)\s+(?:are|is|will|were|would|to|should|could)\b"
+)
+
+
+def bare_quantities(text: str) -> list[Quantity]:
+    """Counts in ``text`` that stand without their noun, in order of position."""
+    found: list[Quantity] = []
+    for pattern in (_BARE_AFTER_VERB, _BARE_MORE_SUBJECT):
+        for match in pattern.finditer(text):
+            num_text = match.group("num")
+            if num_text.lower() in ("a", "an", "single", "pair", "couple"):
+                continue
+            value = read_number(num_text)
+            if value is None or value <= 0 or (num_text.isdigit() and 1900 <= value <= 2100):
+                continue
+            if match.start("num") > 0 and text[match.start("num") - 1] in "$€£¥#":
+                continue
+            lead = match.groupdict().get("lead") or ""
+            incremental = bool(match.group("more")) or lead.lower() in ("another", "a further")
+            found.append(Quantity(value, match.start("num"), match.end("num"), incremental=incremental))
+    return sorted(found, key=lambda q: q.start)
