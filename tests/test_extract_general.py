@@ -362,6 +362,16 @@ def test_second_hand_givers_headline_subjects_and_gapped_shares() -> None:
     assert claims("Poland received its first K2 tanks in 2022; three more are due next year.") == {
         ("KOR", "POL", "K2 Black Panther", None, "delivered")
     }
+    # A refusal belongs to the state that would have given, also in the possessive.
+    assert claims("Israel refused to transfer air defence systems to Ukraine.") == {
+        ("ISR", "UKR", "(air-defence)", None, "cancelled")
+    }
+    assert claims("Ukraine was dismayed by Israel's refusal to sell Iron Dome batteries to Kyiv.") == {
+        ("ISR", "UKR", "Iron Dome", None, "cancelled")
+    }
+    assert claims("Critics were alarmed by Turkey's purchase of S-400 systems from Russia.") == {
+        ("RUS", "TUR", "S-400", None, "ordered")
+    }
     assert claims("For years Russia has armed Syria with T-90 tanks.") == {
         ("RUS", "SYR", "T-90", None, "delivered")
     }

@@ -68,6 +68,8 @@ _LEADER_SAID = re.compile(
 )
 # Between a subject and its verb: a few lower-case words, or the state's own forces
 # ("Egypt's land forces currently use", "Poland's army has ordered").
+# A possessive right before the verb's noun: "Israel's refusal", "Turkey's planned purchase".
+_POSSESSOR_GAP = re.compile(r"^['’]s\s+(?:[a-z\-]+\s+)?$")
 _SUBJECT_GAP = re.compile(
     r"^\s+(?:(?:on|in|last|this|earlier)\s+(?:[A-Z][a-z]+|\d{4}|week|month|year)\s+)?"  # "Lithuania on Thursday signed"
     r"(?:(?!(?:to|for|of|with|from|in|on|by|at|into)\b)[a-z]+\s+){0,2}$"
@@ -289,11 +291,15 @@ def assign_roles(
                 party.role = IGNORE
             cue_after = None
         gap_to_cue = sentence[party.end - offset : cue_after.start - offset] if cue_after else ""
+        if cue_after is not None and _POSSESSOR_GAP.match(gap_to_cue):
+            # "shocked by Israel's refusal to transfer", "alarmed by Turkey's purchase of":
+            # the possessor does the act its noun names, whatever preposition stands before it.
+            word = ""
         if (
             cue_after is not None
             and not _SPEECH.search(gap_to_cue)
             and (
-                (word in ("", "and") and _SUBJECT_GAP.match(gap_to_cue))
+                (word in ("", "and") and (_SUBJECT_GAP.match(gap_to_cue) or _POSSESSOR_GAP.match(gap_to_cue)))
                 or (word in ("", "and", "in", "of") and _AUX_GAP.match(gap_to_cue) and "being" in gap_to_cue)
             )
         ):
@@ -304,7 +310,9 @@ def assign_roles(
                 # "Ukraine was supplied with drones", "Turkey being removed": the passive subject takes.
                 party.role = PARTNER if cue_after.direction == "neutral" else RECIPIENT
             else:
-                party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
+                party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(
+                    _acting_direction(cue_after, cues), PARTNER
+                )
             continue
         if word == "according to":
             party.role = IGNORE
@@ -603,3 +611,15 @@ def _share_list_roles(sentence: str, offset: int, parties: list[Party]) -> None:
                 # A maker and the state it deals with ("between Baykar and the Kuwaiti
                 # ministry") are two sides; only states with states share a role.
                 p.role = holder.role if p.company == holder.company else PARTNER
+
+
+def _acting_direction(cue: Cue, cues: list[Cue]) -> str:
+    """The direction a subject takes from its verb; a modal cue hands over to the verb it governs.
+
+    "Israel refused to transfer": the refusal is Israel's, and the transfer says it would give.
+    """
+    if cue.modifier:
+        governed = next((c for c in cues if 0 <= c.start - cue.end <= 3 and c is not cue), None)
+        if governed is not None and governed.direction in ("supply", "receive") and not governed.modifier:
+            return governed.direction
+    return cue.direction
