@@ -362,6 +362,16 @@ def test_second_hand_givers_headline_subjects_and_gapped_shares() -> None:
     assert claims("Poland received its first K2 tanks in 2022; three more are due next year.") == {
         ("KOR", "POL", "K2 Black Panther", None, "delivered")
     }
+    # A system in a list keeps its own noun; only a bare one is an appositive of the noun before.
+    assert claims(
+        "India sold Armenia 80-mm mortars, Konkurs anti-tank missiles and Pinaka rocket launchers."
+    ) >= {
+        ("IND", "ARM", "Konkurs", None, "ordered"),
+        ("IND", "ARM", "Pinaka", None, "ordered"),
+    }
+    assert claims("Baykar sold drones, the Bayraktar TB2, to Poland.") == {
+        ("TUR", "POL", "Bayraktar TB2", None, "ordered")
+    }
     # A refusal belongs to the state that would have given, also in the possessive.
     assert claims("Israel refused to transfer air defence systems to Ukraine.") == {
         ("ISR", "UKR", "(air-defence)", None, "cancelled")

@@ -120,6 +120,11 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
             nxt = gear[j + 1]
             gap = sentence_text[end - offset : nxt.start - offset]
             appositive = nxt.kind == "system" and system is None and re.fullmatch(r",\s+(?:the\s+)?", gap)
+            if appositive and j + 2 < len(gear) and gear[j + 2].kind == "equipment":
+                # "mortars, Konkurs anti-tank missiles": a list member with a noun of its own.
+                own_gap = sentence_text[nxt.end - offset : gear[j + 2].start - offset]
+                if (_GLUE.match(own_gap) and len(own_gap) <= 3) or _ADJECTIVE_GAP.fullmatch(own_gap):
+                    appositive = False
             if (
                 not appositive
                 and not (_GLUE.match(gap) and (len(gap) <= 3 or "type" in gap or "class" in gap))
