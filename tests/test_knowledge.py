@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from armsledger.errors import InputError
-from armsledger.knowledge import default_knowledge, load_knowledge
+from armsledger.knowledge import default_knowledge, fold_key, load_knowledge
 from armsledger.model import CATEGORIES
 
 
@@ -17,6 +17,18 @@ def test_catalog_covers_every_category_with_makers_and_states() -> None:
     assert set(per_category) == set(CATEGORIES)
     assert all(s.state in kb.states for s in kb.systems.values())
     assert kb.systems["Akinci"].state == "TUR" and "Akanci" in kb.systems["Akinci"].aliases
+
+
+def test_no_system_name_belongs_to_two_rows() -> None:
+    # The first row that claims a name keeps it, so a clash would silently hide the second.
+    owner: dict[str, str] = {}
+    clashes = []
+    for system in default_knowledge().systems.values():
+        for name in {system.designation, *system.aliases}:
+            previous = owner.setdefault(fold_key(name), system.designation)
+            if previous != system.designation:
+                clashes.append((name, previous, system.designation))
+    assert clashes == []
 
 
 def test_every_iso_state_with_capitals_and_demonyms() -> None:
