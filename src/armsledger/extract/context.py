@@ -74,6 +74,9 @@ class DocumentContext:
     topic: str | None = None
     # The state the latest clause with a transfer word named first, for a later "the country".
     subject: str | None = None
+    # The state the latest clause with a transfer word named as taker, for a later "that country"
+    # ("Belarus has sold weapons to Sudan ... it supplied that country with ...").
+    taker: str | None = None
     # The latest claim found in the document.
     last: Claim | None = None
     by_supplier: dict[str, Claim] = field(default_factory=dict)  # the latest claim of each supplier

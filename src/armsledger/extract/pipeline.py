@@ -52,7 +52,11 @@ _DESCRIBES = re.compile(
 )
 # "a joint procurement programme with Austria": a fellow buyer, not the seller.
 _JOINT_BEFORE = re.compile(r"\bjoint\b[^,;]*$", re.I)
-_THAT_COUNTRY = re.compile(r"\b(?:to|for|with)\s+(?:that|the|this)\s+(?:country|nation)\b", re.I)
+# "deliveries to that country", and the double object "it supplied that country with".
+_THAT_COUNTRY = re.compile(
+    r"\b(?:to|for|with|supplied|sold|sent|gave|provided|offered|handed)\s+(?:that|the|this)\s+(?:country|nation)\b",
+    re.I,
+)
 _PRONOUN = re.compile(r"\b(?:them|they|their use)\b", re.I)
 _PLATFORMS = frozenset({"aircraft", "ships", "armoured-vehicles", "air-defence", "artillery"})
 _COMPONENTS = frozenset({"engines", "sensors"})
@@ -308,11 +312,18 @@ def _claims_in_clause(
     named = [p for p in parties if p.text and not p.company and p.role not in (IGNORE, None)]
     if named:
         context.subject = named[0].code  # for a later "the country"
+    takers = [p for p in named if p.role == RECIPIENT]
+    if takers:
+        context.taker = takers[0].code  # for a later "that country"
     if not items:
         focus = context.focus()
         if focus is None or not parties or not any(_IMPLICIT.search(c.text) for c in cues):
             return []
         name, maker = focus
+        # "a deal with Russia to buy ...": a deal with another state than the focus system's
+        # maker is about something else (a named giver may still sell it second-hand).
+        if maker and any(p.role in (SUPPLIER, PARTNER) and p.code != maker for p in parties if p.text):
+            return []
         first_cue = cues[0]
         items = [
             Item(first_cue.start, first_cue.end, name, _category_of(name, context), None, catalog_state=maker)
@@ -404,6 +415,7 @@ def _claims_in_clause(
             sentence=sentence,
             topic=context.topic,
             by_supplier=context.by_supplier,
+            taker=context.taker,
         )
         if (
             not recipients
@@ -651,6 +663,7 @@ def _recipients(
     sentence: Sentence | None = None,
     topic: str | None = None,
     by_supplier: dict[str, Claim] | None = None,
+    taker: str | None = None,
 ) -> list[str]:
     """Who receives: the states named as takers, else the other party, else whom the text was just about."""
 
@@ -678,6 +691,14 @@ def _recipients(
         for claim in reversed(recent):
             if claim.recipient != supplier:
                 return [claim.recipient]
+        # With no claim yet, only a pointing "that country" reaches back to a taker named
+        # without equipment; "the country" is too loose for that.
+        if (
+            taker is not None
+            and taker != supplier
+            and re.search(r"\b(?:that|this)\s+(?:country|nation)\b", clause, re.I)
+        ):
+            return [taker]
     if any(p.role == RECIPIENT for p in parties):
         return []  # the taker named is the supplier itself: a domestic order, not a transfer
     if _UNNAMED_TAKERS.search(clause):
