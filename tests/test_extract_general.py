@@ -373,6 +373,11 @@ def test_second_hand_givers_headline_subjects_and_gapped_shares() -> None:
     assert claims("Baykar sold drones, the Bayraktar TB2, to Poland.") == {
         ("TUR", "POL", "Bayraktar TB2", None, "ordered")
     }
+    # A sentence with no equipment, about another supplier, says nothing of the focus system.
+    text = (
+        "Poland ordered 24 Bayraktar TB2 drones from Turkey.\nThe United States has sold to Poland as well."
+    )
+    assert claims(text) == {("TUR", "POL", "Bayraktar TB2", 24, "ordered")}
     # A refusal belongs to the state that would have given, also in the possessive.
     assert claims("Israel refused to transfer air defence systems to Ukraine.") == {
         ("ISR", "UKR", "(air-defence)", None, "cancelled")
