@@ -7,6 +7,12 @@ def test_explicit_year_wins() -> None:
     assert event_year("In May 2021 Poland signed for the drones.", "2024-05-17") == 2021
 
 
+def test_a_year_opening_the_sentence() -> None:
+    assert event_year("In 2004, Belarus shipped the vehicles.", "2020-01-01") == 2004
+    assert event_year("In 2019 the first batteries arrived.", None) == 2019
+    assert event_year("Since 2014, Kyiv has bought drones.", None) is None
+
+
 def test_ranges_are_not_event_years() -> None:
     assert event_year("Ukraine has received Javelins from the U.S. since 2014.", None) is None
 

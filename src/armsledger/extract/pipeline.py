@@ -762,7 +762,9 @@ def merge_claims(claims: list[Claim]) -> list[Claim]:
 def _better(new: Claim, old: Claim) -> bool:
     """Whether a duplicate claim states the deal more precisely than the one kept."""
 
-    def rank(c: Claim) -> tuple[int, int, int]:
-        return (c.quantity is not None and not c.incremental, c.quantity is not None, c.year is not None)
+    # A count first; then the latest dated event, since an article's news is usually its
+    # latest deal ("ordered 24 in 2015 ... bought 30 more in 2021"); then a total over an increment.
+    def rank(c: Claim) -> tuple[bool, int, bool]:
+        return (c.quantity is not None, c.year or 0, not c.incremental)
 
     return rank(new) > rank(old)

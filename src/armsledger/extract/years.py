@@ -25,7 +25,8 @@ _MONTHS = {
     )
 }
 _YEAR = re.compile(
-    r"\b(?P<prep>in|by|on|of|since|from|between|during|until|and)?\s*(?:(?P<month>[A-Z][a-z]+)\.?\s+"
+    # The preposition in any case ("In 2021, ..." opens many sentences); the month capitalised.
+    r"\b(?P<prep>(?i:in|by|on|of|since|from|between|during|until|and))?\s*(?:(?P<month>[A-Z][a-z]+)\.?\s+"
     r"(?:\d{1,2},?\s+)?)?(?P<year>(?:19[5-9]\d|20[0-4]\d))\b(?!\s*(?:-|–)?\s*(?:km|mm))"
 )
 _RELATIVE = [
