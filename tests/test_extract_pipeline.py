@@ -97,6 +97,12 @@ def test_later_stage_hides_earlier_one_for_the_same_deal() -> None:
     assert claims(text) == {("FRA", "GRC", "Rafale", 18, "ordered")}
 
 
+def test_one_claim_per_stage_keeps_the_latest_dated_count() -> None:
+    text = "Egypt ordered 24 Rafale jets from France in 2015.\nIn 2021, Egypt bought 30 more Rafale jets from France."
+    found = extract(Document(id="t", text=text, published="2021-06-01"))
+    assert [(c.quantity, c.year, c.evidence[:8]) for c in found] == [(30, 2021, "In 2021,")]
+
+
 def test_reader_comments_are_not_read() -> None:
     text = (
         "Hungary bought Leopard 2 tanks from Germany.\n\n"
