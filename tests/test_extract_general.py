@@ -112,9 +112,20 @@ def test_a_speaker_who_says_it_is_the_actor() -> None:
 
 
 def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
-    assert claims("Chile and Peru signed deals to buy four A-29 aircraft from Embraer.") == {
+    assert claims("Chile and Peru each signed deals to buy four A-29 aircraft from Embraer.") == {
         ("BRA", "CHL", "A-29 Super Tucano", 4, "ordered"),
         ("BRA", "PER", "A-29 Super Tucano", 4, "ordered"),
+    }
+    # Without "each", a count over several parties is their total, no one party's count.
+    assert claims("Spain, Poland and Portugal will deliver a total of 48 Leopard 2 tanks to Ukraine.") == {
+        ("ESP", "UKR", "Leopard 2", None, "ordered"),
+        ("POL", "UKR", "Leopard 2", None, "ordered"),
+        ("PRT", "UKR", "Leopard 2", None, "ordered"),
+    }
+    assert claims("Lockheed has 120 F-16 orders from Bahrain, Jordan and Taiwan.") == {
+        ("USA", "BHR", "F-16", None, "ordered"),
+        ("USA", "JOR", "F-16", None, "ordered"),
+        ("USA", "TWN", "F-16", None, "ordered"),
     }
 
 

@@ -53,6 +53,7 @@ _DESCRIBES = re.compile(
 # "a joint procurement programme with Austria": a fellow buyer, not the seller.
 _JOINT_BEFORE = re.compile(r"\bjoint\b[^,;]*$", re.I)
 # "deliveries to that country", and the double object "it supplied that country with".
+_EACH = re.compile(r"\beach\b|\bapiece\b|\brespectively\b", re.I)
 _THAT_COUNTRY = re.compile(
     r"\b(?:to|for|with|supplied|sold|sent|gave|provided|offered|handed)\s+(?:that|the|this)\s+(?:country|nation)\b",
     re.I,
@@ -388,6 +389,10 @@ def _claims_in_clause(
     } - {None}
     component_suppliers = {sup for item, sup, _ in resolved if item.category in _COMPONENTS and sup}
     absorbing = bool(component_suppliers and platform_makers - component_suppliers)
+    givers_of_item: dict[int, int] = {}
+    for item, supplier, _ in resolved:
+        if supplier is not None:
+            givers_of_item[id(item)] = givers_of_item.get(id(item), 0) + 1
     claims: list[Claim] = []
     for item, supplier, system in resolved:
         if supplier is None:
@@ -434,6 +439,11 @@ def _claims_in_clause(
             explicit = [p.code for p in parties if p.role == RECIPIENT and p.code != supplier]
             recipients = sorted(platform_makers - {supplier}) or explicit
         quantity = item.quantity
+        shared_by = len(recipients) if len(recipients) > 1 else givers_of_item.get(id(item), 1)
+        if quantity is not None and shared_by > 1 and not _EACH.search(sentence.text):
+            # "Germany, Poland and Portugal will deliver a total of 48 tanks": a total over
+            # several parties is no one party's count.
+            quantity = None
         # Only the catalog says who makes it: a document that named another supplier of this
         # system to this recipient (a second-hand sale, "Denmark is selling F-16s to Argentina") wins.
         catalog_only = (
