@@ -103,6 +103,15 @@ def test_one_claim_per_stage_keeps_the_latest_dated_count() -> None:
     assert [(c.quantity, c.year, c.evidence[:8]) for c in found] == [(30, 2021, "In 2021,")]
 
 
+def test_a_count_stated_as_the_whole_beats_a_batch() -> None:
+    text = "Norway received 6 F-35 jets in 2019.\nNorway has ordered a total of 52 F-35 jets from the United States."
+    assert claims(text) == {("USA", "NOR", "F-35", 6, "delivered"), ("USA", "NOR", "F-35", 52, "ordered")}
+    text = (
+        "Norway ordered 6 F-35 jets from the United States in 2019.\nIt has ordered a total of 52 F-35 jets."
+    )
+    assert claims(text) == {("USA", "NOR", "F-35", 52, "ordered")}
+
+
 def test_reader_comments_are_not_read() -> None:
     text = (
         "Hungary bought Leopard 2 tanks from Germany.\n\n"

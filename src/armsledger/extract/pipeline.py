@@ -772,9 +772,13 @@ def merge_claims(claims: list[Claim]) -> list[Claim]:
 def _better(new: Claim, old: Claim) -> bool:
     """Whether a duplicate claim states the deal more precisely than the one kept."""
 
-    # A count first; then the latest dated event, since an article's news is usually its
-    # latest deal ("ordered 24 in 2015 ... bought 30 more in 2021"); then a total over an increment.
-    def rank(c: Claim) -> tuple[bool, int, bool]:
-        return (c.quantity is not None, c.year or 0, not c.incremental)
+    # A count first, and a count stated as the whole ("a total of 27") before a batch; then
+    # the latest dated event, since an article's news is usually its latest deal ("ordered 24
+    # in 2015 ... bought 30 more in 2021"); then a total over an increment.
+    def rank(c: Claim) -> tuple[bool, bool, int, bool]:
+        whole = c.quantity is not None and bool(
+            re.search(rf"\b(?:a total of|total of|cumulative|all)\s+(?:\w+\s+)?{c.quantity}\b", c.evidence)
+        )
+        return (c.quantity is not None, whole, c.year or 0, not c.incremental)
 
     return rank(new) > rank(old)
