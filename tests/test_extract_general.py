@@ -116,6 +116,15 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
         ("BRA", "CHL", "A-29 Super Tucano", 4, "ordered"),
         ("BRA", "PER", "A-29 Super Tucano", 4, "ordered"),
     }
+    # A list that pairs each item with its own taker.
+    assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
+        ("USA", "TUR", "F-16", None, "planned"),
+        ("USA", "GRC", "F-35", None, "planned"),
+    }
+    assert claims("Seoul sold 48 K9 howitzers to Norway and 18 K2 tanks to Poland.") == {
+        ("KOR", "NOR", "K9", 48, "ordered"),
+        ("KOR", "POL", "K2 Black Panther", 18, "ordered"),
+    }
     # Without "each", a count over several parties is their total, no one party's count.
     assert claims("Spain, Poland and Portugal will deliver a total of 48 Leopard 2 tanks to Ukraine.") == {
         ("ESP", "UKR", "Leopard 2", None, "ordered"),

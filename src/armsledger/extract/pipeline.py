@@ -389,6 +389,7 @@ def _claims_in_clause(
     } - {None}
     component_suppliers = {sup for item, sup, _ in resolved if item.category in _COMPONENTS and sup}
     absorbing = bool(component_suppliers and platform_makers - component_suppliers)
+    own_takers = _takers_after_each_item(items, parties)
     givers_of_item: dict[int, int] = {}
     for item, supplier, _ in resolved:
         if supplier is not None:
@@ -433,6 +434,9 @@ def _claims_in_clause(
             others = context.takers - {supplier}
             if len(context.takers) == 1 and others and not _UNNAMED_TAKERS.search(clause_text):
                 recipients = sorted(others)
+        own = own_takers.get(id(item))
+        if own is not None and own in recipients:
+            recipients = [own]  # "12 Rafales to Croatia and 18 Mirages to Greece": each its own taker
         if absorbing and item.category in _PLATFORMS:
             recipients = [r for r in recipients if r not in component_suppliers]
         if absorbing and item.category in _COMPONENTS:
@@ -494,6 +498,20 @@ def _claims_in_clause(
                     )
                 )
     return claims
+
+
+def _takers_after_each_item(items: list[Item], parties: list[Party]) -> dict[int, str]:
+    """Each item's own "to X" when a list pairs items with takers ("F-16s to Turkey, F-35s to Greece")."""
+    ordered = sorted(items, key=lambda i: i.start)
+    takers = [p for p in parties if p.role == RECIPIENT and p.text and p.marker in ("to", "for")]
+    own: dict[int, str] = {}
+    for index, item in enumerate(ordered):
+        limit = ordered[index + 1].start if index + 1 < len(ordered) else None
+        between = [p for p in takers if p.start >= item.end and (limit is None or p.start < limit)]
+        if len(between) == 1:
+            own[id(item)] = between[0].code
+    # Only a real pairing counts: at least two items, each with a different taker.
+    return own if len(set(own.values())) >= 2 else {}
 
 
 def _shared(
