@@ -116,6 +116,21 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
         ("BRA", "CHL", "A-29 Super Tucano", 4, "ordered"),
         ("BRA", "PER", "A-29 Super Tucano", 4, "ordered"),
     }
+    # A weapon carried by platforms: the platforms stay, unless they are themselves on order.
+    assert (
+        claims("Exocet already arms Gowind-class corvettes and will also be fitted on the FREMM frigates.")
+        == set()
+    )
+    text = (
+        "Exocet missiles will also be installed aboard four new FREMM frigates on order for the Greek navy."
+    )
+    assert claims(text) == {("FRA", "GRC", "Exocet", None, "ordered"), ("ITA", "GRC", "FREMM", 4, "ordered")}
+    assert claims("Turkey arms Azerbaijan with Bayraktar TB2 drones.") == {
+        ("TUR", "AZE", "Bayraktar TB2", None, "delivered")
+    }
+    assert claims("The deal will provide the Qatari Armed Forces with Hawk jets.") == {
+        ("GBR", "QAT", "Hawk", None, "ordered")
+    }
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

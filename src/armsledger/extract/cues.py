@@ -173,6 +173,14 @@ _CUES = [
     ),
     # "handed Ukraine a first system": the double object needs no "over".
     _cue(r"hand(?:ed|s|ing)? over|handed|handing", "delivered", "unknown", "supply", False, True),
+    # "Turkey arms Azerbaijan with drones": the verb with a named taker before "with".
+    # Lower case only: "the Qatari Armed Forces with" is a name, not the verb.
+    _cue(
+        r"(?-i:arms|arming|armed)(?=\s+(?:the\s+)?(?:[A-Z][\w.’'\-]*\s+){1,3}with\b)",
+        "delivered",
+        "unknown",
+        "supply",
+    ),
     # "Belarus has armed Sudan for decades": the verb, not the adjective "armed forces".
     _cue(
         r"(?:has|have|had) (?:long )?armed(?! (?:forces|groups?|drones?|with))",

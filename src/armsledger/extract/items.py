@@ -51,8 +51,17 @@ _OWNER_OF = re.compile(
     r"(?:the\s+|its\s+|their\s+|a\s+|an\s+)?(?:[\w\-'’]+\s+){0,2}$",
     re.I,
 )
+# A weapon carried by a platform: "NSM already arms Skjold-class corvettes", "will be fitted
+# on the F125 frigates". The platform is the buyer's own; only the weapon moves.
+_CARRIED_BY = re.compile(
+    r"(?:\b(?:already|also|now|currently|which|that|will|to)\s+|\b[A-Z][A-Z0-9\-]+\s+)"
+    r"(?:arms|arm|equips|equip)\s+(?!(?:[\w\-'’]+\s+){0,3}?with\b)"
+    r"(?:the\s+|its\s+|their\s+)?(?:[\w\-'’]+\s+){0,3}$"
+    r"|\b(?:be|been|is|are|was|were)\s+(?:\w+\s+)?(?:fielded|installed|fitted|integrated)\s+(?:on|onto|aboard|into|to)\s+"
+    r"(?:the\s+|its\s+|their\s+)?(?:[\w\-'’]+\s+){0,4}$"
+)
 _OWN_CUE_AFTER = re.compile(
-    r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered|delivered|received|supplied)\b"
+    r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered|delivered|received|supplied|on order|being built for)\b"
 )
 _TRANSPORT = re.compile(r"\b(?:transport|tanker|cargo)\b", re.I)
 _GLUE = re.compile(r"^[\s\"“”'‘’\-–()]*(?:(?:type|class)[\s\-]+)?$")
@@ -169,7 +178,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
         )
         # What is fired at, and the platform a weapon belongs to ("the main weapon of the
         # Norwegian frigates and corvettes"), are not transferred; list members share that.
-        owner = system is None and bool(_OWNER_OF.search(window))
+        owner = (system is None and bool(_OWNER_OF.search(window))) or bool(_CARRIED_BY.search(window))
         if not own_cue and (
             _TARGET_BEFORE.search(window) or owner or (in_list and previous and previous[1] == "target")
         ):
