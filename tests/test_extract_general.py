@@ -131,6 +131,12 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
     assert claims("The deal will provide the Qatari Armed Forces with Hawk jets.") == {
         ("GBR", "QAT", "Hawk", None, "ordered")
     }
+    # A purchase naming no buyer, in an article about one state: that state buys.
+    text = (
+        "Morocco is modernising its army.\nMorocco's budget grew this year.\n"
+        "Officials in Morocco expect more spending.\nA deal to purchase 24 F-16 jets from Lockheed Martin is signed."
+    )
+    assert ("USA", "MAR", "F-16", 24, "ordered") in claims(text)
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

@@ -53,6 +53,7 @@ _DESCRIBES = re.compile(
 # "a joint procurement programme with Austria": a fellow buyer, not the seller.
 _JOINT_BEFORE = re.compile(r"\bjoint\b[^,;]*$", re.I)
 # "deliveries to that country", and the double object "it supplied that country with".
+_ACQUIRING = re.compile(r"buy|bought|purchas|acquir|procur|order|import", re.I)
 _EACH = re.compile(r"\beach\b|\bapiece\b|\brespectively\b", re.I)
 _THAT_COUNTRY = re.compile(
     r"\b(?:to|for|with|supplied|sold|sent|gave|provided|offered|handed)\s+(?:that|the|this)\s+(?:country|nation)\b",
@@ -748,6 +749,13 @@ def _recipients(
     takers = {c.recipient for c in recent}
     if len(takers) == 1 and supplier not in takers:
         return list(takers)
+    # A purchase with no buyer named ("a deal to purchase 24 F-16s from Lockheed Martin") in
+    # an article about one state: that state buys.
+    buying = any(
+        c.direction == "receive" and not c.modifier and _ACQUIRING.search(c.text) for c in cues or []
+    )
+    if buying and topic and topic != supplier:
+        return [topic]
     return []
 
 
