@@ -36,3 +36,10 @@ def test_deal_kind() -> None:
     assert deal_from_cues(find_cues("a joint venture to produce drones")) == "production"
     assert deal_from_cues(find_cues("Germany pledged tanks")) == "aid"
     assert deal_from_cues(find_cues("Ukraine received tanks")) == "unknown"
+
+
+def test_a_package_named_before_its_contents_passes_on_its_stage() -> None:
+    found = cues("It is part of a larger deal, worth 9 billion euros, which will also include four frigates")
+    assert ("deal, worth 9 billion euros, which will also include", "inherit", "neutral") in found
+    assert cues("Turkey arms Azerbaijan with drones") == [("arms", "delivered", "supply")]
+    assert cues("the Qatari Armed Forces with drones") == []

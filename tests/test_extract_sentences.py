@@ -33,6 +33,11 @@ def test_a_company_suffix_ends_a_sentence_only_when_no_designation_follows() -> 
     ]
 
 
+def test_a_designation_ending_like_an_abbreviation_ends_the_sentence() -> None:
+    text = "Lebanon got ten VBTP-MR. The rest were trucks."
+    assert [s.text for s in split_sentences(text)] == ["Lebanon got ten VBTP-MR.", "The rest were trucks."]
+
+
 def test_skipped_spans_are_left_out() -> None:
     text = "Egypt ordered 30 Rafale jets.\n1. Reader says\nBuy more tanks now."
     cut = text.index("1. Reader")

@@ -80,6 +80,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = text[start:dot]
     if not word:
         return False
+    if start > 0 and text[start - 1] in "-‐/":
+        return False  # the end of a designation ("VBTP-MR."), not "Mr."
     if "." in word:  # U.S. / U.K. / e.g.
         return True
     if len(word) == 1 and word.isupper():  # an initial: "John F. Kennedy"
