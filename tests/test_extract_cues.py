@@ -43,3 +43,8 @@ def test_a_package_named_before_its_contents_passes_on_its_stage() -> None:
     assert ("deal, worth 9 billion euros, which will also include", "inherit", "neutral") in found
     assert cues("Turkey arms Azerbaijan with drones") == [("arms", "delivered", "supply")]
     assert cues("the Qatari Armed Forces with drones") == []
+
+
+def test_an_embargo_that_stops_nothing_and_a_wish_to_supply() -> None:
+    assert cues("Spain keeps selling despite a partial embargo") == [("selling", "ordered", "supply")]
+    assert ("wants to supply", "interest", "supply") in cues("Denel wants to supply missiles")

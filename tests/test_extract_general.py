@@ -137,6 +137,16 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
         "Officials in Morocco expect more spending.\nA deal to purchase 24 F-16 jets from Lockheed Martin is signed."
     )
     assert ("USA", "MAR", "F-16", 24, "ordered") in claims(text)
+    # A company named like a weapon is the company; "U.S.-designated" names no party.
+    assert claims("Czech company Excalibur Group will deliver 16 T-72 tanks to Ukraine.") == {
+        ("CZE", "UKR", "T-72", 16, "ordered")
+    }
+    assert claims("Iran sent drones to Venezuela that U.S.-designated groups could use.") == {
+        ("IRN", "VEN", "(aircraft)", None, "delivered")
+    }
+    assert claims("Spain wants to sell C-295 aircraft to Egypt.") == {
+        ("ESP", "EGY", "C-295", None, "interest")
+    }
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

@@ -88,7 +88,8 @@ _CUES = [
     # interest
     _cue(
         r"prepared to (?:sell|supply|export)|willing(?:ness)? to (?:sell|supply|export)|could (?:sell|supply|export)"
-        r"|may (?:sell|supply|export)|might (?:sell|supply|export)|(?:is|are) ready to (?:sell|supply)",
+        r"|may (?:sell|supply|export)|might (?:sell|supply|export)|(?:is|are) ready to (?:sell|supply)"
+        r"|wants? to (?:sell|supply|export)",
         "interest",
         "sale",
         "supply",
@@ -323,6 +324,10 @@ def _refine(cues: list[Cue], text: str, offset: int) -> list[Cue]:
             continue  # "any drone shipments": hypothetical
         if re.search(r"\b(?:refrain(?:ed|s)? from|stop(?:ped)? short of|available for|open to)\s+$", before):
             continue  # "refrain from providing", "available for export": no transfer stated
+        if cue.status == "cancelled" and re.search(
+            r"\b(?:despite|in spite of|notwithstanding)\s+(?:\w+\s+){0,3}$", before, re.I
+        ):
+            continue  # "will keep exporting despite a partial embargo": nothing stopped
         if re.search(r"\b(?:not|never|no longer|yet to|n['’]t|without)\s+(?:\w+\s+){0,2}$", before):
             continue  # "has not yet received", "did not name the customer": the event did not happen
         if re.match(r"sen[dt]", word) and re.match(

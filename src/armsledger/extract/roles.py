@@ -155,7 +155,9 @@ _SPEAKER_AFTER = re.compile(
 )
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+\s+)?$")
 _FROM_TO = re.compile(r"^\s+to\s+(?:the\s+)?[A-Z]")
-_CONFLICT_AFTER = re.compile(r"^\s*(?:-|–)?\s*(?:backed|based|led|controlled|held|allied|aligned)\b", re.I)
+_CONFLICT_AFTER = re.compile(
+    r"^\s*(?:-|–)?\s*(?:backed|based|led|controlled|held|allied|aligned|designated|sanctioned|listed)\b", re.I
+)
 # A capital followed by these is part of a name ("the Minsk agreements", "Moscow Center").
 _CAPITAL_AS_NAME = re.compile(
     r"^\s*(?:[A-Z][a-z]|agreements?|accords?|format|talks|summit|process|protocols?|treaty|declaration|based)"
