@@ -147,6 +147,13 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
     assert claims("Spain wants to sell C-295 aircraft to Egypt.") == {
         ("ESP", "EGY", "C-295", None, "interest")
     }
+    # Parts on a platform go to the platform's buyer when one is named, else to its maker.
+    assert claims(
+        "The Italian air force plans to order G550 jets equipped with Israeli EL/M-2075 radars."
+    ) == {
+        ("USA", "ITA", "Gulfstream G550", None, "planned"),
+        ("ISR", "ITA", "EL/M-2075 Phalcon", None, "planned"),
+    }
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

@@ -441,8 +441,14 @@ def _claims_in_clause(
         if absorbing and item.category in _PLATFORMS:
             recipients = [r for r in recipients if r not in component_suppliers]
         if absorbing and item.category in _COMPONENTS:
+            # A buyer named as such ("the Italian air force is to order AEW aircraft equipped
+            # with Israeli radars") takes the parts; a platform's user ("drones deployed by
+            # Azerbaijan") does not, the platform's maker does.
+            buyers = [
+                p.code for p in parties if p.role == RECIPIENT and p.code != supplier and p.marker != "by"
+            ]
             explicit = [p.code for p in parties if p.role == RECIPIENT and p.code != supplier]
-            recipients = sorted(platform_makers - {supplier}) or explicit
+            recipients = buyers or sorted(platform_makers - {supplier}) or explicit
         quantity = item.quantity
         shared_by = len(recipients) if len(recipients) > 1 else givers_of_item.get(id(item), 1)
         if quantity is not None and shared_by > 1 and not _EACH.search(sentence.text):
