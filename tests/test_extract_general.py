@@ -154,6 +154,10 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
         ("USA", "ITA", "Gulfstream G550", None, "planned"),
         ("ISR", "ITA", "EL/M-2075 Phalcon", None, "planned"),
     }
+    # A demonym before "customer" stands for the buying state.
+    assert ("UKR", "IRQ", "BTR-4", 40, "delivered") in claims(
+        "Kyiv handed 40 BTR-4 vehicles over to the Iraqi customer in February."
+    )
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

@@ -37,6 +37,7 @@ _LIST_GAP = re.compile(
 _DEMONYM_PARTY = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:armed forces|forces|army|armies|military|militaries|air force|navy|government|troops|defen[cs]e ministry"
     r"|ministry of defen[cs]e|defen[cs]e forces|side|officials|authorities|leaders?|diplomats"
+    r"|customers?|clients?|buyers?|purchasers?|importers?|recipients?"
     r"|(?:prime |defen[cs]e |foreign )?minist(?:er|ry)|president|premier|cabinet|parliament"
     # "the German arms sale freeze": the state's own decision about exports
     r"|(?:arms\s+)?(?:export|sales?|arms)\s+(?:freeze|ban|embargo|halt|veto)|freeze|embargo|veto)\b",
