@@ -158,6 +158,11 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
     assert ("UKR", "IRQ", "BTR-4", 40, "delivered") in claims(
         "Kyiv handed 40 BTR-4 vehicles over to the Iraqi customer in February."
     )
+    # The choice passed over is a deal the buyer decided against.
+    assert claims("Poland selected the K2 as its new main battle tank, in preference to the Leopard 2.") == {
+        ("KOR", "POL", "K2 Black Panther", None, "planned"),
+        ("DEU", "POL", "Leopard 2", None, "cancelled"),
+    }
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

@@ -60,6 +60,11 @@ _CARRIED_BY = re.compile(
     r"|\b(?:be|been|is|are|was|were)\s+(?:\w+\s+)?(?:fielded|installed|fitted|integrated)\s+(?:on|onto|aboard|into|to)\s+"
     r"(?:the\s+|its\s+|their\s+)?(?:[\w\-'’]+\s+){0,4}$"
 )
+_ROLE_OF_BEFORE = re.compile(r"\bas\s+(?:its|their|the|a|an|our)\s+(?:[\w\-]+\s+){0,3}$", re.I)
+_PASSED_OVER_BEFORE = re.compile(
+    r"\b(?:in preference to|instead of|rather than|beating|ahead of)\s+(?:the\s+|a\s+|an\s+)?(?:[\w\-'’()]+\s+){0,5}$",
+    re.I,
+)
 _OWN_CUE_AFTER = re.compile(
     r"^\s+(?:\w+\s+)?(?:bought|purchased|acquired|ordered|delivered|received|supplied|on order|being built for)\b"
 )
@@ -104,6 +109,9 @@ class Item:
     variant: str | None = None
     # A generic noun pointing back: "type" for "aircraft of this type", True for "these jets".
     demonstrative: bool | str = False
+    # The choice passed over: "selected the M-346 in preference to the T-50". The buyer
+    # decided against it, so its deal is cancelled.
+    rejected: bool = False
 
 
 def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> list[Item]:
@@ -193,6 +201,9 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
         if noun is not None and system is None and _NOT_AN_ITEM_AFTER.match(after):
             i = j + 1
             continue
+        if system is None and items and items[-1].system and _ROLE_OF_BEFORE.search(window):
+            i = j + 1
+            continue  # "selected the M-346 as its new jet trainer": the role of the item just named
         items.append(
             Item(
                 m.start,
@@ -204,6 +215,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
                 pattern=pattern,
                 replaced=replaced,
                 variant=variant_of(written, system) if system else None,
+                rejected=bool(_PASSED_OVER_BEFORE.search(window)),
             )
         )
         i = j + 1

@@ -480,6 +480,8 @@ def _claims_in_clause(
                     re.match(r"(?:agreement|contract|deal|order|package)", c.text, re.I) for c in cues
                 )
                 stages = ["ordered" if agreed or stage == "delivered" else stage]
+            if item.rejected:
+                stages = ["cancelled"]  # the buyer chose something else
             if item.replaced:
                 # An old fleet was delivered; "bought in 1998" after it says it was ordered too.
                 own = _OWN_PURCHASE.match(sentence.text[item.end - sentence.start :])
