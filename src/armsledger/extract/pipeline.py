@@ -52,9 +52,11 @@ _DESCRIBES = re.compile(
 )
 # "a joint procurement programme with Austria": a fellow buyer, not the seller.
 _JOINT_BEFORE = re.compile(r"\bjoint\b[^,;]*$", re.I)
-# "deliveries to that country", and the double object "it supplied that country with".
+# Verbs of a buyer acquiring, as against using or receiving.
 _ACQUIRING = re.compile(r"buy|bought|purchas|acquir|procur|order|import", re.I)
+# Words that make one count apply to every party of a list.
 _EACH = re.compile(r"\beach\b|\bapiece\b|\brespectively\b", re.I)
+# "deliveries to that country", and the double object "it supplied that country with".
 _THAT_COUNTRY = re.compile(
     r"\b(?:to|for|with|supplied|sold|sent|gave|provided|offered|handed)\s+(?:that|the|this)\s+(?:country|nation)\b",
     re.I,
