@@ -163,6 +163,13 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
         ("KOR", "POL", "K2 Black Panther", None, "planned"),
         ("DEU", "POL", "Leopard 2", None, "cancelled"),
     }
+    # A group named before a system its foreign arm builds: the catalog knows the state.
+    assert claims("Lima is negotiating for 150 Iveco Guarani armoured vehicles.") == {
+        ("BRA", "PER", "Guarani", 150, "planned")
+    }
+    assert claims("Iveco has signed a contract to sell 40 LMV vehicles to Lebanon.") == {
+        ("ITA", "LBN", "Lince", 40, "ordered")
+    }
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

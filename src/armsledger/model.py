@@ -102,6 +102,8 @@ class Mention:
     state: str | None = None
     # For states: how it was written ("name", "capital", "demonym", "alias").
     form: str | None = None
+    # For catalog systems: the maker's name ("BAE Systems Hägglunds" for the CV90).
+    maker: str | None = None
 
 
 @dataclass(slots=True)

@@ -109,6 +109,7 @@ class Item:
     variant: str | None = None
     # A generic noun pointing back: "type" for "aircraft of this type", True for "these jets".
     demonstrative: bool | str = False
+    catalog_maker: str | None = None  # the maker's name from the catalog
     # The choice passed over: "selected the M-346 in preference to the T-50". The buyer
     # decided against it, so its deal is cancelled.
     rejected: bool = False
@@ -130,6 +131,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
         category = m.category or "other"
         noun = m.text if m.kind == "equipment" else None
         catalog_state = m.state if m.kind == "system" else None
+        catalog_maker = m.maker if m.kind == "system" else None
         pattern = m.form == "pattern"
         written = m.text if m.kind == "system" else None
         # Merge "Rafale fighter jets", "S-400 anti-aircraft systems", "drone Bayraktar TB2".
@@ -161,6 +163,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
                 break
             if nxt.kind == "system":
                 system, category, catalog_state = nxt.value, nxt.category or category, nxt.state
+                catalog_maker = nxt.maker
                 pattern = nxt.form == "pattern"
                 written = nxt.text
             else:
@@ -170,6 +173,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
                 elif nxt.category == "ships" and category != "ships":
                     # "Mistral-type helicopter carriers": a ship class sharing a missile's name.
                     category, catalog_state, pattern = "ships", None, True
+                    catalog_maker = None
                     system = written
             end = nxt.end
             j += 1
@@ -212,6 +216,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
                 category,
                 noun,
                 catalog_state=catalog_state,
+                catalog_maker=catalog_maker,
                 pattern=pattern,
                 replaced=replaced,
                 variant=variant_of(written, system) if system else None,
@@ -307,6 +312,11 @@ def _attach_origins(text: str, offset: int, mentions: list[Mention], items: list
             ):
                 continue
             origin = m.state if m.kind == "company" else m.value
+            if m.kind == "company" and item.catalog_state and _same_group(str(m.value), item.catalog_maker):
+                # "Iveco Guarani", "BAE Systems offered the CV90": the group whose foreign arm
+                # builds the system; the catalog knows from which state it comes.
+                item.origin_at = m.start
+                break
             item.origin_at = m.start
             # "US and British submarines": the first maker of a pair is an origin too, not a party.
             earlier = [q for q in makers if q.end <= m.start]
@@ -362,3 +372,11 @@ def _attach_quantities(text: str, offset: int, items: list[Item]) -> None:
             before[-1].quantity = Quantity(
                 bare.value, bare.start + offset, bare.end + offset, bare.incremental, bare.vague
             )
+
+
+def _same_group(company: str, maker: str | None) -> bool:
+    """Whether a company and a catalog maker belong to one group ("BAE Systems" / "BAE Systems Hägglunds")."""
+    if not maker:
+        return False
+    first = company.split()[0].lower()
+    return any(part.split()[0].lower() == first for part in re.split(r"\s*[/&]\s*|,\s*", maker) if part)

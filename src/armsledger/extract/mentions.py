@@ -42,7 +42,16 @@ def _entry_mention(entry: Entry, start: int, end: int, text: str) -> Mention:
     if entry.kind == "company":
         return Mention("company", start, end, text, entry.value, state=entry.state, form="company")
     if entry.kind == "system":
-        return Mention("system", start, end, text, entry.value, category=entry.category, state=entry.state)
+        return Mention(
+            "system",
+            start,
+            end,
+            text,
+            entry.value,
+            category=entry.category,
+            state=entry.state,
+            maker=entry.maker,
+        )
     if entry.kind == "equipment":
         return Mention("equipment", start, end, text, entry.category, category=entry.category)
     return Mention("state", start, end, text, entry.value, form=entry.form)

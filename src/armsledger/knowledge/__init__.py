@@ -65,6 +65,7 @@ class Entry:
     category: str | None = None
     state: str | None = None  # maker's state for systems and companies
     members: tuple[str, ...] = ()
+    maker: str | None = None  # for systems: the maker's name, as the catalog writes it
 
 
 _UNIFY = str.maketrans({"’": "'", "‘": "'", "‐": "-", "–": "-"})
@@ -252,7 +253,7 @@ def load_knowledge() -> Knowledge:
             row.get("armed", "").lower() in ("yes", "true", "1"),
         )
         kb.systems[system.designation] = system
-        entry = Entry("system", system.designation, category=category, state=system.state)
+        entry = Entry("system", system.designation, category=category, state=system.state, maker=system.maker)
         for surface in (system.designation, *system.aliases):
             if any(ch.isdigit() for ch in surface):
                 _add(kb.folded, fold_key(surface), entry, row["_where"])
