@@ -170,6 +170,9 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
     assert claims("Iveco has signed a contract to sell 40 LMV vehicles to Lebanon.") == {
         ("ITA", "LBN", "Lince", 40, "ordered")
     }
+    # A contract named with its taker but no equipment passes both on to its contents.
+    text = "Iveco has signed a contract to sell 80 vehicles to the Lebanese army.\nThe contract includes ten VBTP-MR vehicles."
+    assert claims(text) == {("BRA", "LBN", "Guarani", 10, "ordered")}
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

@@ -77,6 +77,7 @@ class DocumentContext:
     # The state the latest clause with a transfer word named as taker, for a later "that country"
     # ("Belarus has sold weapons to Sudan ... it supplied that country with ...").
     taker: str | None = None
+    taker_end: int = -1  # where the sentence that named it ends
     # The latest claim found in the document.
     last: Claim | None = None
     by_supplier: dict[str, Claim] = field(default_factory=dict)  # the latest claim of each supplier

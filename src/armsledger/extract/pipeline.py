@@ -319,6 +319,7 @@ def _claims_in_clause(
     takers = [p for p in named if p.role == RECIPIENT]
     if takers:
         context.taker = takers[0].code  # for a later "that country"
+        context.taker_end = sentence.end
     if not items:
         focus = context.focus()
         if focus is None or not parties or not any(_IMPLICIT.search(c.text) for c in cues):
@@ -340,6 +341,14 @@ def _claims_in_clause(
         # "The package also includes Harpoon missiles": the stage of the deal just named
         # (below, of the deal its supplier made, when the document named one).
         statuses = [recent[-1].status] if recent else []
+        # A signed contract or agreement just named with a taker but no equipment: its
+        # contents are ordered.
+        if (
+            not statuses
+            and 0 <= sentence.start - context.taker_end < 400
+            and any(re.match(r"(?:contract|agreement|deal|order)", c.text, re.I) for c in cues)
+        ):
+            statuses = ["ordered"]
     else:
         statuses = _statuses([c for c in cues if c.status != "inherit"], items[0])
     if not statuses:
@@ -425,6 +434,7 @@ def _claims_in_clause(
             topic=context.topic,
             by_supplier=context.by_supplier,
             taker=context.taker,
+            taker_near=0 <= sentence.start - context.taker_end < 400,
         )
         if (
             not recipients
@@ -703,6 +713,7 @@ def _recipients(
     topic: str | None = None,
     by_supplier: dict[str, Claim] | None = None,
     taker: str | None = None,
+    taker_near: bool = False,
 ) -> list[str]:
     """Who receives: the states named as takers, else the other party, else whom the text was just about."""
 
@@ -747,6 +758,10 @@ def _recipients(
             return [claim.recipient]
     if inherits and supplier in by_supplier:
         return [by_supplier[supplier].recipient]  # "the agreement includes": the deal this supplier made
+    if inherits and taker is not None and taker != supplier and taker_near:
+        # "Iveco signed a contract to sell 80 vehicles to Lebanon. The contract includes 25 LMVs":
+        # the taker of the deal just named, though it named no equipment of its own.
+        return [taker]
     # Offers in a competition often name only the bidders: the buyer is the one
     # the previous sentences were about.
     if set(statuses) <= {"planned", "interest"}:
