@@ -173,6 +173,10 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
     # A contract named with its taker but no equipment passes both on to its contents.
     text = "Iveco has signed a contract to sell 80 vehicles to the Lebanese army.\nThe contract includes ten VBTP-MR vehicles."
     assert claims(text) == {("BRA", "LBN", "Guarani", 10, "ordered")}
+    # A speaker reporting another state's goods is not their giver.
+    assert claims(
+        "An Israeli minister said on Monday that Iranian missiles are being delivered to Venezuela."
+    ) == {("IRN", "VEN", "(missiles)", None, "delivered")}
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

@@ -310,7 +310,14 @@ def _claims_in_clause(
         if item.operator and item.origin_at is not None:
             parties.append(Party(item.operator, item.origin_at, item.start, "", role=RECIPIENT))
     parties.sort(key=lambda p: p.start)
-    assign_roles(sentence.text, sentence.start, parties, cues, [i.start for i in items])
+    assign_roles(
+        sentence.text,
+        sentence.start,
+        parties,
+        cues,
+        [i.start for i in items],
+        frozenset(i.origin for i in items if i.origin),
+    )
     _users_selling_their_own(parties, items, cues)
     _the_country_as_subject(clause_text, cues, parties, recent, context)
     named = [p for p in parties if p.text and not p.company and p.role not in (IGNORE, None)]

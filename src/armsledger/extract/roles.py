@@ -227,9 +227,17 @@ def parties_from(
 
 
 def assign_roles(
-    sentence: str, offset: int, parties: list[Party], cues: list[Cue], item_starts: list[int] | None = None
+    sentence: str,
+    offset: int,
+    parties: list[Party],
+    cues: list[Cue],
+    item_starts: list[int] | None = None,
+    item_origins: frozenset[str] = frozenset(),
 ) -> None:
-    """Give each party a role from its preposition, its place around the verb, and its list."""
+    """Give each party a role from its preposition, its place around the verb, and its list.
+
+    ``item_origins`` are the makers' states named beside the items ("Iranian missiles").
+    """
     starts = item_starts or []
 
     def has_item_before(position: int) -> bool:
@@ -435,7 +443,7 @@ def assign_roles(
     _speaker_as_subject(sentence, offset, parties, cues)
     _gapped_suppliers(sentence, offset, parties, starts)
     _infinitive_purpose(sentence, offset, parties, cues)
-    _speaker_as_other_side(parties, cues)
+    _speaker_as_other_side(parties, cues, item_origins)
     _gapped_counts(sentence, offset, parties)
 
 
@@ -466,9 +474,13 @@ def _speaker_as_subject(sentence: str, offset: int, parties: list[Party], cues: 
             party.role = IGNORE
 
 
-def _speaker_as_other_side(parties: list[Party], cues: list[Cue]) -> None:
+def _speaker_as_other_side(parties: list[Party], cues: list[Cue], item_origins: frozenset[str]) -> None:
     """ "Serbia's president said Belarus had agreed to sell Buk systems": the speaker's state is
-    the other side of the deal it reports, when the sentence names only one side."""
+    the other side of the deal it reports, when the sentence names only one side.
+
+    Not the giver of goods named as another state's make: "Israel's minister said Iranian
+    missiles are being delivered to Venezuela" reports Iran's deliveries.
+    """
     taken = {p.role for p in parties if p.role in (SUPPLIER, RECIPIENT)}
     for party in parties:
         if party.role != _LISTENING:
@@ -477,6 +489,8 @@ def _speaker_as_other_side(parties: list[Party], cues: list[Cue]) -> None:
         other = None
         if directed is not None and len(taken) == 1:
             other = RECIPIENT if SUPPLIER in taken else SUPPLIER
+        if other == SUPPLIER and item_origins and party.code not in item_origins:
+            other = None
         party.role = other or IGNORE
 
 
