@@ -175,7 +175,7 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
     assert claims(text) == {("BRA", "LBN", "Guarani", 10, "ordered")}
     # A speaker reporting another state's goods is not their giver.
     assert claims(
-        "An Israeli minister said on Monday that Iranian missiles are being delivered to Venezuela."
+        'Israeli Defence Minister Dan Levi said on Monday that his cabinet found that "Iranian missiles are being delivered" to Venezuela.'
     ) == {("IRN", "VEN", "(missiles)", None, "delivered")}
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
