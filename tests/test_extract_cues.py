@@ -48,3 +48,8 @@ def test_a_package_named_before_its_contents_passes_on_its_stage() -> None:
 def test_an_embargo_that_stops_nothing_and_a_wish_to_supply() -> None:
     assert cues("Spain keeps selling despite a partial embargo") == [("selling", "ordered", "supply")]
     assert ("wants to supply", "interest", "supply") in cues("Denel wants to supply missiles")
+
+
+def test_expected_purchases_are_planned_by_the_buyer() -> None:
+    assert cues("Italy is now expected to order tankers") == [("expected to order", "planned", "receive")]
+    assert ("wanted to supply", "interest", "supply") in cues("Denel wanted to supply missiles")

@@ -85,11 +85,19 @@ _CUES = [
         "receive",
         True,
     ),
+    # "The Italian air force is expected to order AEW aircraft": its subject is the buyer.
+    _cue(
+        r"(?:expected|likely|poised) to (?:order|buy|purchase|acquire|procure)",
+        "planned",
+        "sale",
+        "receive",
+        True,
+    ),
     # interest
     _cue(
         r"prepared to (?:sell|supply|export)|willing(?:ness)? to (?:sell|supply|export)|could (?:sell|supply|export)"
         r"|may (?:sell|supply|export)|might (?:sell|supply|export)|(?:is|are) ready to (?:sell|supply)"
-        r"|wants? to (?:sell|supply|export)",
+        r"|want(?:s|ed)? to (?:sell|supply|export)",
         "interest",
         "sale",
         "supply",
