@@ -177,6 +177,14 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
     assert claims(
         'Israeli Defence Minister Dan Levi said on Monday that his cabinet found that "Iranian missiles are being delivered" to Venezuela.'
     ) == {("IRN", "VEN", "(missiles)", None, "delivered")}
+    # An aside between dashes belongs to its clause; "operational in" names users.
+    text = "Three NATO members — Poland, Norway and Estonia — operate the K9, while K10 vehicles are operational in Norway."
+    assert claims(text) == {
+        ("KOR", "POL", "K9", None, "delivered"),
+        ("KOR", "NOR", "K9", None, "delivered"),
+        ("KOR", "EST", "K9", None, "delivered"),
+        ("KOR", "NOR", "K10", None, "delivered"),
+    }
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

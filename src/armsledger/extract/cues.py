@@ -247,7 +247,7 @@ _CUES = [
     _cue(
         r"deliver(?:y|ies)|received|recieved|receiv(?:e|es|ing)|import(?:ed|s|ing)|arriv(?:ed|es|al)|took delivery"
         r"|commissioned"
-        r"|taken delivery|in service|in use|entered service|inducted|equipped with|operat(?:e|es|ed|ing|ors?)"
+        r"|taken delivery|in service|in use|entered service|inducted|equipped with|operat(?:e|es|ed|ing|ors?)|operational(?=\s+(?:in|with)\b)"
         r"|users?(?=\s+of\b)"
         r"|deploy(?:ed|s|ing|ment)|us(?:ed|es|ing)(?! to\b)|use of|their use|(?<!\bto )(?<!\bcan )(?<!\bcould )use(?=\s+(?:the|its|their|versions?|(?-i:[A-Z0-9])))"
         r"|fleet|landed|reached|appeared in"

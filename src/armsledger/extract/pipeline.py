@@ -39,6 +39,7 @@ _CLAUSE_BREAK = re.compile(
     r"|,?\s+(?:while|whereas|although|though|because|but|after|before|when|until|unless)\s+"
     r"(?=(?:(?:the|a|an|it|they|he|she|its|their|this|these|those|\w+ing)\b|[A-Z])))"
 )
+_DASH = re.compile(r"\s[—–]\s(?!\d)")
 _UNNAMED_TAKERS = re.compile(
     r"\b(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|other|more|some|multiple|various)"
     r"\s+(?:\w+\s+)?(?:countries|nations|states|customers|clients|buyers|governments))\b",
@@ -67,9 +68,22 @@ _COMPONENTS = frozenset({"engines", "sensors"})
 
 
 def clauses(sentence: Sentence) -> list[tuple[int, int]]:
-    """Document offsets of a sentence's clauses."""
+    """Document offsets of a sentence's clauses.
+
+    A pair of dashes encloses an aside ("Five countries — Turkey, Poland and Norway — operate
+    the K9"), which belongs to the clause around it: neither dash of a pair breaks it.
+    """
+    dashes = [m.start() for m in _DASH.finditer(sentence.text)]
+    paired = {
+        at
+        for a, b in itertools.pairwise(dashes)
+        if b - a <= 150 and ";" not in sentence.text[a:b]
+        for at in (a, b)
+    }
     bounds = [sentence.start]
     for match in _CLAUSE_BREAK.finditer(sentence.text):
+        if match.start() in paired:
+            continue
         if match.start() > 0:
             bounds.append(sentence.start + match.start())
     bounds.append(sentence.end)
