@@ -185,6 +185,11 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
         ("KOR", "EST", "K9", None, "delivered"),
         ("KOR", "NOR", "K10", None, "delivered"),
     }
+    # "Purchasers" are buyers, and a state that joins them is one too.
+    assert claims("Iraq now joins Egypt as purchasers of K9 howitzers from South Korea.") == {
+        ("KOR", "IRQ", "K9", None, "ordered"),
+        ("KOR", "EGY", "K9", None, "ordered"),
+    }
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

@@ -241,7 +241,7 @@ _CUES = [
         True,
     ),
     _cue(r"agreed to (?:buy|purchase|acquire|procure)", "ordered", "sale", "receive", False, True),
-    _cue(r"customers?|clients?|buyers?|importers?", "ordered", "sale", "receive", False, True),
+    _cue(r"customers?|clients?|buyers?|purchasers?|importers?", "ordered", "sale", "receive", False, True),
     _cue(r"sold|sells?|selling|sales?", "ordered", "sale", "supply", False, True),
     # delivered
     _cue(

@@ -445,6 +445,19 @@ def assign_roles(
     _infinitive_purpose(sentence, offset, parties, cues)
     _speaker_as_other_side(parties, cues, item_origins)
     _gapped_counts(sentence, offset, parties)
+    _joiners(sentence, offset, parties)
+
+
+def _joiners(sentence: str, offset: int, parties: list[Party]) -> None:
+    """ "Azerbaijan now joins Myanmar and Nigeria as buyers of the JF-17": the joiner shares their role."""
+    for index, party in enumerate(parties):
+        if party.role not in (None, IGNORE):
+            continue
+        if not re.match(r"\s+(?:now\s+|also\s+|thus\s+)?join(?:s|ed|ing)?\s", sentence[party.end - offset :]):
+            continue
+        joined = next((q for q in parties[index + 1 :] if q.role in (SUPPLIER, RECIPIENT)), None)
+        if joined is not None:
+            party.role = joined.role
 
 
 def _local_builders(parties: list[Party]) -> None:
