@@ -190,6 +190,11 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
         ("KOR", "IRQ", "K9", None, "ordered"),
         ("KOR", "EGY", "K9", None, "ordered"),
     }
+    # A group's national arm stands for that state; the buyer that awards a contract takes.
+    text = (
+        "General Dynamics Land Systems (GDLS) Canada has won a contract from Saudi Arabia for LAV 6 vehicles."
+    )
+    assert claims(text) == {("CAN", "SAU", "LAV 6", None, "ordered")}
     # A list that pairs each item with its own taker.
     assert claims("Washington cleared an F-16 sale to Turkey and F-35s to Greece.") == {
         ("USA", "TUR", "F-16", None, "planned"),

@@ -134,6 +134,9 @@ _IN_SERVICE_WITH = re.compile(
 _BUYERS_FROM = re.compile(
     r"\b(?:orders?|interest|demand|requests?|inquiries|enquiries)\s*,?\s+(?:\w+\s+){0,8}?(?:including\s+|notably\s+|mainly\s+)?"
     r"from\s+(?:the\s+)?$"
+    # "has won a major arms contract from Saudi Arabia": the buyer awards it
+    r"|\b(?:won|wins|winning|secured|secures|landed|clinched|bagged)\s+(?:\S+\s+){0,5}?(?:contracts?|deals?|orders?|tenders?)"
+    r"\s+from\s+(?:the\s+)?$"
     r"|\b(?:including|notably|mainly)\s+from\s+(?:the\s+)?$",
     re.I,
 )
@@ -202,6 +205,8 @@ def parties_from(
                 continue
             if m.form == "capital" and _CAPITAL_AS_NAME.match(after):
                 continue
+            if m.form in ("name", "alias") and _national_arm(sentence, offset, parties, m):
+                continue
             if m.form == "demonym" and _DEMONYM_FIRMS.match(after):
                 # "Indian firms", "two South Korean companies": makers acting for their state.
                 parties.append(Party(m.value, m.start, m.end, m.text, company=True))
@@ -224,6 +229,25 @@ def parties_from(
                 continue  # "an Ilyushin Il-78MP", "Bell AH-1Z": the maker of a machine named, not an actor
             parties.append(Party(m.state, m.start, m.end, m.text, company=True))
     return parties
+
+
+def _national_arm(sentence: str, offset: int, parties: list[Party], state: Mention) -> bool:
+    """ "General Dynamics Land Systems (GDLS) Canada", "Thales Australia": a group's arm in a state.
+
+    The state's name right after a company's is part of the company's name; the company
+    then stands for that state. Returns whether the state was taken so.
+    """
+    end = state.start
+    arm = []
+    for party in reversed(parties):
+        gap = sentence[party.end - offset : end - offset]
+        if not party.company or not re.fullmatch(r"\s*(?:\([A-Z0-9&\-]{2,10}\)\s*)?", gap):
+            break
+        arm.append(party)
+        end = party.start
+    for party in arm:
+        party.code = str(state.value)
+    return bool(arm)
 
 
 def assign_roles(
@@ -350,7 +374,7 @@ def assign_roles(
             # "bought ... from France", not "benefited from Indonesia" or "a rebuke from Russia".
             head = re.search(r"(\w+)\s+from\s+(?:the\s+|its\s+|their\s+)?$", before)
             not_goods = head is not None and _NOT_FROM_GOODS.fullmatch(head.group(1).lower())
-            if _BUYERS_FROM.search(before):
+            if _BUYERS_FROM.search(sentence[max(0, party.start - offset - 80) : party.start - offset]):
                 party.role = RECIPIENT  # "orders from Poland", "interest including from India": the buyers
                 continue
             # "Challenger 2 tanks from the UK have arrived": right after the item, before the verb.
