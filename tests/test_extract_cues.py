@@ -53,3 +53,7 @@ def test_an_embargo_that_stops_nothing_and_a_wish_to_supply() -> None:
 def test_expected_purchases_are_planned_by_the_buyer() -> None:
     assert cues("Italy is now expected to order tankers") == [("expected to order", "planned", "receive")]
     assert ("wanted to supply", "interest", "supply") in cues("Denel wanted to supply missiles")
+
+
+def test_close_to_a_purchase_is_planned() -> None:
+    assert cues("Hanoi is close to ordering corvettes") == [("close to ordering", "planned", "neutral")]
