@@ -112,6 +112,14 @@ def test_a_count_stated_as_the_whole_beats_a_batch() -> None:
     assert claims(text) == {("USA", "NOR", "F-35", 52, "ordered")}
 
 
+def test_the_generic_word_takes_the_system_just_named() -> None:
+    text = (
+        "Pakistan sold K-8 jets to Bolivia. Bolivia flies K-8 jets. Ghana bought K-8 jets.\n"
+        "Pakistan agreed to sell 10 Super Mushshak aircraft to Qatar.\nThe aircraft are in service in Oman."
+    )
+    assert ("PAK", "OMN", "Super Mushshak", None, "delivered") in claims(text)
+
+
 def test_reader_comments_are_not_read() -> None:
     text = (
         "Hungary bought Leopard 2 tanks from Germany.\n\n"

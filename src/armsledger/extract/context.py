@@ -83,12 +83,18 @@ class DocumentContext:
     by_supplier: dict[str, Claim] = field(default_factory=dict)  # the latest claim of each supplier
     # The catalog system of each category named last so far, with its maker: category -> (designation, state).
     latest: dict[str, tuple[str, str]] = field(default_factory=dict)
+    sentences_seen: int = 0
+    latest_at: dict[str, int] = field(default_factory=dict)  # category -> sentences seen when named
+    # Categories of the systems the sentence being read names itself.
+    named_now: set[str] = field(default_factory=set)
 
     def see(self, items: list[Item]) -> None:
         """Note the systems a sentence named, in reading order."""
+        self.sentences_seen += 1
         for item in items:
             if item.system and not item.pattern and item.catalog_state:
                 self.latest[item.category] = (item.system, item.catalog_state)
+                self.latest_at[item.category] = self.sentences_seen
 
     def add(self, item: Item, kb: Knowledge) -> None:
         """Count one named system."""
@@ -132,6 +138,14 @@ class DocumentContext:
         counts = self._merged(self.by_kind, lambda key: key[0] == category and (not kind or key[1] == kind))
         if not counts:
             return None, None
+        if (
+            category in self.latest
+            and category not in self.named_now
+            and self.sentences_seen - self.latest_at[category] == 0
+        ):
+            latest = self.latest[category]
+            if latest[0] in counts:
+                return latest  # "... 10 Super Mushshak aircraft. The aircraft are in service in Oman."
         top = self.focus()
         if top and top[0] in counts:
             return top  # the document's own subject, when it is of this kind

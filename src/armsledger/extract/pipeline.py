@@ -265,6 +265,7 @@ def extract(doc: Document, kb: Knowledge | None = None) -> list[Claim]:
     recent: list[tuple[int, Claim]] = []
     carried: list[Item] = []
     for index, analysis in enumerate(analyses):
+        context.named_now = {i.category for i in analysis.items if i.system and not i.pattern}
         if not analysis.cues:
             carried = analysis.items
             context.see(analysis.items)
