@@ -120,6 +120,14 @@ def test_the_generic_word_takes_the_system_just_named() -> None:
     assert ("PAK", "OMN", "Super Mushshak", None, "delivered") in claims(text)
 
 
+def test_a_maker_s_own_forces_using_its_system_are_no_transfer() -> None:
+    text = (
+        "Pakistan agreed to sell 10 Super Mushshak aircraft to Qatar.\n"
+        "Some 300 Super Mushshak aircraft are used by the PAF and the Pakistan Army."
+    )
+    assert claims(text) == {("PAK", "QAT", "Super Mushshak", 10, "ordered")}
+
+
 def test_reader_comments_are_not_read() -> None:
     text = (
         "Hungary bought Leopard 2 tanks from Germany.\n\n"

@@ -775,6 +775,9 @@ def _recipients(
         return []  # the taker named is the supplier itself: a domestic order, not a transfer
     if _UNNAMED_TAKERS.search(clause):
         return []  # "deals with five countries": the takers are not named here
+    in_use = [c for c in cues or [] if c.direction == "receive" and _DESCRIBES.match(c.text)]
+    if in_use and any(p.code == supplier and p.text and p.role in (None, PARTNER) for p in parties):
+        return []  # "300 of them are used by the PAF and the Pakistan Army": the maker's own forces
     for claim in reversed(recent):
         if claim.supplier == supplier:
             return [claim.recipient]
