@@ -26,7 +26,7 @@ def test_entrapment_json_on_seeds(shared_dir: Path, capsys: pytest.CaptureFixtur
     assert first["score"] == max(f["score"] for f in findings) and first["also_against"] == []
     assert first["evidence"] and set(first["evidence"][0]) == {"doc", "sentence", "start", "end"}
     # The default date comes from the documents, so the output is the same on any day.
-    assert payload["as_of"]["date"] == "2020-12-31"
+    assert payload["as_of"]["date"] == "2019-12-31"
     assert (
         main(
             [
@@ -36,7 +36,7 @@ def test_entrapment_json_on_seeds(shared_dir: Path, capsys: pytest.CaptureFixtur
                 "--format",
                 "json",
                 "--as-of",
-                "2020-12-31",
+                "2019-12-31",
             ]
         )
         == 0
