@@ -149,7 +149,7 @@ def test_figures_show_direction_and_a_numeric_year_axis() -> None:
 def test_report_has_a_bundled_deals_section() -> None:
     text = (
         "In June the Polish president visited Ankara. The two countries announced a deal for 24 drones, "
-        "and four more agreements in other areas."
+        "and three more agreements in other fields."
     )
     rows, claims = frames(
         claim(
@@ -167,7 +167,7 @@ def test_report_has_a_bundled_deals_section() -> None:
     documents = pd.DataFrame([{"doc": "d1", "text": text, "published": None, "title": None, "url": None}])
     findings = find_entrapment(rows, claims, load_relations(), KB)
     page = build_report(rows, claims, findings, KB, source="test", documents=documents)
-    assert "id='bundle-table'" in page and "four more agreements in other areas.</q>" in page
+    assert "id='bundle-table'" in page and "three more agreements in other fields.</q>" in page
     assert "Undated transfers are judged at 2021-12-31" in page
     without = build_report(rows, claims, findings, KB, source="test")
     assert "bundled deals cannot be found" in without

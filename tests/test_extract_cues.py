@@ -39,8 +39,10 @@ def test_deal_kind() -> None:
 
 
 def test_a_package_named_before_its_contents_passes_on_its_stage() -> None:
-    found = cues("It is part of a larger deal, worth 9 billion euros, which will also include four frigates")
-    assert ("deal, worth 9 billion euros, which will also include", "inherit", "neutral") in found
+    found = cues(
+        "It is one part of a wider package, worth 3 billion dollars, that would also cover two frigates"
+    )
+    assert ("package, worth 3 billion dollars, that would also cover", "inherit", "neutral") in found
     assert cues("Turkey arms Azerbaijan with drones") == [("arms", "delivered", "supply")]
     assert cues("the Qatari Armed Forces with drones") == []
 

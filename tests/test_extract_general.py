@@ -29,7 +29,7 @@ def test_in_service_with_a_list_makes_each_state_a_user() -> None:
 def test_from_right_after_the_goods_names_the_supplier() -> None:
     text = (
         "Germany delivered Leopard 2 tanks to Ukraine in March.\n"
-        "A spokesman in Kyiv said Challenger 2 tanks from the UK had arrived as well."
+        "Officials in Kyiv said Challenger 2 tanks from the UK were now there too, having arrived in March."
     )
     assert ("GBR", "UKR", "Challenger 2", None, "delivered") in claims(text)
 
@@ -104,9 +104,9 @@ def test_what_is_fired_at_is_not_transferred() -> None:
 
 def test_a_speaker_who_says_it_is_the_actor() -> None:
     assert claims(
-        "Denmark's defence ministry said on Monday that it was selling 24 used F-16s to Argentina."
-    ) == {("DNK", "ARG", "F-16", 24, "ordered")}
-    assert claims("Greece announced its intention to buy 20 F-35 aircraft from the United States.") == {
+        "Denmark's defence ministry said last week that it was selling 16 second-hand F-16s to Argentina."
+    ) == {("DNK", "ARG", "F-16", 16, "ordered")}
+    assert claims("Athens has announced its intention to acquire 20 F-35 jets from Washington.") == {
         ("USA", "GRC", "F-35", 20, "planned")
     }
 
@@ -121,14 +121,12 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
         claims("Exocet already arms Gowind-class corvettes and will also be fitted on the FREMM frigates.")
         == set()
     )
-    text = (
-        "Exocet missiles will also be installed aboard four new FREMM frigates on order for the Greek navy."
-    )
+    text = "Exocet missiles will then be installed aboard the four new FREMM frigates on order for the Greek navy."
     assert claims(text) == {("FRA", "GRC", "Exocet", None, "ordered"), ("ITA", "GRC", "FREMM", 4, "ordered")}
     assert claims("Turkey arms Azerbaijan with Bayraktar TB2 drones.") == {
         ("TUR", "AZE", "Bayraktar TB2", None, "delivered")
     }
-    assert claims("The deal will provide the Qatari Armed Forces with Hawk jets.") == {
+    assert claims("This package is to supply the Qatari Armed Forces with Hawk jets.") == {
         ("GBR", "QAT", "Hawk", None, "ordered")
     }
     # A purchase naming no buyer, in an article about one state: that state buys.
@@ -138,7 +136,7 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
     )
     assert ("USA", "MAR", "F-16", 24, "ordered") in claims(text)
     # A company named like a weapon is the company; "U.S.-designated" names no party.
-    assert claims("Czech company Excalibur Group will deliver 16 T-72 tanks to Ukraine.") == {
+    assert claims("The Czech firm Excalibur Group will send 16 T-72 tanks to Ukraine.") == {
         ("CZE", "UKR", "T-72", 16, "ordered")
     }
     assert claims("Iran sent drones to Venezuela that U.S.-designated groups could use.") == {
@@ -156,7 +154,7 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
     }
     # A demonym before "customer" stands for the buying state.
     assert ("UKR", "IRQ", "BTR-4", 40, "delivered") in claims(
-        "Kyiv handed 40 BTR-4 vehicles over to the Iraqi customer in February."
+        "In May Kyiv handed 40 BTR-4 vehicles over to the Iraqi customer."
     )
     # The choice passed over is a deal the buyer decided against.
     assert claims("Poland selected the K2 as its new main battle tank, in preference to the Leopard 2.") == {
@@ -167,18 +165,20 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
     assert claims("Lima is negotiating for 150 Iveco Guarani armoured vehicles.") == {
         ("BRA", "PER", "Guarani", 150, "planned")
     }
-    assert claims("Iveco has signed a contract to sell 40 LMV vehicles to Lebanon.") == {
+    assert claims("Iveco has agreed a contract to sell 40 LMV vehicles to Lebanon.") == {
         ("ITA", "LBN", "Lince", 40, "ordered")
     }
     # A contract named with its taker but no equipment passes both on to its contents.
-    text = "Iveco has signed a contract to sell 80 vehicles to the Lebanese army.\nThe contract includes ten VBTP-MR vehicles."
+    text = (
+        "Iveco agreed to sell 30 vehicles to the Lebanese army.\nThe contract includes ten VBTP-MR vehicles."
+    )
     assert claims(text) == {("BRA", "LBN", "Guarani", 10, "ordered")}
     # A speaker reporting another state's goods is not their giver.
     assert claims(
-        'Israeli Defence Minister Dan Levi said on Monday that his cabinet found that "Iranian missiles are being delivered" to Venezuela.'
+        'Israeli Defence Minister Dan Levi said on Monday that his cabinet had learned that "Iranian missiles are being shipped" to Venezuela.'
     ) == {("IRN", "VEN", "(missiles)", None, "delivered")}
     # An aside between dashes belongs to its clause; "operational in" names users.
-    text = "Three NATO members — Poland, Norway and Estonia — operate the K9, while K10 vehicles are operational in Norway."
+    text = "Three allies — Poland, Norway and Estonia — use the K9, while the K10 resupply vehicles are also operational in Norway."
     assert claims(text) == {
         ("KOR", "POL", "K9", None, "delivered"),
         ("KOR", "NOR", "K9", None, "delivered"),
@@ -192,7 +192,7 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
     }
     # A group's national arm stands for that state; the buyer that awards a contract takes.
     text = (
-        "General Dynamics Land Systems (GDLS) Canada has won a contract from Saudi Arabia for LAV 6 vehicles."
+        "General Dynamics Land Systems (GDLS) Canada secured an order from Saudi Arabia for LAV 6 vehicles."
     )
     assert claims(text) == {("CAN", "SAU", "LAV 6", None, "ordered")}
     # A list that pairs each item with its own taker.
@@ -205,7 +205,9 @@ def test_a_list_of_buyers_before_to_buy_acts_together() -> None:
         ("KOR", "POL", "K2 Black Panther", 18, "ordered"),
     }
     # Without "each", a count over several parties is their total, no one party's count.
-    assert claims("Spain, Poland and Portugal will deliver a total of 48 Leopard 2 tanks to Ukraine.") == {
+    assert claims(
+        "Spain, Poland and Portugal are to send Ukraine a total of 48 Leopard 2 tanks between them."
+    ) == {
         ("ESP", "UKR", "Leopard 2", None, "ordered"),
         ("POL", "UKR", "Leopard 2", None, "ordered"),
         ("PRT", "UKR", "Leopard 2", None, "ordered"),
@@ -290,10 +292,10 @@ def test_counts_past_describing_words_and_capitalised_number_words() -> None:
 
 
 def test_plans_approvals_and_requests_are_planned() -> None:
-    assert claims("The State Department cleared a $1.2 billion HIMARS sale to Romania.") == {
-        ("USA", "ROU", "HIMARS", None, "planned")
-    }
-    assert claims("Poland has asked for 16 ATACMS missiles from the United States.") == {
+    assert claims(
+        "Washington's State Department cleared a possible $1.2 billion HIMARS sale to Romania."
+    ) == {("USA", "ROU", "HIMARS", None, "planned")}
+    assert claims("Warsaw has requested 16 ATACMS missiles from the United States.") == {
         ("USA", "POL", "ATACMS", 16, "planned")
     }
     assert claims("Hanoi and Moscow are close to signing a deal for 12 more Su-30MK2 fighters.") == {
@@ -336,10 +338,10 @@ def test_the_country_is_the_state_just_spoken_of() -> None:
     text = (
         "Denmark is replacing its fleet with F-35s.\n"
         "Denmark is selling 24 used F-16 jets to Argentina.\n"
-        "The country has also promised aircraft of this type to Ukraine."
+        "The country has since promised aircraft of this type to Ukraine as well."
     )
     assert ("DNK", "UKR", "F-16", None, "ordered") in claims(text)
-    text = "The State Department cleared a HIMARS sale to Romania.\nThe country plans to buy 54 HIMARS launchers."
+    text = "Washington cleared a HIMARS sale to Romania.\nThat country intends to buy 54 HIMARS launchers."
     assert ("USA", "ROU", "HIMARS", 54, "planned") in claims(text)
 
 
@@ -373,7 +375,7 @@ def test_an_institute_is_no_state_and_a_use_verb_needs_an_object() -> None:
     kb = default_knowledge()
     text = "The Stockholm International Peace Research Institute (SIPRI) keeps a database."
     assert "SIPRI" not in local_acronyms(text, kb, find_mentions)
-    assert claims("Egypt's land forces use versions of the American-made M109 howitzer.") == {
+    assert claims("Egypt's army still uses versions of the US-built M109 howitzer.") == {
         ("USA", "EGY", "M109", None, "delivered")
     }
     assert claims(
@@ -383,7 +385,7 @@ def test_an_institute_is_no_state_and_a_use_verb_needs_an_object() -> None:
 
 def test_two_makers_of_one_item_are_no_parties_and_letters_are_no_goods() -> None:
     assert claims("The base was used by US and British submarines during the Cold War.") == set()
-    assert claims("Athens sent the signed Letter of Acceptance for 20 F-35 jets to Washington.") == {
+    assert claims("Athens returned the signed Letter of Acceptance for 20 F-35 jets to Washington.") == {
         ("USA", "GRC", "F-35", 20, "ordered")
     }
     # A comma ends a clause: the US is no subject of the procurement.
@@ -501,11 +503,11 @@ def test_makers_in_brackets_pronoun_subjects_and_awarded_contracts() -> None:
     )
     found = claims(text)
     assert {(s, r) for s, r, *_ in found} == {("ESP", "GRC"), ("FRA", "GRC"), ("GBR", "GRC")}
-    text = "Minsk has sold weapons to Sudan for decades.\nIn 2004, it supplied that country with twelve BMP-2 vehicles."
+    text = "Minsk has sold weapons to Sudan for decades.\nIn 2004, it delivered to that country twelve BMP-2 vehicles."
     assert ("BLR", "SDN", "BMP-2", 12, "delivered") in claims(text)
-    assert claims(
-        "Malaysia has awarded a contract to Korea Aerospace Industries for the supply of 18 FA-50 jets."
-    ) >= {("KOR", "MYS", "FA-50", 18, "ordered")}
+    assert claims("Kuala Lumpur awarded a deal to Korea Aerospace Industries for 18 FA-50 jets.") >= {
+        ("KOR", "MYS", "FA-50", 18, "ordered")
+    }
     assert claims("SLOVAKIA WILL DONATE 13 combat jets to Ukraine") == {
         ("SVK", "UKR", "(aircraft)", 13, "ordered")
     }

@@ -123,7 +123,7 @@ def test_the_generic_word_takes_the_system_just_named() -> None:
 def test_a_maker_s_own_forces_using_its_system_are_no_transfer() -> None:
     text = (
         "Pakistan agreed to sell 10 Super Mushshak aircraft to Qatar.\n"
-        "Some 300 Super Mushshak aircraft are used by the PAF and the Pakistan Army."
+        "About 300 Super Mushshak aircraft serve the PAF and are used by the Pakistan Army."
     )
     assert claims(text) == {("PAK", "QAT", "Super Mushshak", 10, "ordered")}
 

@@ -27,7 +27,7 @@ def _before(text: str):
 
 
 def test_increment_is_flagged_and_counted() -> None:
-    q = _before("Orders for at least two dozen more ")
+    q = _before("Contracts for at least two dozen more ")
     assert (q.value, q.incremental, q.vague) == (24, True, False)
 
 
@@ -41,11 +41,11 @@ def test_sets_times_units() -> None:
 
 
 def test_adjectives_and_made_in_between() -> None:
-    assert _before("drop its plan to buy 12 upgraded and used U.S.-made ").value == 12
+    assert _before("drop its plan to buy 12 refurbished and second-hand US-built ").value == 12
 
 
 def test_money_years_and_articles_are_not_counts() -> None:
-    assert _before("a contract worth $367 million with ") is None
+    assert _before("a deal worth $410 million with ") is None
     assert _before("In 2019 ") is None
     assert _before("bought a ") is None
 

@@ -29,7 +29,7 @@ def test_bare_object_of_selling_verb() -> None:
 
 
 def test_list_of_suppliers_shares_the_role() -> None:
-    assert roles("Turkey, along with Iran and the UAE, supplied drones to Ethiopia.") == [
+    assert roles("Turkey, along with Iran and the UAE, armed Ethiopia with drones.") == [
         ("TUR", "supplier"),
         ("IRN", "supplier"),
         ("ARE", "supplier"),
@@ -49,11 +49,11 @@ def test_possessive_supplier_and_customer() -> None:
 
 
 def test_relying_on_names_the_supplier() -> None:
-    assert roles("Ankara has turned to Kyiv for engines.") == [("TUR", "recipient"), ("UKR", "supplier")]
+    assert roles("For its engines, Ankara turned to Kyiv.") == [("TUR", "recipient"), ("UKR", "supplier")]
 
 
 def test_places_and_rebukes_are_not_parties() -> None:
-    assert roles("The TB2 has been battle-tested in Syria and Libya.") == [
+    assert roles("The TB2 was proven in combat in Syria and Libya.") == [
         ("SYR", "ignore"),
         ("LBY", "ignore"),
     ]
@@ -61,4 +61,4 @@ def test_places_and_rebukes_are_not_parties() -> None:
 
 def test_passive_subject_takes() -> None:
     assert roles("Ukraine was supplied with drones by Turkey.") == [("UKR", "recipient"), ("TUR", "supplier")]
-    assert ("RUS", "ignore") in roles("Turkey sold drones that drew a rebuke from Russia.")
+    assert ("RUS", "ignore") in roles("Turkey sold drones, which earned it a protest from Russia.")

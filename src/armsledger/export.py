@@ -541,7 +541,7 @@ def unread_numbers(row: Row, claims: Mapping[str, LedgerClaim]) -> list[tuple[Le
     """Numbers in the row's source sentences that no claim of the row reads as its count, with their context.
 
     Not a reading of the text (extraction does that): a pointer for the analyst to figures the
-    row does not use, such as "a joint venture to produce 48 drones" beside "to supply 12 drones".
+    row does not use, such as "a joint venture to build 30 of them" beside "to deliver 6 drones".
     """
     counted: dict[tuple[str, int, int], set[int]] = {}
     first: dict[tuple[str, int, int], LedgerClaim] = {}

@@ -2,7 +2,7 @@
 
 A deal is *bundled* when the claim's sentence, or the sentence before or after it, counts other
 agreements, accords or memoranda signed between the same two states ("a deal for 24 drones,
-and four more agreements in other areas"). Both states must be named in those sentences, or
+and three more agreements in other fields"). Both states must be named in those sentences, or
 referred to together ("the two countries", "both sides"), in the sentence that counts the
 agreements, or around the claim when that sentence is the claim's own.
 

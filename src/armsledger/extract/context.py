@@ -123,7 +123,7 @@ class DocumentContext:
             if supplier in self.makers.values():
                 return None, None  # it makes other things here; this item is not the document's system
             # A state that makes none of the document's systems passes one on second-hand
-            # ("Denmark plans to give 19 aircraft" in a text about F-16s given by Norway):
+            # ("Spain will hand over 10 jets" in a text about F-16s given by Norway):
             # the one system of this kind the document already saw handed on by a non-maker.
             counts = self._merged(
                 self.by_kind, lambda key: key[0] == category and (not kind or key[1] == kind)

@@ -175,7 +175,7 @@ _CUES = [
         r"(?:package|deal|sale|contract|order|agreement|request|delivery|shipment|consignment|batch)s?"
         r"(?:\s+(?:to|for|with)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?"  # "The sale to Greece includes"
         r"\s+(?:also\s+)?(?:includes?|included|covers?|comprises?|contains?)"
-        # "a much bigger deal, worth 11 billion euros, which will also include ..."
+        # "a wider package, worth 3 billion dollars, that would also cover ..."
         r"|(?:package|deal|contract|agreement|order)s?,[^,;]{1,60},\s+(?:which|that)\s+(?:will\s+|would\s+)?"
         r"(?:also\s+)?(?:includes?|included|covers?|comprises?)",
         "inherit",

@@ -140,14 +140,14 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
             gap = sentence_text[end - offset : nxt.start - offset]
             appositive = nxt.kind == "system" and system is None and re.fullmatch(r",\s+(?:the\s+)?", gap)
             if appositive and j + 2 < len(gear) and gear[j + 2].kind == "equipment":
-                # "mortars, Konkurs anti-tank missiles": a list member with a noun of its own.
+                # "howitzers, Kornet anti-tank missiles": a list member with a noun of its own.
                 own_gap = sentence_text[nxt.end - offset : gear[j + 2].start - offset]
                 if (_GLUE.match(own_gap) and len(own_gap) <= 3) or _ADJECTIVE_GAP.fullmatch(own_gap):
                     appositive = False
             if (
                 not appositive
                 and not (_GLUE.match(gap) and (len(gap) <= 3 or "type" in gap or "class" in gap))
-                # Adjectives only between a system and its noun ("Caracal military transport helicopters").
+                # Adjectives only between a system and its noun ("NH90 naval utility helicopters").
                 and not (system is not None and nxt.kind == "equipment" and _ADJECTIVE_GAP.fullmatch(gap))
             ):
                 break
@@ -171,7 +171,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
                 if system is None:
                     category = nxt.category or category
                 elif nxt.category == "ships" and category != "ships":
-                    # "Mistral-type helicopter carriers": a ship class sharing a missile's name.
+                    # "Mistral-class amphibious ships": a ship class sharing a missile's name.
                     category, catalog_state, pattern = "ships", None, True
                     catalog_maker = None
                     system = written
@@ -189,7 +189,7 @@ def build_items(sentence_text: str, offset: int, mentions: list[Mention]) -> lis
             sentence_text[previous[0] - offset : m.start - offset]
         )
         # What is fired at, and the platform a weapon belongs to ("the main weapon of the
-        # Norwegian frigates and corvettes"), are not transferred; list members share that.
+        # Danish navy's frigates"), are not transferred; list members share that.
         owner = (system is None and bool(_OWNER_OF.search(window))) or bool(_CARRIED_BY.search(window))
         if not own_cue and (
             _TARGET_BEFORE.search(window) or owner or (in_list and previous and previous[1] == "target")

@@ -407,7 +407,7 @@ def _claims_in_clause(
             resolved.append(
                 (item, *_supplier_and_system(item, giver, givers, parties, context, recent, len(items)))
             )
-    # Items listed together in one clause share their supplier ("24 drones, ground control stations").
+    # Items listed together in one clause share their supplier ("six drones and two control stations").
     for kind in (True, False):  # components share with components, the rest with the rest
         known = {sup for item, sup, _ in resolved if sup and (item.category in _COMPONENTS) == kind}
         if len(known) == 1:
@@ -595,7 +595,7 @@ def _statuses(cues: list[Cue], item: Item) -> list[str]:
     """The deal stages a sentence states: a modifier ("planned", "cancelled") overrides the event words."""
     modifiers = [c for c in cues if c.modifier]
     if any(not c.modifier for c in cues):
-        # A modifier far from the item ("... comes years after failed negotiations") is about
+        # A modifier far from the item ("... follows talks that failed years ago") is about
         # something else, unless it governs an infinitive ("negotiating with ... to sell").
         infinitives = [c.start for c in cues if c.infinitive]
         bases = [c.start for c in cues if not c.modifier and not c.infinitive]
@@ -714,7 +714,7 @@ def _objects(parties: list[Party], cues: list[Cue], sentence: Sentence | None) -
             before = sentence.text[max(0, party.start - sentence.start - 20) : party.start - sentence.start]
             after = sentence.text[party.end - sentence.start :]
             near_cue = bool(cues) and bool(_INCLUDING.search(before))
-            # "Britain, for which the minister said she was interested": a relative clause about it.
+            # "Chile, whose navy had asked about them": a relative clause about it.
             if _RELATIVE.match(after):
                 near_cue = any(c.start > party.end and c.direction == "receive" for c in cues)
         listed = previous is not None and id(previous) in out and party.start - previous.end <= 6
@@ -748,7 +748,7 @@ def _recipients(
         for p in parties:
             if p.role == role and p.code != supplier and p.code not in out:
                 # A state with no role of its own takes only as the object of a transfer word
-                # ("they helped Azerbaijan", "customers have included Ethiopia, Kyrgyzstan").
+                # ("they helped Azerbaijan", "buyers have included Chad and Peru").
                 if role is None and id(p) not in objects:
                     continue
                 out.append(p.code)
@@ -784,7 +784,7 @@ def _recipients(
     if inherits and supplier in by_supplier:
         return [by_supplier[supplier].recipient]  # "the agreement includes": the deal this supplier made
     if inherits and taker is not None and taker != supplier and taker_near:
-        # "Iveco signed a contract to sell 80 vehicles to Lebanon. The contract includes 25 LMVs":
+        # "A firm agreed to sell 30 trucks to Ghana. The contract covers ten armoured cars":
         # the taker of the deal just named, though it named no equipment of its own.
         return [taker]
     # Offers in a competition often name only the bidders: the buyer is the one

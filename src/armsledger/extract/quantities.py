@@ -192,7 +192,7 @@ def is_not_a_count(text_after_number: str) -> bool:
 
 
 # A count standing alone after a transfer verb, its noun left out because the sentence
-# named the equipment already: "F-16s for Ukraine, with Denmark pledging 19",
+# named the equipment already: "jets for Kyiv, with Oslo promising 6",
 # "Germany will order four more", "three more are due next year".
 _BARE_AFTER_VERB = re.compile(
     r"\b(?:pledg\w*|promis\w*|send(?:s|ing)?|sent|giv(?:e|es|ing)|gave|donat\w*|order(?:s|ed|ing)?|bought|buy(?:s|ing)?"

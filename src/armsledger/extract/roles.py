@@ -68,7 +68,7 @@ _LEADER_SAID = re.compile(
     re.I,
 )
 # Between a subject and its verb: a few lower-case words, or the state's own forces
-# ("Egypt's land forces currently use", "Poland's army has ordered").
+# ("Chile's navy still operates", "Poland's army has ordered").
 # A possessive right before the verb's noun: "Israel's refusal", "Turkey's planned purchase".
 _POSSESSOR_GAP = re.compile(r"^['’]s\s+(?:[a-z\-]+\s+)?$")
 _SUBJECT_GAP = re.compile(
@@ -77,12 +77,12 @@ _SUBJECT_GAP = re.compile(
     r"|^['’]s\s+(?:[a-z\-]+\s+){0,2}(?:armed forces|forces|army|navy|air force|military|government|ministry"
     r"|defen[cs]e ministry|troops|marines|coast guard)\s+(?:[a-z]+\s+){0,2}$"
 )
-# Only auxiliaries between a state and its verb: "resulted in Turkey being removed".
+# Only auxiliaries between a state and its verb: "led to Peru being dropped".
 _AUX_GAP = re.compile(
     r"^\s+(?:(?:being|been|has|had|have|is|are|was|were|be|also|already|now|recently|reportedly|just|officially)\s+)"
     r"{1,3}$"
 )
-# The speaker is the actor: "said it would buy", "said Tuesday that it was selling", "confirmed its acquisition of".
+# The speaker is the actor: "said it would buy", "said on Friday it was selling", "confirmed its acquisition of".
 _SAID_IT = re.compile(
     r"\b(?:said|says|say|announced|stated|confirmed)(?:\s+(?:on\s+|in\s+)?[A-Za-z0-9]+){0,2}?\s+(?:that\s+)?"
     r"(?:it|they|the country|the government)\b"
@@ -105,7 +105,7 @@ _TAKERS_INCLUDING = re.compile(
     r"(?:including|such as|like|namely)\s+$",
     re.I,
 )
-# The rest of a list of states up to its verb: "Kuwait, Oman, and Qatar also operate".
+# The rest of a list of states up to its verb: "Chile, Peru, and Ecuador also fly".
 _LIST_TAIL = re.compile(
     r"(?:\s*,?\s*(?:and\s+|or\s+)?(?:the\s+)?[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*)*)*\s*,?"
     r"(?:\s+(?:also|have|has|had|now|already|currently|all|both|still|each|reportedly))*"
@@ -232,7 +232,7 @@ def parties_from(
 
 
 def _national_arm(sentence: str, offset: int, parties: list[Party], state: Mention) -> bool:
-    """ "General Dynamics Land Systems (GDLS) Canada", "Thales Australia": a group's arm in a state.
+    """ "Thales Australia", "Saab (SAAB) Australia": a group's arm in a state.
 
     The state's name right after a company's is part of the company's name; the company
     then stands for that state. Returns whether the state was taken so.
@@ -281,7 +281,7 @@ def assign_roles(
             and head.role is not None
             and party.role is None
             and real_lists.get(groups[id(party)])
-            # "between Baykar and the Kuwaiti ministry": a maker and its counterpart share no role.
+            # "between Hanwha and the Estonian ministry": a maker and its counterpart share no role.
             and head.company == party.company
         ):
             party.role = head.role  # a later member of a list takes the first member's role
@@ -297,7 +297,7 @@ def assign_roles(
         if party.role is not None:
             continue
         if party.company and word == "of":
-            party.role = IGNORE  # "the Canada-based unit of L3Harris": a parent company, not a party
+            party.role = IGNORE  # "the Dutch unit of Thales": a parent company, not a party
             continue
         if party.company and word not in ("to", "for", "with"):
             party.role = SUPPLIER  # companies named as actors are makers and sellers
@@ -327,7 +327,7 @@ def assign_roles(
             cue_after = None
         gap_to_cue = sentence[party.end - offset : cue_after.start - offset] if cue_after else ""
         if cue_after is not None and _POSSESSOR_GAP.match(gap_to_cue):
-            # "shocked by Israel's refusal to transfer", "alarmed by Turkey's purchase of":
+            # "angered by Berlin's refusal to send", "worried by Cairo's purchase of":
             # the possessor does the act its noun names, whatever preposition stands before it.
             word = ""
         if (
@@ -377,7 +377,7 @@ def assign_roles(
             if _BUYERS_FROM.search(sentence[max(0, party.start - offset - 80) : party.start - offset]):
                 party.role = RECIPIENT  # "orders from Poland", "interest including from India": the buyers
                 continue
-            # "Challenger 2 tanks from the UK have arrived": right after the item, before the verb.
+            # "Leopard tanks from Spain came too": right after the item, before the verb.
             after_item = has_item_before(party.start) and head is not None and _ITEM_FROM.search(before)
             giver = cue_before is not None or party.company or after_item
             party.role = SUPPLIER if giver and not not_goods else IGNORE
@@ -436,7 +436,7 @@ def assign_roles(
                 q.role == RECIPIENT and q.end <= party.start for q in parties
             ):
                 # "Gulf countries such as Kuwait and Oman also operate Typhoons": the subjects;
-                # "a pledge followed by other nations including Germany": not the takers.
+                # "an offer matched by other states including Italy": not the takers.
                 tail = sentence[party.end - offset : cue_after.start - offset] if cue_after else "-"
                 if cue_after is not None and _LIST_TAIL.fullmatch(tail):
                     party.role = {"supply": SUPPLIER, "receive": RECIPIENT}.get(cue_after.direction, PARTNER)
@@ -473,7 +473,7 @@ def assign_roles(
 
 
 def _joiners(sentence: str, offset: int, parties: list[Party]) -> None:
-    """ "Azerbaijan now joins Myanmar and Nigeria as buyers of the JF-17": the joiner shares their role."""
+    """ "Iraq now joins Egypt as buyers of the K9": the joiner shares their role."""
     for index, party in enumerate(parties):
         if party.role not in (None, IGNORE):
             continue
