@@ -235,22 +235,7 @@ def sipri_records(view: RegisterView) -> list[list[str]]:
         comments.append("sources: " + ", ".join(row.documents))
         out.append(
             [
-                sipri_name(row.recipient, view.kb, view.sipri_names),
-                sipri_name(row.supplier, view.kb, view.sipri_names),
-                _cell(row.year_of_order),
-                _uncertain(row, "year_of_order"),
-                _cell(row.number_ordered),
-                _uncertain(row, "number_ordered"),
-                row.system or "",
-                _description(row, view.kb),
-                _cell(row.number_delivered),
-                _uncertain(row, "number_delivered"),
-                _years(row.years_of_delivery),
-                row.status,
-                "; ".join(comments),
-                "",
-                "",
-                "",
+                *_sipri_columns(view, row, row.system or "", row.status, comments),
                 row.key,
                 f"{row.confidence:.3f}",
                 "; ".join(row.documents),
@@ -258,6 +243,30 @@ def sipri_records(view: RegisterView) -> list[list[str]]:
             ]
         )
     return out
+
+
+def _sipri_columns(
+    view: RegisterView, row: Row, designation: str, status: str, comments: list[str]
+) -> list[str]:
+    """SIPRI's 16 trade-register columns for one row; TIV columns stay empty (SIPRI's own valuations)."""
+    return [
+        sipri_name(row.recipient, view.kb, view.sipri_names),
+        sipri_name(row.supplier, view.kb, view.sipri_names),
+        _cell(row.year_of_order),
+        _uncertain(row, "year_of_order"),
+        _cell(row.number_ordered),
+        _uncertain(row, "number_ordered"),
+        designation,
+        _description(row, view.kb),
+        _cell(row.number_delivered),
+        _uncertain(row, "number_delivered"),
+        _years(row.years_of_delivery),
+        status,
+        "; ".join(comments),
+        "",
+        "",
+        "",
+    ]
 
 
 def render_sipri_csv(view: RegisterView) -> str:
@@ -357,26 +366,8 @@ def sipri_layout_records(view: RegisterView, stages: Sequence[str] | None = SIPR
             comments.append(f"armsledger designation {row.system}")
         comments.append("sources " + ", ".join(row.documents))
         comments.append(f"row {row.key}")
-        out.append(
-            [
-                sipri_name(row.recipient, view.kb, view.sipri_names),
-                sipri_name(row.supplier, view.kb, view.sipri_names),
-                _cell(row.year_of_order),
-                _uncertain(row, "year_of_order"),
-                _cell(row.number_ordered),
-                _uncertain(row, "number_ordered"),
-                designation,
-                _description(row, view.kb),
-                _cell(row.number_delivered),
-                _uncertain(row, "number_delivered"),
-                _years(row.years_of_delivery),
-                "",  # New or Second hand: not known from news reports
-                "; ".join(comments),
-                "",
-                "",
-                "",
-            ]
-        )
+        # SIPRI's status column says new or second hand: not known from news reports.
+        out.append(_sipri_columns(view, row, designation, "", comments))
     return out
 
 
